@@ -1,0 +1,130 @@
+"""The need lifecycle: draft → submitted → approved | returned → listed → matched → closed.
+Every transition is checked here (state, role, scope) and writes an audit event, so no view,
+API call or task can skip a step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.actors import Actor
+from catalog.audit import now, record
+from catalog.errors import IllegalTransition, NotAllowed
+from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.prohibited import screen
+
+S = NeedStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    source: tuple[NeedStatus, ...]
+    target: NeedStatus
+    roles: tuple[Role, ...]
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.OFFICE, Role.ADMIN)),
+        Transition("approve", (S.SUBMITTED,), S.APPROVED, (Role.REVIEWER, Role.ADMIN)),
+        Transition("return", (S.SUBMITTED,), S.RETURNED, (Role.REVIEWER, Role.ADMIN), True),
+        Transition("list", (S.APPROVED,), S.LISTED, (Role.OFFICE, Role.REVIEWER, Role.ADMIN)),
+        Transition("match", (S.LISTED,), S.MATCHED, (Role.OFFICE, Role.ADMIN)),
+        Transition("close", (S.MATCHED,), S.CLOSED, (Role.OFFICE, Role.REVIEWER, Role.ADMIN)),
+        Transition(
+            "withdraw",
+            (S.DRAFT, S.RETURNED, S.APPROVED, S.LISTED),
+            S.CLOSED,
+            (Role.OFFICE, Role.REVIEWER, Role.ADMIN),
+            True,
+        ),
+    )
+}
+
+STATUS_LABELS = {
+    S.DRAFT: ("草稿", "Draft"),
+    S.SUBMITTED: ("待审核", "Submitted"),
+    S.APPROVED: ("已批准", "Approved"),
+    S.RETURNED: ("已退回", "Returned"),
+    S.LISTED: ("公示中", "Listed"),
+    S.MATCHED: ("已对接", "Matched"),
+    S.CLOSED: ("已结束", "Closed"),
+}
+
+
+def allowed_actions(need: Need, actor: Actor) -> list[str]:
+    """Actions this actor may take on this need now (for showing the right buttons)."""
+    out = []
+    for t in TRANSITIONS.values():
+        if need.status in t.source and actor.role in t.roles and actor.covers_street(need.street_code):
+            out.append(t.action)
+    return out
+
+
+def transition(
+    session: Session, need: Need, action: str, actor: Actor, reason: str | None = None
+) -> Need:
+    """Apply one lifecycle action or refuse with a clear error; never a partial change."""
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise IllegalTransition(f"未知操作：{action}", f"unknown action: {action}")
+    if actor.role not in t.roles:
+        raise NotAllowed(
+            f"角色 {actor.role} 不能执行“{action}”", f"role {actor.role} may not {action} a need"
+        )
+    if not actor.covers_street(need.street_code):
+        raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
+    if need.status not in t.source:
+        zh_from = STATUS_LABELS[S(need.status)][0]
+        allowed = "、".join(STATUS_LABELS[s][0] for s in t.source)
+        raise IllegalTransition(
+            f"需求当前为“{zh_from}”，不能{action}（只有{allowed}状态可以）",
+            f"cannot {action} a need that is {need.status} (only from {', '.join(t.source)})",
+        )
+    if t.needs_reason and not (reason and reason.strip()):
+        raise IllegalTransition("必须填写理由", f"a reason is required to {action}")
+    if action == "match":
+        confirmed = session.scalar(
+            select(Suggestion.id).where(
+                Suggestion.need_id == need.id, Suggestion.status == SuggestionStatus.CONFIRMED
+            )
+        )
+        if confirmed is None:
+            raise IllegalTransition(
+                "至少确认一个承接组织后才能标记为已对接",
+                "confirm at least one organization before marking the need matched",
+            )
+    previous = need.status
+    stamp = now()
+    need.status = t.target
+    if action == "submit":
+        need.submitted_at = stamp
+        need.return_reason = None
+        apply_screening(need)
+    elif action in ("approve", "return"):
+        need.decided_at = stamp
+        if action == "return":
+            need.return_reason = reason
+    elif action == "list":
+        need.listed_at = stamp
+    elif t.target == S.CLOSED:
+        need.closed_at = stamp
+    record(
+        session, actor, f"need.{action}", "need", need.id,
+        from_status=str(previous), to_status=str(t.target), reason=reason,
+    )
+    session.flush()
+    return need
+
+
+def apply_screening(need: Need) -> None:
+    """Art. 11 screening: flag with the rule for the reviewer, never drop."""
+    flags = screen(f"{need.title}\n{need.description}\n{need.beneficiaries}")
+    need.prohibited = bool(flags)
+    need.prohibited_rule = flags[0].rule_id if flags else None
+    need.prohibited_detail = "\n".join(f.detail for f in flags) if flags else None

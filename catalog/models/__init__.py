@@ -1,0 +1,34 @@
+"""SQLAlchemy 2.0 typed models of the domain. Import from here, not from the submodules."""
+
+from catalog.models.accounts import Account, ApiToken, Role
+from catalog.models.audit import AuditEvent
+from catalog.models.needs import Need, NeedStatus
+from catalog.models.organizations import (
+    CreditEvent,
+    OrgArea,
+    Organization,
+    PerformanceRecord,
+    org_categories,
+)
+from catalog.models.regions import Region
+from catalog.models.suggestions import Interest, Suggestion, SuggestionStatus
+from catalog.models.taxonomy import Category
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "AuditEvent",
+    "Category",
+    "CreditEvent",
+    "Interest",
+    "Need",
+    "NeedStatus",
+    "OrgArea",
+    "Organization",
+    "PerformanceRecord",
+    "Region",
+    "Role",
+    "Suggestion",
+    "SuggestionStatus",
+    "org_categories",
+]

@@ -1,0 +1,41 @@
+"""Append-only audit log: who decided what, when and why. Updates and deletes are refused at
+the ORM level (and by a trigger on PostgreSQL, see the migration)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, DateTime, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from catalog.db import Base
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    actor_role: Mapped[str | None] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity_type: Mapped[str] = mapped_column(String(20), index=True)
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.at} {self.actor} {self.action} {self.entity_type}:{self.entity_id}>"
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(_mapper, _conn, target: AuditEvent) -> None:
+    raise AuditLogIsAppendOnly(f"audit event {target.id} cannot be changed")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(_mapper, _conn, target: AuditEvent) -> None:
+    raise AuditLogIsAppendOnly(f"audit event {target.id} cannot be deleted")

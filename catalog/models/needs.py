@@ -1,0 +1,85 @@
+"""Community service needs posted by street offices and towns, with their lifecycle state and
+what screening and matching found (category, prohibited flag, gap)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from catalog.db import Base
+from catalog.models.regions import Region
+
+
+class NeedStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    LISTED = "listed"
+    MATCHED = "matched"
+    CLOSED = "closed"
+
+
+PUBLIC_STATUSES = (NeedStatus.LISTED, NeedStatus.MATCHED, NeedStatus.CLOSED)
+
+
+class Need(Base):
+    __tablename__ = "need"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    street_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    posted_by: Mapped[str] = mapped_column(String(120))
+    posted_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    beneficiaries: Mapped[str] = mapped_column(String(120))
+    beneficiary_count: Mapped[int] = mapped_column(Integer)
+    budget_yuan: Mapped[int] = mapped_column(Integer)
+    months: Mapped[int] = mapped_column(Integer)
+    funding: Mapped[str] = mapped_column(String(20))
+    lang: Mapped[str] = mapped_column(String(10), default="zh-Hans")
+
+    status: Mapped[str] = mapped_column(String(12), default=NeedStatus.DRAFT, index=True)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+
+    # Category: set by the office or reviewer, or predicted by the classifier.
+    category_name: Mapped[str | None] = mapped_column(ForeignKey("category.name"), index=True)
+    category_source: Mapped[str | None] = mapped_column(String(12))  # office|reviewer|model|import
+    category_confidence: Mapped[float | None] = mapped_column()
+
+    # Art. 11 screening: flagged for the reviewer, never silently dropped.
+    prohibited: Mapped[bool] = mapped_column(Boolean, default=False)
+    prohibited_rule: Mapped[str | None] = mapped_column(String(40))
+    prohibited_detail: Mapped[str | None] = mapped_column(Text)
+
+    # Matching state: pending | running | done | failed; gap reason no_service|no_coverage|no_capacity
+    match_status: Mapped[str | None] = mapped_column(String(10))
+    match_error: Mapped[str | None] = mapped_column(Text)
+    matched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    gap: Mapped[bool | None] = mapped_column(Boolean)
+    gap_reason: Mapped[str | None] = mapped_column(String(12))
+
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    listed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    street: Mapped[Region] = relationship(lazy="joined")
+
+    @property
+    def district_code(self) -> str:
+        return self.street_code[:6]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Need {self.id} {self.status}>"

@@ -1,0 +1,152 @@
+"""Validation of organization and need records, shared by the importer, the web forms and the
+API so a record is judged the same wherever it comes from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from catalog.credit_code import credit_code_problem
+from catalog.errors import FieldError
+from catalog.reference import Reference
+
+ORG_TYPES = ("社会服务机构", "社会团体", "基金会", "社区社会组织")
+FUNDING = ("财政资金", "社会资金")
+LANGS = ("zh-Hans", "zh-Hant", "en")
+RATINGS = ("A", "AA", "AAA", "AAAA", "AAAAA")
+NEED_STATUSES = ("draft", "submitted", "approved", "returned", "listed", "matched", "closed")
+
+# Text limits: generous for real descriptions, tight enough to keep pages and indexes sane.
+LIMITS = {
+    "id": (1, 64),
+    "name": (2, 120),
+    "title": (2, 120),
+    "description": (10, 2000),
+    "posted_by": (2, 120),
+    "beneficiaries": (1, 120),
+}
+MAX_MONTHS = 36  # Art. 22: contracts up to 3 years
+MAX_BUDGET = 100_000_000
+MAX_COUNT = 10_000_000
+
+
+class _Checker:
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.errors: list[FieldError] = []
+
+    def err(self, field: str, zh: str, en: str) -> None:
+        self.errors.append(FieldError(field, zh, en))
+
+    def present(self, field: str) -> bool:
+        value = self.data.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.err(field, "必填项缺失", "is required")
+            return False
+        return True
+
+    def text(self, field: str, required: bool = True) -> None:
+        if field not in self.data or self.data.get(field) is None:
+            if required:
+                self.err(field, "必填项缺失", "is required")
+            return
+        value = self.data[field]
+        if not isinstance(value, str):
+            self.err(field, "必须是文本", "must be a string")
+            return
+        lo, hi = LIMITS.get(field, (0, 500))
+        n = len(value.strip())
+        if n < lo:
+            if n == 0 and required:
+                self.err(field, "必填项缺失", "is required")
+            else:
+                self.err(field, f"至少{lo}个字", f"must be at least {lo} characters")
+        elif n > hi:
+            self.err(field, f"不能超过{hi}个字（现有{n}个）", f"must be at most {hi} characters (got {n})")
+
+    def integer(self, field: str, lo: int, hi: int, required: bool = True) -> None:
+        value = self.data.get(field)
+        if value is None:
+            if required:
+                self.err(field, "必填项缺失", "is required")
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.err(field, "必须是整数", "must be a whole number")
+            return
+        if value < lo:
+            self.err(field, f"不能小于{lo}", f"must not be less than {lo}")
+        elif value > hi:
+            self.err(field, f"不能大于{hi}", f"must not be more than {hi}")
+
+    def choice(self, field: str, choices: tuple[str, ...], required: bool = True) -> None:
+        value = self.data.get(field)
+        if value is None:
+            if required:
+                self.err(field, "必填项缺失", "is required")
+            return
+        if value not in choices:
+            shown = " | ".join(choices)
+            self.err(field, f"取值无效，应为：{shown}", f"invalid value, must be one of: {shown}")
+
+
+def validate_organization(data: Mapping[str, Any], ref: Reference) -> list[FieldError]:
+    """All problems of an organization record (exchange-format keys), empty when valid."""
+    c = _Checker(data)
+    c.text("id")
+    c.text("name")
+    if c.present("credit_code"):
+        problem = credit_code_problem(data["credit_code"])
+        if problem:
+            c.err("credit_code", problem[0], problem[1])
+    c.choice("org_type", ORG_TYPES)
+    c.text("description")
+    cats = data.get("categories")
+    if not isinstance(cats, list) or not cats:
+        c.err("categories", "至少选择一个服务类别", "must be a non-empty list of categories")
+    else:
+        unknown = [x for x in cats if not isinstance(x, str) or x not in ref.categories]
+        if unknown:
+            shown = "、".join(map(str, unknown))
+            c.err("categories", f"未知的服务类别：{shown}", f"unknown categories: {shown}")
+        if len(set(map(str, cats))) != len(cats):
+            c.err("categories", "服务类别重复", "categories repeat")
+    areas = data.get("service_areas")
+    if not isinstance(areas, list) or not areas:
+        c.err("service_areas", "至少填写一个服务范围", "must be a non-empty list of region codes")
+    else:
+        unknown = [x for x in areas if not isinstance(x, str) or x not in ref.service_area_codes]
+        if unknown:
+            shown = "、".join(map(str, unknown))
+            c.err("service_areas", f"不存在的区划代码：{shown}", f"unknown region codes: {shown}")
+    c.integer("capacity", 0, 1000)
+    c.integer("staff", 0, 100_000, required=False)
+    c.integer("social_workers", 0, 100_000, required=False)
+    c.integer("founded", 1949, 2100, required=False)
+    if data.get("rating") is not None:
+        c.choice("rating", RATINGS)
+    c.choice("lang", LANGS, required=False)
+    return c.errors
+
+
+def validate_need(data: Mapping[str, Any], ref: Reference) -> list[FieldError]:
+    """All problems of a need record (exchange-format keys), empty when valid."""
+    c = _Checker(data)
+    c.text("id")
+    c.text("title")
+    c.text("description")
+    street = data.get("street")
+    if c.present("street"):
+        if street not in ref.streets:
+            c.err("street", f"不存在的街道/镇代码：{street}", f"unknown street/town code: {street}")
+    c.text("posted_by")
+    c.text("beneficiaries")
+    c.integer("beneficiary_count", 1, MAX_COUNT)
+    c.integer("budget_yuan", 0, MAX_BUDGET)
+    c.integer("months", 1, MAX_MONTHS)
+    c.choice("funding", FUNDING)
+    c.choice("lang", LANGS, required=False)
+    c.choice("status", NEED_STATUSES, required=False)
+    category = data.get("category")
+    if category is not None and category not in ref.categories:
+        c.err("category", f"未知的服务类别：{category}", f"unknown category: {category}")
+    return c.errors

@@ -1,0 +1,1 @@
+"""Flask CLI command groups: thin wrappers over catalog and matching functions."""

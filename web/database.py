@@ -1,0 +1,35 @@
+"""The catalog Database bound to the app, and a session per request (`db_session()`), closed
+at teardown: committed by the view explicitly, rolled back otherwise."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from catalog.db import Database
+
+
+def init_app(app: Flask) -> Database:
+    db = Database(app.config["DATABASE_URL"])
+    app.extensions["db"] = db
+
+    @app.teardown_appcontext
+    def _close_session(exc: BaseException | None) -> None:
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            if exc is not None:
+                session.rollback()
+            session.close()
+
+    return db
+
+
+def get_db() -> Database:
+    return current_app.extensions["db"]
+
+
+def db_session() -> Session:
+    """The request's (or CLI command's) session; opened on first use."""
+    if "db_session" not in g:
+        g.db_session = get_db().Session()
+    return g.db_session
