@@ -12,6 +12,8 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh_Hans_CN", "zh_Hant_TW", "en"],
+    # One catalogue per part of the site, relative to the web package; compiled by `make install`.
+    "BABEL_TRANSLATION_DIRECTORIES": "translations;planner/translations",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # True behind HTTPS: set HUB_SESSION_COOKIE_SECURE=1
