@@ -135,9 +135,8 @@ def validate_need(data: Mapping[str, Any], ref: Reference) -> list[FieldError]:
     c.text("title")
     c.text("description")
     street = data.get("street")
-    if c.present("street"):
-        if street not in ref.streets:
-            c.err("street", f"不存在的街道/镇代码：{street}", f"unknown street/town code: {street}")
+    if c.present("street") and street not in ref.streets:
+        c.err("street", f"不存在的街道/镇代码：{street}", f"unknown street/town code: {street}")
     c.text("posted_by")
     c.text("beneficiaries")
     c.integer("beneficiary_count", 1, MAX_COUNT)

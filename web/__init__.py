@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from web import database
+from web import database, logs
 from web.config import DEFAULTS, from_environment
 
 
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     database.init_app(app)
+    logs.init_logging(app)
 
     from web import setup
 

@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "MATCHING_INDEX_DIR": None,  # default: <instance>/index
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    "JSON_LOGS": False,
+    "LOG_LEVEL": "INFO",
 }
 
 _ENV_BOOL = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}

@@ -5,8 +5,8 @@ from catalog.models.audit import AuditEvent
 from catalog.models.needs import Need, NeedStatus
 from catalog.models.organizations import (
     CreditEvent,
-    OrgArea,
     Organization,
+    OrgArea,
     PerformanceRecord,
     org_categories,
 )

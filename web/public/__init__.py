@@ -1,8 +1,8 @@
-"""Public pages (no login): the notice board of listed needs and confirmed matches, the list of
-organizations, and sign-in."""
+"""Public pages (no login): the notice board (公示) of listed needs and confirmed matches with
+its CSV and OCDS downloads, sign-in and sign-out."""
 
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from web.public import views  # noqa: E402,F401
+from web.public import exports, views  # noqa: E402,F401

@@ -1,26 +1,70 @@
+"""Notice board, a listed need's public page, sign-in, sign-out and the landing page that sends
+each signed-in role to its own work."""
+
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from catalog.models import Account, Organization
-from catalog.visibility import public_needs_query
+from catalog.models import Account, Need, Role
 from web.auth import User, verify_password
+from web.authz import ALL_ROLES, public, roles_required
+from web.choices import category_groups, streets_by_district
 from web.database import db_session
+from web.extensions import limiter
 from web.public import bp
+from web.public.notice import NoticeFilter, attach_confirmed, notice_entries
+
+PAGE = 50
+HOME = {
+    Role.OFFICE: "office.index",
+    Role.REVIEWER: "reviewer.queue",
+    Role.ORGANIZATION: "org.index",
+    Role.PLANNER: "planner.index",
+    Role.ADMIN: "admin.accounts",
+}
 
 
 @bp.get("/")
+@public
 def index():
     session = db_session()
-    needs = list(session.scalars(public_needs_query().limit(200)))
-    orgs = list(session.scalars(select(Organization).order_by(Organization.name).limit(500)))
-    return render_template("public/index.html", needs=needs, orgs=orgs)
+    flt = NoticeFilter.from_args(request.args)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    entries = notice_entries(session, flt, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    return render_template(
+        "public/index.html", entries=entries[:PAGE], more=len(entries) > PAGE, page=page,
+        flt=flt, street_groups=streets_by_district(session), categories=category_groups(session),
+    )
+
+
+@bp.get("/notice/<need_id>")
+@public
+def need(need_id: str):
+    item = db_session().get(Need, need_id)
+    if item is None or not item.is_public:
+        abort(404)
+    entry = attach_confirmed(db_session(), [item])[0]
+    return render_template("public/need.html", entry=entry, need=item)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so the login form cannot bounce people to another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
 def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
@@ -28,13 +72,24 @@ def login():
         account = db_session().scalar(select(Account).where(Account.username == username))
         if account is not None and account.active and verify_password(account, password):
             login_user(User(account))
-            return redirect(url_for("public.index"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
         flash(_("Wrong username or password."), "error")
     return render_template("public/login.html")
 
 
 @bp.post("/logout")
-@login_required
+@roles_required(*ALL_ROLES)
 def logout():
     logout_user()
     return redirect(url_for("public.index"))
+
+
+@bp.get("/home")
+@roles_required(*ALL_ROLES)
+def home():
+    """Each role's starting page."""
+    endpoint = HOME.get(current_user.role, "public.index")
+    try:
+        return redirect(url_for(endpoint))
+    except Exception:  # noqa: BLE001 - a part not installed: the notice board instead
+        return redirect(url_for("public.index"))

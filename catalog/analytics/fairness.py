@@ -1,0 +1,122 @@
+"""Who gets suggested and confirmed, by organization size, age and evaluation grade.
+
+Art. 16 forbids using founding year, size or grade as mandatory qualifications, and the Xuhui
+report warns that officials favour established organizations. This view lets planners check
+whether grassroots organizations (small, young, unrated) get their share: for each band, its
+share of organizations next to its share of suggestions and of confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from catalog.analytics.filters import NeedFilter
+from catalog.models import Need, Organization, Suggestion
+
+DIMENSIONS = ("size", "age", "rating")
+# Band codes in display order; labels are the web layer's business (translated there).
+BANDS: dict[str, tuple[str, ...]] = {
+    "size": ("staff_1_9", "staff_10_29", "staff_30_plus", "unknown"),
+    "age": ("years_0_2", "years_3_9", "years_10_plus", "unknown"),
+    "rating": ("AAAAA", "AAAA", "AAA", "AA", "A", "unrated"),
+}
+
+
+def size_band(staff: int | None) -> str:
+    if staff is None or staff <= 0:
+        return "unknown"
+    if staff < 10:
+        return "staff_1_9"
+    return "staff_10_29" if staff < 30 else "staff_30_plus"
+
+
+def age_band(founded: int | None, year: int) -> str:
+    if founded is None or founded > year:
+        return "unknown"
+    age = year - founded
+    if age < 3:
+        return "years_0_2"
+    return "years_3_9" if age < 10 else "years_10_plus"
+
+
+def rating_band(rating: str | None) -> str:
+    r = (rating or "").strip().upper()
+    return r if r in BANDS["rating"] else "unrated"
+
+
+@dataclass
+class FairnessRow:
+    dimension: str
+    band: str
+    organizations: int = 0
+    suggested: int = 0
+    confirmed: int = 0
+    rejected: int = 0
+    org_share: float = 0.0
+    suggestion_share: float = 0.0
+    confirmation_share: float = 0.0
+
+    @property
+    def confirm_rate(self) -> float | None:
+        """Confirmed among decided suggestions; None before anyone decided."""
+        decided = self.confirmed + self.rejected
+        return self.confirmed / decided if decided else None
+
+    @property
+    def per_org(self) -> float:
+        return self.suggested / self.organizations if self.organizations else 0.0
+
+
+def _bands(org: tuple, year: int) -> dict[str, str]:
+    _id, staff, founded, rating = org
+    return {
+        "size": size_band(staff),
+        "age": age_band(founded, year),
+        "rating": rating_band(rating),
+    }
+
+
+def fairness(
+    session: Session, flt: NeedFilter | None = None, year: int | None = None
+) -> list[FairnessRow]:
+    """Rows for every dimension × band (empty bands included, so gaps in supply show).
+    Suggestions count on needs matching `flt`; every organization counts once per dimension."""
+    flt = flt or NeedFilter()
+    year = year or dt.date.today().year
+    orgs = session.execute(
+        select(Organization.id, Organization.staff, Organization.founded, Organization.rating)
+    ).all()
+    band_of = {o[0]: _bands(o, year) for o in orgs}
+    q = (
+        select(Suggestion.org_id, Suggestion.status, func.count())
+        .join(Need, Need.id == Suggestion.need_id)
+        .where(*flt.conditions())
+        .group_by(Suggestion.org_id, Suggestion.status)
+    )
+    per_org: dict[str, Counter] = {}
+    for org_id, status, n in session.execute(q):
+        per_org.setdefault(org_id, Counter())[status] += int(n)
+
+    rows = {(d, b): FairnessRow(d, b) for d in DIMENSIONS for b in BANDS[d]}
+    for org_id, bands in band_of.items():
+        counts = per_org.get(org_id, Counter())
+        for dim, band in bands.items():
+            row = rows[(dim, band)]
+            row.organizations += 1
+            row.suggested += sum(counts.values())
+            row.confirmed += counts["confirmed"]
+            row.rejected += counts["rejected"]
+    n_orgs = len(band_of)
+    for dim in DIMENSIONS:
+        dim_rows = [rows[(dim, b)] for b in BANDS[dim]]
+        sug = sum(r.suggested for r in dim_rows)
+        conf = sum(r.confirmed for r in dim_rows)
+        for r in dim_rows:
+            r.org_share = r.organizations / n_orgs if n_orgs else 0.0
+            r.suggestion_share = r.suggested / sug if sug else 0.0
+            r.confirmation_share = r.confirmed / conf if conf else 0.0
+    return [rows[(d, b)] for d in DIMENSIONS for b in BANDS[d]]

@@ -1,0 +1,92 @@
+"""Which needs a planner's figure is about. One filter object feeds every aggregate, so the map,
+the gap table, the exports, the API and the notebooks always count the same set of needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func
+
+from catalog.actors import region_contains
+from catalog.models import Need, NeedStatus
+
+# Drafts are the office's private notes and returned needs are back with the office: neither is
+# demand the city has accepted yet, so they are left out unless a planner asks for them.
+DEFAULT_STATUSES: tuple[str, ...] = (
+    NeedStatus.SUBMITTED,
+    NeedStatus.APPROVED,
+    NeedStatus.LISTED,
+    NeedStatus.MATCHED,
+    NeedStatus.CLOSED,
+)
+ALL_STATUSES: tuple[str, ...] = tuple(s.value for s in NeedStatus)
+GAP_REASONS: tuple[str, ...] = ("no_service", "no_coverage", "no_capacity")
+# Periods are calendar days in Zhuhai, whatever the server's clock says.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def posted_at() -> ColumnElement:
+    """When a need entered the pipeline: submission, or creation for needs never submitted."""
+    return func.coalesce(Need.submitted_at, Need.created_at)
+
+
+def _day_start_utc(day: dt.date) -> dt.datetime:
+    local = dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL_TZ)
+    return local.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class NeedFilter:
+    """Region, category, lifecycle status and period of the needs to count.
+
+    `scope` is the viewer's own region (a planner's district or the city); it narrows every
+    figure the same way `district` does but cannot be widened by request parameters."""
+
+    district: str | None = None
+    street: str | None = None
+    category: str | None = None
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    since: dt.date | None = None
+    until: dt.date | None = None  # inclusive
+    scope: str | None = None
+
+    def with_scope(self, scope: str | None) -> NeedFilter:
+        return replace(self, scope=scope)
+
+    def covers_street(self, street_code: str) -> bool:
+        """The same region test as `conditions()`, for rows built in Python (supply side)."""
+        if self.scope and not region_contains(self.scope, street_code):
+            return False
+        if self.district and not street_code.startswith(self.district):
+            return False
+        return not (self.street and street_code != self.street)
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """WHERE clauses over `Need`; portable between SQLite and PostgreSQL."""
+        out: list[ColumnElement[bool]] = []
+        if self.scope:
+            out.append(_region_clause(self.scope))
+        if self.district:
+            out.append(Need.street_code.startswith(self.district, autoescape=True))
+        if self.street:
+            out.append(Need.street_code == self.street)
+        if self.category:
+            out.append(Need.category_name == self.category)
+        if self.statuses:
+            out.append(Need.status.in_([str(s) for s in self.statuses]))
+        if self.since:
+            out.append(posted_at() >= _day_start_utc(self.since))
+        if self.until:
+            out.append(posted_at() < _day_start_utc(self.until + dt.timedelta(days=1)))
+        return out
+
+
+def _region_clause(area: str) -> ColumnElement[bool]:
+    """SQL form of `catalog.actors.region_contains(area, Need.street_code)`."""
+    if len(area) == 6 and area.endswith("00"):
+        return Need.street_code.startswith(area[:4], autoescape=True)
+    if len(area) == 6:
+        return Need.street_code.startswith(area, autoescape=True)
+    return Need.street_code == area

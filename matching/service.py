@@ -1,0 +1,237 @@
+"""Matching against the live catalog: build a matcher from the database and the shipped models,
+write suggestions (idempotently) and gap/category/prohibited findings back.
+
+Idempotent means: re-running replaces only suggestions still in status 'suggested'; a suggestion
+a person confirmed or rejected is never touched, and that organization is not suggested again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from catalog.models import Need, Organization, Suggestion
+from matching.adapter import category_infos, load_orgs, need_record, org_record
+from matching.classifier import CategoryClassifier
+from matching.pipeline import Matcher, MatcherConfig, MatchResult, Opportunity
+from matching.ranker import LinearRanker
+
+MODELS_DIR = Path(
+    os.environ.get("MATCHING_MODELS_DIR") or Path(__file__).resolve().parent.parent / "models"
+)
+CLASSIFIER_PATH = "category_classifier/model.joblib"
+RANKER_PATH = "ranker/model.joblib"
+MATCHABLE = ("approved", "listed")
+
+
+def load_models(
+    models_dir: str | Path | None = None,
+) -> tuple[CategoryClassifier, LinearRanker, MatcherConfig]:
+    """Shipped classifier (with its calibrated thresholds) and ranker; a missing ranker artifact
+    means the default weights."""
+    base = Path(models_dir or MODELS_DIR)
+    clf = CategoryClassifier.load(base / CLASSIFIER_PATH)
+    ranker_path = base / RANKER_PATH
+    ranker = LinearRanker.load(ranker_path) if ranker_path.exists() else LinearRanker()
+    cfg = MatcherConfig(**clf.meta.get("config", {}))
+    return clf, ranker, cfg
+
+
+def build_matcher(
+    session: Session,
+    factory: Callable[[Session], Matcher] | None = None,
+    index_dir: str | Path | None = None,
+    model_setting: str | None = None,
+    models_dir: str | Path | None = None,
+) -> Matcher:
+    """A matcher over the catalog's organizations. The dense encoder is loaded only when the
+    ranker or config gives the dense channel weight (the default English-only model does not
+    earn it on Chinese text; see README)."""
+    if factory is not None:
+        return factory(session)
+    clf, ranker, cfg = load_models(models_dir)
+    encoder = None
+    if ranker.weights.get("dense") or cfg.dense_category_weight > 0:
+        from matching.dense import load_encoder
+
+        cache = Path(index_dir) / "embeddings.sqlite" if index_dir else None
+        encoder = load_encoder(model_setting, cache)
+    from matching.taxonomy import categories
+
+    matcher = Matcher(clf, ranker, categories(category_infos(session)), encoder, cfg)
+    matcher.index(load_orgs(session))
+    if encoder is not None and index_dir is not None:
+        # Large catalogs retrieve dense candidates from the persisted FAISS index; a stale one
+        # (other model, catalog changed since) is ignored until `matching reindex`.
+        from matching.adapter import catalog_version
+        from matching.index import VectorIndex
+
+        idx = VectorIndex.load(index_dir)
+        if idx is not None and not idx.stale(encoder.model_id, catalog_version(session)):
+            matcher.vector_index = idx
+    return matcher
+
+
+def model_version(matcher: Matcher) -> str:
+    return f"clf:{matcher.classifier.meta.get('trained_at', '?')}|rank:{matcher.ranker.meta.get('source')}"
+
+
+def _write(session: Session, need: Need, result: MatchResult, version: str) -> None:
+    decided = set(
+        session.scalars(
+            select(Suggestion.org_id).where(
+                Suggestion.need_id == need.id, Suggestion.status != "suggested"
+            )
+        )
+    )
+    session.execute(
+        delete(Suggestion).where(Suggestion.need_id == need.id, Suggestion.status == "suggested")
+    )
+    rank = 0
+    for s in result.suggestions:
+        if s.org_id in decided:
+            continue
+        rank += 1
+        session.add(
+            Suggestion(
+                need_id=need.id,
+                org_id=s.org_id,
+                score=s.score,
+                rank=rank,
+                reasons=s.reasons,
+                features=s.features,
+                model_version=version,
+                status="suggested",
+            )
+        )
+    if need.category_source not in ("office", "reviewer", "import") and result.category:
+        need.category_name = result.category
+        need.category_source = "model"
+        need.category_confidence = result.category_confidence
+    if result.prohibited and not need.prohibited:
+        need.prohibited = True
+        need.prohibited_rule = result.prohibited_rule
+        need.prohibited_detail = result.prohibited_detail
+    need.gap = result.gap
+    need.gap_reason = result.gap_reason
+    need.match_status = "done"
+    need.match_error = None
+    need.matched_at = dt.datetime.now(dt.UTC)
+
+
+def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -> MatchResult:
+    """Suggest organizations for one need and record the findings on it."""
+    matcher = matcher or build_matcher(session)
+    need = session.get(Need, need_id)
+    if need is None:
+        raise LookupError(f"no need {need_id}")
+    result = matcher.match(need_record(need))
+    _write(session, need, result, model_version(matcher))
+    session.flush()
+    return result
+
+
+def run_all(
+    session: Session, matcher: Matcher | None = None, statuses: Sequence[str] | None = MATCHABLE
+) -> list[MatchResult]:
+    """Match every need in `statuses` (None = all needs), in one classifier batch."""
+    matcher = matcher or build_matcher(session)
+    q = select(Need).order_by(Need.id)
+    if statuses:
+        q = q.where(Need.status.in_(statuses))
+    needs = list(session.scalars(q))
+    results = matcher.match_many([need_record(n) for n in needs])
+    version = model_version(matcher)
+    for need, result in zip(needs, results, strict=True):
+        _write(session, need, result, version)
+    session.flush()
+    return results
+
+
+def recommend_for_org(
+    session: Session, org_id: str, matcher: Matcher | None = None, top_k: int = 20
+) -> list[Opportunity]:
+    """Listed needs ranked for an organization, with reasons (its opportunities)."""
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise LookupError(f"no organization {org_id}")
+    matcher = matcher or build_matcher(session)
+    from matching.adapter import active_projects
+
+    record = org_record(org, active_projects(session).get(org.id, 0))
+    needs = list(session.scalars(select(Need).where(Need.status == "listed").order_by(Need.id)))
+    return matcher.recommend_for_org(record, [need_record(n) for n in needs], top_k)
+
+
+def run_line(r: MatchResult) -> dict:
+    """One line of an evaluation run file."""
+    return {
+        "need": r.need_id,
+        "ranking": r.ranking,
+        "gap": bool(r.gap),
+        "category": r.category,
+        "prohibited": bool(r.prohibited),
+    }
+
+
+def reindex(
+    session: Session, index_dir: str | Path, model_setting: str | None = None, encoder=None
+) -> dict:
+    """Rebuild the organization vector index (FAISS) for the configured dense model, aside and
+    atomically swapped in. Embeddings come from the cache next to it, so only changed profiles
+    are re-encoded."""
+    import time
+
+    from matching.adapter import catalog_version
+    from matching.dense import load_encoder
+    from matching.index import rebuild
+
+    index_dir = Path(index_dir)
+    encoder = encoder or load_encoder(model_setting, index_dir / "embeddings.sqlite")
+    orgs = load_orgs(session)
+    t0 = time.perf_counter()
+    vecs = encoder.encode([o.profile_text() for o in orgs])
+    idx = rebuild(index_dir, [o.id for o in orgs], vecs, encoder.model_id, catalog_version(session))
+    return {
+        "organizations": len(orgs),
+        "kind": idx.kind,
+        "model": encoder.model_id,
+        "catalog_version": idx.catalog_version,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "encoded": getattr(encoder, "misses", None),
+    }
+
+
+def update_index(
+    session: Session,
+    index_dir: str | Path,
+    org_ids: Sequence[str],
+    model_setting: str | None = None,
+    encoder=None,
+) -> bool:
+    """Incremental update after profiles changed (added, edited or deleted organizations).
+    Returns False when there is no index yet or it was built with another model (then the
+    caller should `reindex`)."""
+    from matching.adapter import catalog_version
+    from matching.dense import load_encoder
+    from matching.index import VectorIndex
+
+    idx = VectorIndex.load(index_dir)
+    if idx is None:
+        return False
+    encoder = encoder or load_encoder(model_setting, Path(index_dir) / "embeddings.sqlite")
+    if idx.model_id != encoder.model_id:
+        return False
+    present = {o.id: o for o in (session.get(Organization, i) for i in org_ids) if o is not None}
+    idx.remove([i for i in org_ids if i not in present])
+    if present:
+        recs = [org_record(o) for o in present.values()]
+        idx.add([r.id for r in recs], encoder.encode([r.profile_text() for r in recs]))
+    idx.catalog_version = catalog_version(session)
+    idx.save(index_dir)
+    return True

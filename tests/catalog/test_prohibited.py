@@ -1,0 +1,62 @@
+"""Art. 11 screening: each prohibited type is flagged with its rule (Simplified, Traditional and
+English), exclusions hold, and ordinary needs pass unflagged."""
+
+import pytest
+
+from catalog.lifecycle import apply_screening
+from catalog.prohibited import load_rules, screen
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("社区想把闲置铺面交给机构经营，利润按比例分成", "business_investment"),
+        ("We want an organization to invest in a cafe and share the profit", "business_investment"),
+        ("社区欠了供应商两年的工程款，想用项目经费偿还债务", "community_debt"),
+        ("村道坑坑洼洼，想请人把路面修补一下，再换几盏路灯", "municipal_maintenance"),
+        ("Please repair the potholes on the main road", "municipal_maintenance"),
+        ("想招聘4名专职保洁员每天打扫楼道", "full_time_staff"),
+        ("想僱用全職保安員每晚巡邏", "full_time_staff"),  # Traditional, converted first
+        ("hire full-time security guards for the estate", "full_time_staff"),
+        ("学校晚自习老师不够，想请社工去看晚自习", "outside_responsibility"),
+    ],
+)
+def test_each_rule_flags(text, rule):
+    flags = screen(text)
+    assert rule in {f.rule_id for f in flags}
+    flag = next(f for f in flags if f.rule_id == rule)
+    assert flag.matched and flag.matched in flag.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "辖区独居老人吃饭难，想找机构送餐上门",
+        "组织居民志愿者开展义务巡逻和邻里守望",  # volunteers are not hired staff
+        "帮助被拖欠工资的外来务工人员讨薪，提供法律援助",  # wage arrears, not community debt
+        "举办创业培训，帮助失业人员就业创业指导",
+        "Run English corners and cultural exchange fairs for newcomers",
+    ],
+)
+def test_ordinary_needs_not_flagged(text):
+    assert screen(text) == []
+
+
+def test_rules_cover_the_five_article_11_types():
+    assert {r.id for r in load_rules()} == {
+        "business_investment",
+        "community_debt",
+        "municipal_maintenance",
+        "full_time_staff",
+        "outside_responsibility",
+    }
+
+
+def test_screening_sets_and_clears_need_flags(make_need):
+    need = make_need(title="村道要修", description="北山村几条村道坑坑洼洼，想请人把路面修补一下。")
+    apply_screening(need)
+    assert need.prohibited and need.prohibited_rule == "municipal_maintenance"
+    assert "municipal" in need.prohibited_detail
+    need.title, need.description = "老人吃饭难", "辖区独居老人多，想找机构每天送餐上门。"
+    apply_screening(need)
+    assert not need.prohibited and need.prohibited_rule is None and need.prohibited_detail is None

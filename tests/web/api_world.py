@@ -1,0 +1,178 @@
+"""A small world for the API and access tests: two streets of 香洲区, two organizations, needs in
+every interesting state, suggestions, and one account per role (plus an office of another
+street), with Bearer tokens minted straight into the database so tests stay fast.
+
+Imported by tests/web/test_api*.py and test_access.py (not a conftest, so it does not collide
+with other helpers' fixtures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from catalog.accounts import create_account
+from catalog.actors import Actor
+from catalog.credit_code import make_credit_code
+from catalog.models import Account, ApiToken, Category, Need, Organization, OrgArea, Suggestion
+from web.api.tokens import hash_token
+from web.auth import hash_password
+
+GONGBEI = "440402005"  # 拱北街道 (the office in scope)
+JIDA = "440402004"  # 吉大街道 (another office)
+XIANGZHOU = "440402"
+CITY = "440400"
+PASSWORD = "correct-horse-42"
+_HASH = hash_password(PASSWORD)  # scrypt once per run, shared by every test account
+
+# role label used in tests → (username, role, scope)
+ACCOUNTS = {
+    "office": ("office_gb", "office", GONGBEI),
+    "office_out": ("office_jd", "office", JIDA),
+    "reviewer": ("reviewer_xz", "reviewer", XIANGZHOU),
+    "organization": ("org_o1", "organization", "o1"),
+    "planner": ("planner_city", "planner", CITY),
+    "admin": ("admin", "admin", None),
+}
+SPARE_ACCOUNT = "spare_office"  # for admin routes that change an account
+
+
+@dataclass
+class World:
+    needs: dict[str, str] = field(default_factory=dict)  # label → need id
+    suggestions: dict[str, int] = field(default_factory=dict)
+    account_ids: dict[str, int] = field(default_factory=dict)
+
+
+def add_org(session: Session, org_id: str, n: int, categories: list[str], areas: list[str]) -> None:
+    org = Organization(
+        id=org_id,
+        name=f"珠海市测试社会工作服务中心{org_id}",
+        credit_code=make_credit_code("52440402", f"MJ{n:06d}"),
+        org_type="社会服务机构",
+        description="为社区长者提供居家养老、助餐和探访服务。",
+        capacity=3,
+        staff=10,
+    )
+    org.categories = [session.get(Category, c) for c in categories]
+    org.areas = [OrgArea(region_code=a, position=i) for i, a in enumerate(areas)]
+    session.add(org)
+
+
+def add_need(session: Session, need_id: str, street: str, status: str, **extra: object) -> None:
+    stamp = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    session.add(Need(
+        id=need_id,
+        title=f"独居长者助餐服务{need_id}",
+        description="辖区内独居老人吃饭难，希望有机构提供送餐和探访。",
+        street_code=street,
+        posted_by="拱北街道办事处" if street == GONGBEI else "吉大街道办事处",
+        beneficiaries="独居长者",
+        beneficiary_count=40,
+        budget_yuan=80_000,
+        months=12,
+        funding="财政资金",
+        status=status,
+        category_name="居家养老",
+        category_source="office",
+        submitted_at=stamp if status != "draft" else None,
+        listed_at=stamp if status in ("listed", "matched", "closed") else None,
+        **extra,
+    ))
+
+
+def build_world(app: Flask) -> World:
+    world = World()
+    with app.extensions["db"].session() as session:
+        add_org(session, "o1", 1, ["居家养老"], [XIANGZHOU])
+        add_org(session, "o2", 2, ["居家养老", "社区矫正"], [GONGBEI])
+        session.flush()
+        for label, street, status in (
+            ("draft", GONGBEI, "draft"),
+            ("submitted", GONGBEI, "submitted"),
+            ("approved", GONGBEI, "approved"),
+            ("listed", GONGBEI, "listed"),
+            ("other_draft", JIDA, "draft"),
+            ("other_listed", JIDA, "listed"),
+        ):
+            need_id = f"n-{label}"
+            add_need(session, need_id, street, status, match_status="done")
+            world.needs[label] = need_id
+        session.flush()
+        for label, need, org, status, rank in (
+            ("approved_o1", "approved", "o1", "suggested", 1),
+            ("approved_o2", "approved", "o2", "suggested", 2),
+            ("listed_o1", "listed", "o1", "confirmed", 1),
+            ("listed_o2", "listed", "o2", "rejected", 2),
+        ):
+            s = Suggestion(need_id=world.needs[need], org_id=org, score=0.9 / rank, rank=rank,
+                           status=status, reasons=[{"kind": "category", "zh": "居家养老",
+                                                    "en": "home care"}])
+            session.add(s)
+            session.flush()
+            world.suggestions[label] = s.id
+        system = Actor.system("test")
+        for label, (username, role, scope) in ACCOUNTS.items():
+            account = create_account(session, system, username=username, role=role, scope=scope,
+                                     password_hash=_HASH, display_name=f"{label} 测试")
+            world.account_ids[label] = account.id
+        spare = create_account(session, system, username=SPARE_ACCOUNT, role="office",
+                               scope=GONGBEI, password_hash=_HASH)
+        world.account_ids["spare"] = spare.id
+    return world
+
+
+def mint_token(app: Flask, label: str) -> str:
+    """A fresh Bearer token for a test account (no HTTP round trip, no scrypt)."""
+    username = ACCOUNTS[label][0]
+    token = f"test-{label}-{secrets.token_hex(8)}"
+    with app.extensions["db"].session() as session:
+        account = session.query(Account).filter_by(username=username).one()
+        session.add(ApiToken(account_id=account.id, token_hash=hash_token(token),
+                             expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)))
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Api:
+    """The test client with a token per role: `api.get("office", "/api/v1/needs")`."""
+
+    def __init__(self, app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.client = app, client
+        self.tokens: dict[str, str] = {}
+
+    def headers(self, who: str | None) -> dict[str, str]:
+        if who is None:
+            return {}
+        if who not in self.tokens:
+            self.tokens[who] = mint_token(self.app, who)
+        return bearer(self.tokens[who])
+
+    def get(self, who: str | None, url: str, **kw):  # type: ignore[no-untyped-def]
+        return self.client.get(url, headers=self.headers(who), **kw)
+
+    def post(self, who: str | None, url: str, **kw):  # type: ignore[no-untyped-def]
+        return self.client.post(url, headers=self.headers(who), **kw)
+
+    def patch(self, who: str | None, url: str, **kw):  # type: ignore[no-untyped-def]
+        return self.client.patch(url, headers=self.headers(who), **kw)
+
+    def delete(self, who: str | None, url: str, **kw):  # type: ignore[no-untyped-def]
+        return self.client.delete(url, headers=self.headers(who), **kw)
+
+
+def assert_json_error(response, status: int, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """The API error shape: JSON, a code, both languages, a fields list."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
+    assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
+    error = response.get_json()["error"]
+    assert set(error) >= {"code", "message", "message_zh", "fields"}
+    if code is not None:
+        assert error["code"] == code, error
+    return error

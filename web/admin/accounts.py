@@ -1,0 +1,126 @@
+"""Accounts: list, create, change role/scope, deactivate and reactivate. Every change is
+audited; an admin cannot deactivate the account it is using (no locking oneself out)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from catalog.accounts import create_account, scope_problem
+from catalog.audit import record
+from catalog.errors import DomainError
+from catalog.models import Account, Role
+from web.admin import bp
+from web.admin.forms import AccountForm
+from web.auth import hash_password, password_problem
+from web.authz import actor, roles_required
+from web.database import db_session
+from web.display import ROLE_LABELS, pick
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN)
+def accounts():
+    role = request.args.get("role") or None
+    q = select(Account).order_by(Account.role, Account.username)
+    if role:
+        q = q.where(Account.role == role)
+    return render_template("admin/accounts.html", accounts=list(db_session().scalars(q)), role=role)
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(r.value, str(ROLE_LABELS[r.value])) for r in Role]
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_account():
+    form = AccountForm()
+    form.role.choices = _role_choices()
+    errors: dict[str, str] = {}
+    if request.method == "POST" and form.validate_on_submit():
+        session = db_session()
+        username = (form.username.data or "").strip()
+        if session.scalar(select(Account.id).where(Account.username == username)):
+            errors["username"] = _("This username is taken.")
+        problem = password_problem(form.password.data or "", username)
+        if problem:
+            errors["password"] = pick(*problem)
+        if not errors:
+            try:
+                create_account(
+                    session, actor(), username=username, role=form.role.data,
+                    scope=(form.scope.data or "").strip() or None,
+                    password_hash=hash_password(form.password.data),
+                    display_name=(form.display_name.data or "").strip() or None,
+                )
+                session.commit()
+                flash(_("Account created."), "success")
+                return redirect(url_for("admin.accounts"))
+            except DomainError as exc:
+                session.rollback()
+                errors["scope"] = pick(exc.zh, exc.en)
+    return render_template("admin/account_form.html", form=form, errors=errors, account=None)
+
+
+def _load(account_id: int) -> Account:
+    account = db_session().get(Account, account_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+@bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_account(account_id: int):
+    account = _load(account_id)
+    form = AccountForm(obj=None if request.method == "POST" else account)
+    form.role.choices = _role_choices()
+    errors: dict[str, str] = {}
+    if request.method == "POST" and form.validate_on_submit():
+        session = db_session()
+        scope = (form.scope.data or "").strip() or None
+        problem = scope_problem(session, form.role.data, scope)
+        if problem:
+            errors["scope"] = pick(*problem)
+        new_password = form.password.data or ""
+        if new_password:
+            pw_problem = password_problem(new_password, account.username)
+            if pw_problem:
+                errors["password"] = pick(*pw_problem)
+        if not errors:
+            account.role, account.scope = form.role.data, scope
+            account.display_name = (form.display_name.data or "").strip() or None
+            if new_password:
+                account.password_hash = hash_password(new_password)
+            record(session, actor(), "account.update", "account", account.username,
+                   role=account.role, scope=scope, password_changed=bool(new_password) or None)
+            session.commit()
+            flash(_("Account saved."), "success")
+            return redirect(url_for("admin.accounts"))
+    return render_template("admin/account_form.html", form=form, errors=errors, account=account)
+
+
+@bp.post("/accounts/<int:account_id>/active")
+@roles_required(Role.ADMIN)
+def set_active(account_id: int):
+    account = _load(account_id)
+    active = request.form.get("active") == "1"
+    if not active and str(account.id) == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("admin.accounts"))
+    session = db_session()
+    if account.active != active:
+        account.active = active
+        if not active:
+            account.tokens.clear()  # API tokens of a deactivated account stop working at once
+        record(session, actor(), "account.activate" if active else "account.deactivate",
+               "account", account.username)
+        session.commit()
+    flash(_("Account activated.") if active else _("Account deactivated."), "success")
+    return redirect(url_for("admin.accounts"))
+
+
+

@@ -1,0 +1,120 @@
+"""Organizations: anyone with a token reads the public capability profiles; an organization edits
+its own profile only (the credit code, type and rating come from registration and evaluation,
+not from the organization itself)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import g, jsonify
+from sqlalchemy import select
+
+from catalog.audit import record
+from catalog.errors import ValidationFailed
+from catalog.exchange.records import apply_org, org_record
+from catalog.models import Organization, OrgArea, Role, org_categories
+from catalog.reference import Reference
+from catalog.validation import LANGS, LIMITS, validate_organization
+from web.api import bp
+from web.api.errors import ApiError
+from web.api.inputs import Field, check, clean_id, query_text, read_json
+from web.api.needs import page
+from web.api.retry import with_db_retry
+from web.api.serialize import org_json
+from web.api.spec import doc, q
+from web.api.tokens import token_required
+from web.database import db_session
+
+log = logging.getLogger(__name__)
+
+PROFILE_FIELDS: dict[str, Field] = {
+    "name": Field("string", max_length=LIMITS["name"][1] * 2),
+    "description": Field("string", max_length=LIMITS["description"][1] * 2),
+    "categories": Field("array", items="string", max_items=40, description="service subcategories"),
+    "service_areas": Field("array", items="string", max_items=200,
+                           description="street, district or city codes"),
+    "capacity": Field("integer", minimum=0, maximum=1000, description="projects it can take on"),
+    "staff": Field("integer", minimum=0, maximum=100_000, nullable=True),
+    "social_workers": Field("integer", minimum=0, maximum=100_000, nullable=True),
+    "founded": Field("integer", minimum=1949, maximum=2100, nullable=True),
+    "lang": Field("string", enum=LANGS),
+}
+
+
+@bp.get("/organizations")
+@token_required()
+@with_db_retry
+@doc("List organizations (public profiles)", tag="organizations", response="Page", query=[
+    q("category", "offers this subcategory"),
+    q("area", "serves this region code (exact)"),
+    q("limit", "page size", "integer", minimum=1, maximum=200),
+    q("offset", "items to skip", "integer", minimum=0),
+])
+def list_organizations():
+    """List organizations' public profiles, optionally by category or service area."""
+    query = select(Organization).order_by(Organization.name, Organization.id)
+    category = query_text("category")
+    if category is not None:
+        query = query.where(
+            Organization.id.in_(
+                select(org_categories.c.org_id).where(org_categories.c.category_name == category)
+            )
+        )
+    area = query_text("area")
+    if area is not None:
+        query = query.where(Organization.id.in_(select(OrgArea.org_id).where(OrgArea.region_code == area)))
+    items, total, limit, offset = page(db_session(), query)
+    return jsonify(items=[org_json(o) for o in items], total=total, limit=limit, offset=offset)
+
+
+def _load(org_id: str) -> Organization:
+    key = clean_id(org_id)
+    org = db_session().get(Organization, key) if key else None
+    if org is None:
+        raise ApiError(404, "not_found", "社会组织不存在", f"no organization {org_id!r}")
+    return org
+
+
+@bp.get("/organizations/<org_id>")
+@token_required()
+@with_db_retry
+@doc("Read an organization's public profile", tag="organizations", response="Organization")
+def get_organization(org_id: str):
+    """Read one organization's public capability profile."""
+    return jsonify(org_json(_load(org_id)))
+
+
+@bp.patch("/organizations/<org_id>")
+@token_required(Role.ORGANIZATION, Role.ADMIN)
+@with_db_retry
+@doc("Update the caller's own capability profile", tag="organizations", body=PROFILE_FIELDS,
+     response="Organization")
+def update_organization(org_id: str):
+    """Update an organization's own profile (organizations: their own id only)."""
+    data = check(read_json(), PROFILE_FIELDS)
+    if not (g.actor.is_admin or g.actor.is_org(org_id)):
+        raise ApiError(403, "not_allowed", "只能修改本组织的资料", "an organization edits its own profile only")
+    org = _load(org_id)
+    session = db_session()
+    merged = {**org_record(org, history=False), **data}
+    errors = validate_organization(merged, Reference.load(session))
+    if errors:
+        raise ValidationFailed(errors)
+    apply_org(session, org, merged)
+    org.profile_version = (org.profile_version or 1) + 1
+    record(session, g.actor, "organization.update", "organization", org.id, fields=sorted(data))
+    session.commit()
+    _reindex(org.id)
+    session.expire(org)
+    return jsonify(org_json(_load(org_id)))
+
+
+def _reindex(org_id: str) -> None:
+    """Refresh the organization in the vector index after the commit; a failure only leaves
+    the index stale, which the matcher detects, so the edit itself stands."""
+    try:
+        from web.tasks import update_org_index
+
+        update_org_index.delay(org_id)
+    except Exception:  # noqa: BLE001 - broker down must not undo a committed edit
+        log.exception("could not enqueue index update for %s", org_id)

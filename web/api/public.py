@@ -1,0 +1,86 @@
+"""The public notice (公示) as JSON: listed needs and the organizations a person confirmed for
+them. No token needed; nothing personal (who posted, why a suggestion was rejected, which
+organizations were suggested but not confirmed) ever appears here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import jsonify
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from catalog.models import Need, Suggestion, SuggestionStatus
+from catalog.models.needs import PUBLIC_STATUSES
+from catalog.visibility import public_needs_query
+from web.api import bp
+from web.api.errors import ApiError
+from web.api.inputs import clean_id, query_text
+from web.api.needs import MAX_PAGE, filters, page
+from web.api.retry import with_db_retry
+from web.api.serialize import public_need
+from web.api.spec import doc, q
+from web.api.tokens import public_endpoint
+from web.database import db_session
+
+PUBLIC_QUERY = [
+    q("district", "district code, e.g. 440402"),
+    q("street", "street/town code"),
+    q("category", "service subcategory"),
+    q("status", "listed | matched | closed", enum=[str(s) for s in PUBLIC_STATUSES]),
+    q("q", "words in the title or description", maxLength=100),
+    q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
+    q("offset", "items to skip", "integer", minimum=0),
+]
+
+
+def _confirmed(session: Session, need_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not need_ids:
+        return out
+    rows = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.need_id.in_(need_ids), Suggestion.status == SuggestionStatus.CONFIRMED)
+        .order_by(Suggestion.rank)
+    )
+    for s in rows:
+        out[s.need_id].append({"id": s.org_id, "name": s.organization.name})
+    return out
+
+
+def notice(session: Session, need: Need, orgs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**public_need(need), "confirmed_organizations": orgs}
+
+
+@bp.get("/public/needs")
+@public_endpoint
+@with_db_retry
+@doc("Public notice: listed needs with their confirmed organizations", tag="public",
+     query=PUBLIC_QUERY, response="Page")
+def public_needs():
+    """Listed needs and confirmed organizations, filterable by district, street and category."""
+    session = db_session()
+    query = filters(public_needs_query())
+    words = query_text("q", 100)
+    if words:
+        like = f"%{words}%"
+        query = query.where(or_(Need.title.like(like), Need.description.like(like)))
+    items, total, limit, offset = page(session, query.order_by(Need.id))
+    confirmed = _confirmed(session, [n.id for n in items])
+    return jsonify(items=[notice(session, n, confirmed.get(n.id, [])) for n in items],
+                   total=total, limit=limit, offset=offset)
+
+
+@bp.get("/public/needs/<need_id>")
+@public_endpoint
+@with_db_retry
+@doc("Public notice of one listed need", tag="public", response="Need")
+def public_need_detail(need_id: str):
+    """One listed need with its confirmed organizations."""
+    session = db_session()
+    key = clean_id(need_id)
+    need = session.get(Need, key) if key else None
+    if need is None or need.status not in PUBLIC_STATUSES:
+        raise ApiError(404, "not_found", "需求不存在或未公示", f"no listed need {need_id!r}")
+    return jsonify(notice(session, need, _confirmed(session, [need.id]).get(need.id, [])))

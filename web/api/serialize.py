@@ -1,0 +1,183 @@
+"""Rows → JSON for the API. What each audience sees is decided here in one place: the public
+notice never carries who posted or why something was returned, and an organization's profile
+shows its capability, not its contacts or internal history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from catalog.actors import Actor
+from catalog.lifecycle import allowed_actions
+from catalog.models import Interest, Need, Organization, Suggestion
+from catalog.visibility import sees_unconfirmed
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()
+
+
+def region_ref(need: Need) -> dict[str, Any]:
+    street = need.street
+    return {
+        "street": need.street_code,
+        "street_name": street.name if street is not None else None,
+        "district": need.district_code,
+    }
+
+
+def public_need(need: Need) -> dict[str, Any]:
+    """The notice-board view of a need: no poster, no internal flags."""
+    return {
+        "id": need.id,
+        "title": need.title,
+        "description": need.description,
+        **region_ref(need),
+        "category": need.category_name,
+        "beneficiaries": need.beneficiaries,
+        "beneficiary_count": need.beneficiary_count,
+        "budget_yuan": need.budget_yuan,
+        "months": need.months,
+        "funding": need.funding,
+        "status": str(need.status),
+        "listed_at": iso(need.listed_at),
+    }
+
+
+def need_json(need: Need, viewer: Actor | None) -> dict[str, Any]:
+    """A need as the viewer may see it: staff in scope see the workflow fields too."""
+    out = public_need(need)
+    if viewer is not None and sees_unconfirmed(need, viewer):
+        out.update(
+            posted_by=need.posted_by,
+            lang=need.lang,
+            category_source=need.category_source,
+            category_confidence=need.category_confidence,
+            prohibited=bool(need.prohibited),
+            prohibited_rule=need.prohibited_rule,
+            prohibited_detail=need.prohibited_detail,
+            return_reason=need.return_reason,
+            match_status=need.match_status,
+            match_error=need.match_error,
+            gap=need.gap,
+            gap_reason=need.gap_reason,
+            created_at=iso(need.created_at),
+            submitted_at=iso(need.submitted_at),
+            decided_at=iso(need.decided_at),
+            closed_at=iso(need.closed_at),
+        )
+    out["actions"] = allowed_actions(need, viewer) if viewer is not None else []
+    return out
+
+
+def org_json(org: Organization) -> dict[str, Any]:
+    """The public capability profile of an organization."""
+    return {
+        "id": org.id,
+        "name": org.name,
+        "credit_code": org.credit_code,
+        "org_type": org.org_type,
+        "description": org.description,
+        "categories": org.category_names,
+        "service_areas": org.area_codes,
+        "capacity": org.capacity,
+        "staff": org.staff,
+        "social_workers": org.social_workers,
+        "founded": org.founded,
+        "rating": org.rating,
+        "lang": org.lang,
+        "profile_version": org.profile_version,
+    }
+
+
+def suggestion_json(s: Suggestion, full: bool) -> dict[str, Any]:
+    """`full` for the posting office and reviewers: who decided and why."""
+    out: dict[str, Any] = {
+        "id": s.id,
+        "need_id": s.need_id,
+        "organization_id": s.org_id,
+        "organization_name": s.organization.name if s.organization is not None else None,
+        "score": round(float(s.score), 6),
+        "rank": s.rank,
+        "reasons": s.reasons or [],
+        "status": str(s.status),
+        "version": s.version,
+    }
+    if full:
+        out.update(
+            decided_by=s.decided_by,
+            decided_at=iso(s.decided_at),
+            decision_reason=s.decision_reason,
+            model_version=s.model_version,
+        )
+    return out
+
+
+def interest_json(i: Interest) -> dict[str, Any]:
+    return {
+        "need_id": i.need_id,
+        "organization_id": i.org_id,
+        "organization_name": i.organization.name if i.organization is not None else None,
+        "note": i.note,
+        "active": bool(i.active),
+        "created_at": iso(i.created_at),
+        "withdrawn_at": iso(i.withdrawn_at),
+    }
+
+
+PAGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "items": {"type": "array", "items": {"type": "object"}},
+        "total": {"type": "integer"},
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+    },
+}
+
+COMPONENTS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "message_zh": {"type": "string"},
+                    "fields": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "field": {"type": "string"},
+                                "zh": {"type": "string"},
+                                "en": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    },
+    "Page": PAGE_SCHEMA,
+    "Need": {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
+    "Organization": {"type": "object", "properties": {"id": {"type": "string"}}},
+    "Suggestion": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "organization_id": {"type": "string"},
+            "score": {"type": "number"},
+            "reasons": {"type": "array", "items": {"type": "object"}},
+            "status": {"type": "string", "enum": ["suggested", "confirmed", "rejected"]},
+            "version": {"type": "integer"},
+        },
+    },
+}

@@ -1,0 +1,131 @@
+"""API sign-in: HTTP Basic once, then a Bearer token for every call.
+
+Brute force is throttled per username and per address, counting failures only (a user who
+mistyped once is not locked out, an attacker walking a password list is): once either count is
+exhausted the endpoint answers 429 until the window passes, even for the right password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, g, jsonify, request
+from flask_limiter.util import get_remote_address
+from sqlalchemy import delete, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from catalog.actors import Actor
+from catalog.audit import record
+from catalog.models import Account, ApiToken
+from web.api import bp
+from web.api.errors import ApiError
+from web.api.retry import with_db_retry
+from web.api.spec import doc
+from web.api.tokens import AUTH_KIND_ATTR, hash_token, issue_token, token_required
+from web.auth import verify_password
+from web.authz import ANYONE, mark_roles
+from web.database import db_session
+from web.extensions import limiter
+
+# A hash to check against when the username is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("not-a-password-just-timing", method="scrypt")
+
+
+def _user_limit() -> str:
+    return current_app.config.get("API_LOGIN_LIMIT_USER", "5 per 15 minutes")
+
+
+def _addr_limit() -> str:
+    return current_app.config.get("API_LOGIN_LIMIT_ADDR", "20 per 15 minutes")
+
+
+def _username_key() -> str:
+    auth = request.authorization
+    name = (auth.username or "") if auth is not None else ""
+    return "user:" + name.strip().lower()[:64]
+
+
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code == 401
+
+
+@bp.post("/tokens")
+@limiter.limit(_user_limit, key_func=_username_key, deduct_when=_failed, scope="api-login-user")
+@limiter.limit(_addr_limit, key_func=get_remote_address, deduct_when=_failed, scope="api-login-addr")
+@with_db_retry
+@doc(
+    "Exchange HTTP Basic credentials for a Bearer token",
+    tag="auth",
+    ok=201,
+    response={
+        "type": "object",
+        "required": ["token"],
+        "properties": {
+            "token": {"type": "string"},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "role": {"type": "string"},
+            "scope": {"type": "string", "nullable": True},
+        },
+    },
+)
+def create_token():
+    """Exchange HTTP Basic credentials for a Bearer token."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
+        raise ApiError(401, "unauthorized", "请使用 HTTP Basic 提供用户名和密码",
+                       "send the username and password with HTTP Basic")
+    username = auth.username.strip()[:64]
+    session = db_session()
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None or "\x00" in auth.password:
+        _check_dummy(auth.password)  # same work as a real check, so timing reveals nothing
+        raise _bad_credentials()
+    if not account.active or not verify_password(account, auth.password):
+        raise _bad_credentials()
+    # Expired tokens of this account are dropped on the way, so the table does not grow forever.
+    session.execute(
+        delete(ApiToken).where(
+            ApiToken.account_id == account.id, ApiToken.expires_at < dt.datetime.now(dt.UTC)
+        )
+    )
+    token = issue_token(account)
+    record(session, Actor(account.username, account.role, account.scope), "token.create",
+           "account", account.username)
+    session.commit()
+    expires = account.tokens[-1].expires_at
+    response = jsonify(
+        token=token,
+        expires_at=expires.isoformat(),
+        role=account.role,
+        scope=account.scope,
+    )
+    response.status_code = 201
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _check_dummy(password: str) -> None:
+    check_password_hash(_DUMMY_HASH, password.replace("\x00", ""))
+
+
+def _bad_credentials() -> ApiError:
+    return ApiError(401, "bad_credentials", "用户名或密码错误", "wrong username or password")
+
+
+mark_roles(create_token, ANYONE)
+setattr(create_token, AUTH_KIND_ATTR, "basic")
+
+
+@bp.delete("/tokens")
+@token_required()
+@with_db_retry
+@doc("Revoke the token used for this call", tag="auth", ok=204)
+def revoke_token():
+    """Revoke the token used for this call (sign out of the API)."""
+    header = request.headers.get("Authorization", "")
+    token = header.partition(" ")[2].strip()
+    session = db_session()
+    session.execute(delete(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    record(session, g.actor, "token.revoke", "account", g.actor.username)
+    session.commit()
+    return "", 204

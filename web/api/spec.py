@@ -1,0 +1,169 @@
+"""The OpenAPI document, assembled from the URL map and annotations that sit on each view.
+
+Every rule under /api/v1 appears in the document even without an annotation (summary from the
+docstring, parameters from the rule's converters, security from the roles the auth decorator
+recorded), so a route cannot be added without being described; `@doc` adds the body schema, query
+parameters and responses next to the route that owns them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from flask import Flask
+
+from web.api.inputs import MAX_ID, Field, schema_of
+from web.api.tokens import ALLOWED_ROLES_ATTR, AUTH_KIND_ATTR
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PREFIX = "/api/v1"
+OPENAPI_ATTR = "openapi"
+_PARAM = re.compile(r"<(?:(?P<conv>[a-zA-Z_]\w*)(?:\((?P<args>[^)]*)\))?:)?(?P<name>[a-zA-Z_]\w*)>")
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request (e.g. body is not JSON)",
+    401: "Missing, unknown or expired token",
+    403: "Role or scope does not allow this",
+    404: "No such resource (or not visible to the caller)",
+    405: "Method not allowed",
+    409: "Conflicts with the current state (illegal transition, stale version)",
+    413: "Body too large",
+    415: "Body is not application/json",
+    422: "Invalid field values; `fields` names each",
+    429: "Too many attempts",
+}
+
+
+def q(name: str, description: str, kind: str = "string", **extra: Any) -> dict[str, Any]:
+    """A query parameter for `@doc(query=[...])`."""
+    schema: dict[str, Any] = {"type": kind, **extra}
+    if kind == "string":
+        schema.setdefault("maxLength", MAX_ID)
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+def doc(
+    summary: str,
+    *,
+    tag: str,
+    body: Mapping[str, Field] | None = None,
+    body_optional: bool = False,
+    query: list[dict[str, Any]] | None = None,
+    ok: int = 200,
+    response: str | dict[str, Any] | None = None,
+    errors: tuple[int, ...] = (),
+) -> Callable[[F], F]:
+    """Describe one operation. `response` names a component schema or gives one inline."""
+
+    def decorate(view: F) -> F:
+        op: dict[str, Any] = {"summary": summary, "tags": [tag]}
+        if query:
+            op["parameters"] = list(query)
+        if body is not None:
+            op["requestBody"] = {
+                "required": not body_optional,
+                "content": {"application/json": {"schema": schema_of(body)}},
+            }
+        schema = {"$ref": f"#/components/schemas/{response}"} if isinstance(response, str) else response
+        ok_response: dict[str, Any] = {"description": "OK" if ok == 200 else "Created"}
+        if schema is not None:
+            ok_response["content"] = {"application/json": {"schema": schema}}
+        op["responses"] = {str(ok): ok_response}
+        op["x-errors"] = errors
+        setattr(view, OPENAPI_ATTR, op)
+        return view
+
+    return decorate
+
+
+def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    params: list[dict[str, Any]] = []
+
+    def repl(m: re.Match[str]) -> str:
+        conv, args, name = m.group("conv") or "string", m.group("args"), m.group("name")
+        schema: dict[str, Any]
+        if conv == "int":
+            schema = {"type": "integer", "minimum": 1}
+        elif conv == "any":
+            schema = {"type": "string", "enum": [a.strip().strip("'\"") for a in (args or "").split(",")]}
+        else:
+            schema = {"type": "string", "maxLength": MAX_ID}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+        return "{" + name + "}"
+
+    return _PARAM.sub(repl, rule), params
+
+
+def _operation(view: Callable[..., Any], method: str, path_params: list[dict[str, Any]]) -> dict:
+    base = dict(getattr(view, OPENAPI_ATTR, None) or {})
+    errors = set(base.pop("x-errors", ()))
+    if not base:
+        first_line = (view.__doc__ or view.__name__).strip().splitlines()[0]
+        base = {"summary": first_line, "responses": {"200": {"description": "OK"}}}
+    op: dict[str, Any] = {**base, "operationId": f"{view.__name__}_{method.lower()}"}
+    op["parameters"] = path_params + list(base.get("parameters", []))
+    if not op["parameters"]:
+        del op["parameters"]
+    kind = getattr(view, AUTH_KIND_ATTR, None)
+    roles = sorted(getattr(view, ALLOWED_ROLES_ATTR, None) or [])
+    if kind == "public":
+        op["security"] = []
+    elif kind == "basic":
+        op["security"] = [{"basicAuth": []}]
+        errors |= {401, 429}
+    else:
+        op["security"] = [{"bearerAuth": []}]
+        op["x-roles"] = [r for r in roles if r != "*"]
+        errors |= {401, 403}
+    if path_params:
+        errors.add(404)
+    if "requestBody" in op:
+        errors |= {400, 413, 415, 422}
+    if op.get("parameters"):
+        errors.add(422)
+    responses = dict(op["responses"])
+    for status in sorted(errors):
+        responses.setdefault(str(status), {
+            "description": ERROR_DESCRIPTIONS.get(status, "Error"),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        })
+    op["responses"] = responses
+    return op
+
+
+def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole OpenAPI 3.0 document for every rule under /api/v1 in this app."""
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(PREFIX):
+            continue
+        view = app.view_functions[rule.endpoint]
+        path, params = _path_and_params(rule.rule[len(PREFIX):] or "/")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(view, method, params)
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Zhuhai community services supply–demand hub API",
+            "version": "1.0.0",
+            "description": (
+                "Needs posted by street offices, reviewed, matched to social organizations, "
+                "confirmed by people and listed publicly. Obtain a token with HTTP Basic at "
+                "POST /tokens and send `Authorization: Bearer <token>`. Errors are JSON: "
+                '{"error": {"code", "message", "message_zh", "fields"}}.'
+            ),
+        },
+        "servers": [{"url": PREFIX}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "basicAuth": {"type": "http", "scheme": "basic"},
+            },
+            "schemas": dict(components),
+        },
+    }

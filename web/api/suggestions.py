@@ -1,0 +1,91 @@
+"""Suggestions of organizations for a need, and the human decision on each.
+
+The posting office confirms or rejects each suggestion; the client sends the version it saw, so
+when two people decide at once exactly one decision lands and the other gets 409 (optimistic
+locking in catalog.decisions, backed by the version column)."""
+
+from __future__ import annotations
+
+from flask import g, jsonify
+from sqlalchemy.orm import Session
+
+from catalog.decisions import decide
+from catalog.models import Role, Suggestion
+from catalog.visibility import can_see_need, sees_unconfirmed, visible_suggestions
+from web.api import bp
+from web.api.errors import ApiError
+from web.api.inputs import MAX_INT32, Field, check, int_id, read_json
+from web.api.needs import load_need
+from web.api.retry import with_db_retry
+from web.api.serialize import suggestion_json
+from web.api.spec import doc
+from web.api.tokens import token_required
+from web.database import db_session
+
+DECISION_FIELDS = {
+    "version": Field("integer", required=True, minimum=1, maximum=MAX_INT32,
+                     description="the suggestion's version as last read"),
+    "reason": Field("string", max_length=2000, nullable=True, description="required to reject"),
+}
+REJECT_FIELDS = {**DECISION_FIELDS, "reason": Field("string", required=True, max_length=2000)}
+LIST_RESPONSE = {
+    "type": "object",
+    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}},
+}
+
+
+@bp.get("/needs/<need_id>/suggestions")
+@token_required()
+@with_db_retry
+@doc("Suggested organizations for a need, as far as the caller may see them", tag="suggestions",
+     response=LIST_RESPONSE)
+def need_suggestions(need_id: str):
+    """Suggestions the caller may see: all for the office and reviewers in scope, only
+    confirmed ones for everyone else and only once the need is listed."""
+    session = db_session()
+    need = load_need(session, need_id, g.actor)
+    full = sees_unconfirmed(need, g.actor)
+    items = [suggestion_json(s, full) for s in visible_suggestions(session, need, g.actor)]
+    return jsonify(items=items, match_status=need.match_status if full else None)
+
+
+def _load(session: Session, suggestion_id: int) -> Suggestion:
+    key = int_id(suggestion_id)
+    s = session.get(Suggestion, key) if key else None
+    if s is None or not can_see_need(s.need, g.actor) or not sees_unconfirmed(s.need, g.actor):
+        raise ApiError(404, "not_found", "推荐不存在", f"no suggestion {suggestion_id}")
+    return s
+
+
+def _decide(suggestion_id: int, decision: str, fields: dict[str, Field]):  # type: ignore[no-untyped-def]
+    data = check(read_json(), fields)
+    if decision == "reject" and not (data.get("reason") or "").strip():
+        raise ApiError(422, "validation_failed", "reason: 否决时必须填写理由",
+                       "reason: a reason is required to reject",
+                       [{"field": "reason", "zh": "否决时必须填写理由", "en": "is required to reject"}])
+    session = db_session()
+    _load(session, suggestion_id)
+    s = decide(session, suggestion_id, decision, g.actor, reason=data.get("reason"),
+               expected_version=data["version"])
+    session.commit()
+    return jsonify(suggestion_json(s, True))
+
+
+@bp.post("/suggestions/<int:suggestion_id>/confirm")
+@token_required(Role.OFFICE, Role.ADMIN)
+@with_db_retry
+@doc("Confirm a suggestion (the organization may then be listed)", tag="suggestions",
+     body=DECISION_FIELDS, response="Suggestion")
+def confirm_suggestion(suggestion_id: int):
+    """Confirm one suggestion; 409 if someone decided it first or the version is stale."""
+    return _decide(suggestion_id, "confirm", DECISION_FIELDS)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/reject")
+@token_required(Role.OFFICE, Role.ADMIN)
+@with_db_retry
+@doc("Reject a suggestion, with a reason", tag="suggestions", body=REJECT_FIELDS,
+     response="Suggestion")
+def reject_suggestion(suggestion_id: int):
+    """Reject one suggestion (a reason is required); 409 on a stale version."""
+    return _decide(suggestion_id, "reject", REJECT_FIELDS)

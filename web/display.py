@@ -1,0 +1,174 @@
+"""How domain data is shown in the active language: bilingual domain texts (errors, reasons,
+category and region names) picked by locale, dates and money in local formats. Registered as
+Jinja globals and filters so every template formats the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from flask import Flask, flash
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from catalog.errors import DomainError, FieldError
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Awaiting review"),
+    "approved": _l("Approved"),
+    "returned": _l("Returned"),
+    "listed": _l("Listed"),
+    "matched": _l("Matched"),
+    "closed": _l("Closed"),
+}
+SUGGESTION_LABELS = {
+    "suggested": _l("Awaiting decision"),
+    "confirmed": _l("Confirmed"),
+    "rejected": _l("Rejected"),
+}
+MATCH_LABELS = {
+    "pending": _l("Matching queued"),
+    "running": _l("Matching in progress"),
+    "done": _l("Matching finished"),
+    "failed": _l("Matching failed"),
+}
+GAP_LABELS = {
+    "no_service": _l("No organization offers this service"),
+    "no_coverage": _l("No organization covers this street"),
+    "no_capacity": _l("No organization has capacity left"),
+}
+ACTION_LABELS = {
+    "submit": _l("Submit for review"),
+    "approve": _l("Approve"),
+    "return": _l("Return"),
+    "list": _l("List publicly"),
+    "match": _l("Mark as matched"),
+    "close": _l("Close"),
+    "withdraw": _l("Withdraw"),
+}
+ROLE_LABELS = {
+    "office": _l("Street office / town"),
+    "reviewer": _l("Civil affairs reviewer"),
+    "organization": _l("Social organization"),
+    "planner": _l("Planner"),
+    "admin": _l("Administrator"),
+}
+FUNDING_LABELS = {"财政资金": _l("Public funds"), "社会资金": _l("Social funds")}
+ORG_TYPE_LABELS = {
+    "社会服务机构": _l("Social service agency"),
+    "社会团体": _l("Social group"),
+    "基金会": _l("Foundation"),
+    "社区社会组织": _l("Community organization"),
+}
+
+
+def locale_name() -> str:
+    return str(get_locale() or "zh_Hans_CN")
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("s2t")
+
+
+def pick(zh: str | None, en: str | None, zh_hant: str | None = None) -> str:
+    """One of a bilingual pair for the active locale; Traditional is derived when missing."""
+    loc = locale_name()
+    if loc.startswith("en"):
+        return en or zh or ""
+    if loc.startswith("zh_Hant"):
+        return zh_hant or (_s2t().convert(zh) if zh else en or "")
+    return zh or en or ""
+
+
+def error_text(exc: DomainError | FieldError) -> str:
+    return pick(exc.zh, exc.en)
+
+
+def flash_error(exc: DomainError) -> None:
+    """Show a domain refusal as a flash message in the reader's language."""
+    flash(error_text(exc), "error")
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    return pick(reason.get("zh"), reason.get("en"), reason.get("zh_hant"))
+
+
+def named(obj: Any) -> str:
+    """Label of a Category or Region in the active locale (None → empty)."""
+    if obj is None:
+        return ""
+    if hasattr(obj, "label"):
+        return obj.label(locale_name())
+    return pick(obj.name, getattr(obj, "name_en", None))
+
+
+def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return format_datetime(value, "short" if fmt == "medium" else fmt)
+    return format_date(value, fmt)
+
+
+def yuan(amount: int | float | None) -> str:
+    if amount is None:
+        return ""
+    return format_currency(amount, "CNY", format="¤#,##0", currency_digits=False)
+
+
+def label(table: dict[str, Any], key: str | None) -> str:
+    if key is None:
+        return ""
+    return str(table.get(key, key))
+
+
+def prohibited_text(need: Any) -> str:
+    """The Art. 11 screening detail ("中文 / English" per flag) in the active language."""
+    import re
+
+    parts = []
+    for line in (need.prohibited_detail or "").splitlines():
+        halves = re.split(r"\s?/ ", line, maxsplit=1)
+        zh = halves[0].strip()
+        en = halves[1].strip() if len(halves) > 1 else zh
+        parts.append(pick(zh, en))
+    return "；".join(p for p in parts if p)
+
+
+def category_label(item: Any) -> str:
+    """A need's (or a category name's) category in the active language."""
+    from catalog.models import Category
+    from web.database import db_session
+
+    name = item if isinstance(item, str) or item is None else item.category_name
+    if not name:
+        return ""
+    category = db_session().get(Category, name)
+    return category.label(locale_name()) if category is not None else name
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language (the choice is then remembered in the session)."""
+    from flask import request, url_for
+
+    if request.endpoint is None or request.url_rule is None or "GET" not in request.url_rule.methods:
+        return url_for("public.index", lang=code)
+    args = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
+    return url_for(request.endpoint, **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        pick=pick, reason_text=reason_text, named=named, error_text=error_text,
+        STATUS=STATUS_LABELS, SUGGESTION=SUGGESTION_LABELS, MATCH=MATCH_LABELS, GAP=GAP_LABELS,
+        ACTIONS=ACTION_LABELS, ROLES=ROLE_LABELS, FUNDING=FUNDING_LABELS, ORG_TYPES=ORG_TYPE_LABELS,
+        label=label, category_label=category_label, prohibited_text=prohibited_text, locale_name=locale_name, lang_url=lang_url, url_endpoints=app.view_functions,
+    )
+    app.jinja_env.filters.update(local_date=local_date, yuan=yuan)

@@ -1,0 +1,70 @@
+"""Office decisions: lifecycle actions on a need and confirming or rejecting suggestions.
+Each goes through the catalog (which checks role, scope and state and writes the audit log);
+refusals come back as flash messages in the reader's language."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from catalog.decisions import decide
+from catalog.errors import DomainError
+from catalog.lifecycle import TRANSITIONS, transition
+from catalog.models import Role, Suggestion
+from web.authz import actor, require_street, roles_required
+from web.database import db_session
+from web.display import flash_error
+from web.office import bp
+from web.office.views import OFFICE_ACTIONS, load_need
+
+
+@bp.post("/needs/<need_id>/action/<action>")
+@roles_required(Role.OFFICE, Role.ADMIN)
+def act(need_id: str, action: str):
+    if action not in OFFICE_ACTIONS or action not in TRANSITIONS:
+        abort(404)
+    need = load_need(need_id)
+    session = db_session()
+    try:
+        transition(session, need, action, actor(), request.form.get("reason") or None)
+        session.commit()
+        flash(_("Done: %(action)s.", action=_action_label(action)), "success")
+    except DomainError as exc:
+        session.rollback()
+        flash_error(exc)
+    return redirect(url_for("office.need", need_id=need_id))
+
+
+def _action_label(action: str) -> str:
+    from web.display import ACTION_LABELS
+
+    return str(ACTION_LABELS.get(action, action))
+
+
+@bp.post("/suggestions/<int:suggestion_id>/<decision>")
+@roles_required(Role.OFFICE, Role.ADMIN)
+def decide_suggestion(suggestion_id: int, decision: str):
+    if decision not in ("confirm", "reject"):
+        abort(404)
+    session = db_session()
+    suggestion = session.get(Suggestion, suggestion_id)
+    if suggestion is None:
+        abort(404)
+    need_id = suggestion.need_id
+    require_street(suggestion.need.street_code)
+    version = request.form.get("version", "")
+    try:
+        decide(
+            session, suggestion_id, decision, actor(),
+            reason=(request.form.get("reason") or "").strip() or None,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+        session.commit()
+        if decision == "confirm":
+            flash(_("Organization confirmed."), "success")
+        else:
+            flash(_("Suggestion rejected."), "success")
+    except DomainError as exc:
+        session.rollback()
+        flash_error(exc)
+    return redirect(url_for("office.need", need_id=need_id) + "#suggestions")

@@ -1,0 +1,53 @@
+"""Registration and profile forms. Validation of the organization itself is catalog.validation's
+(same rules as the importer and the API); these forms add only the account's own checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+
+OPTIONAL_NUMBERS = ("staff", "social_workers")
+
+
+def _number(raw: str | None) -> int | str | None:
+    raw = (raw or "").strip().replace(",", "")
+    if not raw:
+        return None
+    return int(raw) if raw.lstrip("-").isdigit() else raw
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Organization name"))
+    org_type = SelectField(_l("Type of organization"), choices=[], validate_choice=False)
+    description = TextAreaField(_l("What the organization does"))
+    categories = SelectMultipleField(_l("Service categories"), choices=[], validate_choice=False)
+    service_areas = SelectMultipleField(_l("Service area"), choices=[], validate_choice=False)
+    capacity = StringField(_l("Capacity (projects at the same time)"))
+    staff = StringField(_l("Staff (optional)"))
+    social_workers = StringField(_l("Licensed social workers (optional)"))
+
+    def record(self) -> dict[str, Any]:
+        """The profile as an exchange-format organization record (without id/credit code)."""
+        data: dict[str, Any] = {
+            "name": (self.name.data or "").strip(),
+            "org_type": self.org_type.data or None,
+            "description": (self.description.data or "").strip(),
+            "categories": list(dict.fromkeys(self.categories.data or [])),
+            "service_areas": list(dict.fromkeys(self.service_areas.data or [])),
+            "capacity": _number(self.capacity.data),
+        }
+        for name in OPTIONAL_NUMBERS:
+            value = _number(getattr(self, name).data)
+            if value is not None:
+                data[name] = value
+        return data
+
+
+class RegistrationForm(ProfileForm):
+    credit_code = StringField(_l("Unified social credit code"))
+    username = StringField(_l("Username for signing in"))
+    password = PasswordField(_l("Password"))
+    password2 = PasswordField(_l("Password again"))

@@ -1,0 +1,280 @@
+"""Every planner table as one plain structure (title, headers, rows), built from the
+aggregates. The HTML pages, the printable page, CSV and Excel all render the same `Table`, so an
+export always has the columns and numbers the planner saw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from catalog.analytics import (
+    NeedFilter,
+    fairness,
+    gap_table,
+    supply_demand,
+    totals,
+    unmet_needs,
+)
+from web.planner.labels import DIMENSIONS, REASONS_SHORT, Names, band_label
+
+TABLES = ("regions", "gaps", "needs", "supply", "fairness", "emerging")
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    # Per row: query parameters that narrow the planner's views to that row (links).
+    links: list[dict[str, str]] = field(default_factory=list)
+    footer: list[Any] | None = None
+
+
+def _reason_headers() -> list[str]:
+    return [str(REASONS_SHORT[r]) for r in ("no_service", "no_coverage", "no_capacity")]
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
+    """Districts then their streets, all categories merged: what the map shows."""
+    headers = [
+        _("Code"),
+        _("Region"),
+        _("Level"),
+        _("Needs"),
+        _("Matched"),
+        _("Unmet"),
+        _("Pending"),
+        *_reason_headers(),
+        _("Unmet budget (yuan)"),
+        _("Unmet beneficiaries"),
+    ]
+    t = Table("regions", _("Unmet demand by district and street"), headers)
+    cells = gap_table(session, flt, "street", by_category=False)
+    districts = gap_table(session, flt, "district", by_category=False)
+    for d in districts:
+        for r, level in [(d, _("District"))] + [
+            (s, _("Street / town")) for s in cells if s.region.startswith(d.region)
+        ]:
+            t.rows.append(
+                [
+                    r.region,
+                    names.region(r.region),
+                    level,
+                    r.needs,
+                    r.matched,
+                    r.unmet,
+                    r.pending,
+                    *r.reasons.values(),
+                    r.unmet_budget_yuan,
+                    r.unmet_beneficiaries,
+                ]
+            )
+            key = "district" if len(r.region) == 6 else "street"
+            t.links.append({key: r.region})
+    tot = totals(districts)
+    t.footer = [
+        "",
+        _("Total"),
+        "",
+        tot.needs,
+        tot.matched,
+        tot.unmet,
+        tot.pending,
+        *tot.reasons.values(),
+        tot.unmet_budget_yuan,
+        tot.unmet_beneficiaries,
+    ]
+    return t
+
+
+def gaps_table(session: Session, flt: NeedFilter, names: Names, level: str = "street") -> Table:
+    headers = [
+        _("Code"),
+        _("Region"),
+        _("Category"),
+        _("Needs"),
+        _("Matched"),
+        _("Unmet"),
+        _("Unmet share (%)"),
+        *_reason_headers(),
+        _("Unmet budget (yuan)"),
+        _("Unmet beneficiaries"),
+    ]
+    t = Table("gaps", _("Gap table: region × category"), headers)
+    rows = gap_table(session, flt, level)
+    for r in rows:
+        t.rows.append(
+            [
+                r.region,
+                names.region(r.region),
+                names.category(r.category),
+                r.needs,
+                r.matched,
+                r.unmet,
+                _pct(r.unmet, r.needs),
+                *r.reasons.values(),
+                r.unmet_budget_yuan,
+                r.unmet_beneficiaries,
+            ]
+        )
+        link = {"district" if len(r.region) == 6 else "street": r.region}
+        if r.category:
+            link["category"] = r.category
+        t.links.append(link)
+    tot = totals(rows)
+    t.footer = [
+        "",
+        _("Total"),
+        "",
+        tot.needs,
+        tot.matched,
+        tot.unmet,
+        _pct(tot.unmet, tot.needs),
+        *tot.reasons.values(),
+        tot.unmet_budget_yuan,
+        tot.unmet_beneficiaries,
+    ]
+    return t
+
+
+def needs_table(session: Session, flt: NeedFilter, names: Names, limit: int | None = None) -> Table:
+    headers = [
+        _("Need"),
+        _("Title"),
+        _("Street / town"),
+        _("Category"),
+        _("Reason"),
+        _("Budget (yuan)"),
+        _("Beneficiaries"),
+    ]
+    t = Table("needs", _("Unmet needs"), headers)
+    for n in unmet_needs(session, flt, limit):
+        t.rows.append(
+            [
+                n.id,
+                n.title,
+                names.region(n.street),
+                names.category(n.category),
+                names.reason(n.reason),
+                n.budget_yuan,
+                n.beneficiary_count,
+            ]
+        )
+        t.links.append({"street": n.street})
+    return t
+
+
+def supply_table(session: Session, flt: NeedFilter, names: Names) -> Table:
+    headers = [
+        _("Code"),
+        _("Street / town"),
+        _("Category"),
+        _("Organizations"),
+        _("Capacity"),
+        _("Free capacity"),
+        _("Needs"),
+        _("Unmet"),
+    ]
+    t = Table("supply", _("Supply and demand by street and category"), headers)
+    for r in supply_demand(session, flt):
+        t.rows.append(
+            [
+                r.street,
+                names.region(r.street),
+                names.category(r.category),
+                r.organizations,
+                r.capacity,
+                r.free_capacity,
+                r.needs,
+                r.unmet,
+            ]
+        )
+        t.links.append({"street": r.street, "category": r.category})
+    return t
+
+
+def fairness_table(session: Session, flt: NeedFilter) -> Table:
+    headers = [
+        _("Dimension"),
+        _("Band"),
+        _("Organizations"),
+        _("Share of organizations (%)"),
+        _("Suggestions"),
+        _("Share of suggestions (%)"),
+        _("Confirmed"),
+        _("Share of confirmations (%)"),
+        _("Rejected"),
+        _("Confirmation rate (%)"),
+    ]
+    t = Table("fairness", _("Suggestions and confirmations by organization profile"), headers)
+    for r in fairness(session, flt):
+        rate = r.confirm_rate
+        t.rows.append(
+            [
+                str(DIMENSIONS[r.dimension]),
+                band_label(r.band),
+                r.organizations,
+                round(100 * r.org_share, 1),
+                r.suggested,
+                round(100 * r.suggestion_share, 1),
+                r.confirmed,
+                round(100 * r.confirmation_share, 1),
+                r.rejected,
+                "" if rate is None else round(100 * rate, 1),
+            ]
+        )
+        t.links.append({})
+    return t
+
+
+def emerging_table(report, names: Names) -> Table:
+    """Emerging clusters, one row per need, so the export is filterable by cluster."""
+    headers = [
+        _("Group"),
+        _("Top terms"),
+        _("Emerging"),
+        _("Closest category"),
+        _("Need"),
+        _("Title"),
+        _("Street / town"),
+        _("Category fit"),
+    ]
+    t = Table("emerging", _("Emerging needs"), headers)
+    for i, c in enumerate(report.clusters, start=1):
+        for n in c.needs:
+            t.rows.append(
+                [
+                    i,
+                    c.label,
+                    _("Yes") if c.emerging else _("No"),
+                    names.category(c.nearest_category),
+                    n.id,
+                    n.title,
+                    names.region(n.street),
+                    round(n.fit, 2),
+                ]
+            )
+            t.links.append({"street": n.street})
+    for n in report.singles:
+        t.rows.append(
+            [
+                "",
+                "",
+                _("Alone"),
+                names.category(n.nearest_category),
+                n.id,
+                n.title,
+                names.region(n.street),
+                round(n.fit, 2),
+            ]
+        )
+        t.links.append({"street": n.street})
+    return t

@@ -1,0 +1,74 @@
+"""Downloads of the notice board: CSV (spreadsheet-safe) and an OCDS 1.1.5 release package.
+Both take the board's filters and carry exactly what the board shows: listed needs and their
+confirmed organizations, never account names or contact data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from flask import Response, request, url_for
+from flask_babel import gettext as _
+
+from web.authz import public
+from web.database import db_session
+from web.display import named
+from web.public import bp
+from web.public.notice import NoticeFilter, notice_entries
+from web.public.ocds import release_package
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%d")
+
+
+@bp.get("/notice.csv")
+@public
+def notice_csv():
+    entries = notice_entries(db_session(), NoticeFilter.from_args(request.args))
+    out = io.StringIO()
+    out.write("\ufeff")  # BOM so spreadsheet programs read the Chinese text as UTF-8
+    writer = csv.writer(out)
+    writer.writerow([
+        _("Need ID"), _("Title"), _("Status"), _("District"), _("Street / town"),
+        _("Service category"), _("Posted by"), _("Beneficiaries"), _("Number of beneficiaries"),
+        _("Budget (yuan)"), _("Duration (months)"), _("Listed on"), _("Confirmed organizations"),
+        _("Unified social credit codes"),
+    ])
+    for e in entries:
+        n = e.need
+        district = n.street.parent if n.street is not None else None
+        writer.writerow([safe_cell(v) for v in (
+            n.id, n.title, n.status, named(district), named(n.street), n.category_name or "",
+            n.posted_by, n.beneficiaries, n.beneficiary_count, n.budget_yuan, n.months,
+            n.listed_at.date().isoformat() if n.listed_at else "",
+            "；".join(s.organization.name for s in e.confirmed),
+            "；".join(s.organization.credit_code for s in e.confirmed),
+        )])
+    return Response(
+        out.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=notice-{_stamp()}.csv"},
+    )
+
+
+@bp.get("/notice.ocds.json")
+@public
+def notice_ocds():
+    flt = NoticeFilter.from_args(request.args)
+    entries = notice_entries(db_session(), flt)
+    uri = url_for("public.notice_ocds", _external=True, **flt.as_args())
+    package = release_package(entries, uri, base_url=url_for("public.index", _external=True))
+    return Response(
+        json.dumps(package, ensure_ascii=False, indent=1), mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=notice-{_stamp()}.ocds.json"},
+    )

@@ -1,0 +1,70 @@
+"""The notice board's query: listed needs (and later states) filtered by district, street,
+category and text, with their confirmed organizations. Only what a person approved and
+confirmed is ever returned; no account names or contact data are part of it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from catalog.models import Need, Suggestion, SuggestionStatus
+from catalog.visibility import public_needs_query
+
+MAX_ROWS = 5000
+
+
+@dataclass
+class NoticeFilter:
+    q: str = ""
+    district: str = ""
+    street: str = ""
+    category: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> NoticeFilter:
+        def clean(key: str, size: int) -> str:
+            return (args.get(key) or "").strip()[:size]
+
+        return cls(clean("q", 100), clean("district", 12), clean("street", 12), clean("category", 40))
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass
+class NoticeEntry:
+    need: Need
+    confirmed: list[Suggestion] = field(default_factory=list)
+
+
+def notice_entries(session: Session, flt: NoticeFilter, limit: int = MAX_ROWS,
+                   offset: int = 0) -> list[NoticeEntry]:
+    q = public_needs_query()
+    if flt.street:
+        q = q.where(Need.street_code == flt.street)
+    elif flt.district:
+        q = q.where(Need.street_code.startswith(flt.district))
+    if flt.category:
+        q = q.where(Need.category_name == flt.category)
+    if flt.q:
+        like = f"%{flt.q}%"
+        q = q.where(or_(Need.title.ilike(like), Need.description.ilike(like),
+                        Need.beneficiaries.ilike(like)))
+    needs = list(session.scalars(q.order_by(Need.id).offset(offset).limit(limit)))
+    return attach_confirmed(session, needs)
+
+
+def attach_confirmed(session: Session, needs: list[Need]) -> list[NoticeEntry]:
+    entries = {n.id: NoticeEntry(n) for n in needs}
+    if entries:
+        rows = session.scalars(
+            select(Suggestion)
+            .where(Suggestion.need_id.in_(list(entries)), Suggestion.status == SuggestionStatus.CONFIRMED)
+            .order_by(Suggestion.rank)
+        )
+        for s in rows:
+            entries[s.need_id].confirmed.append(s)
+    return list(entries.values())

@@ -1,0 +1,8 @@
+"""Civil affairs reviewer pages: the review queue of submitted needs with their flags,
+approve or return, and the matching that approval starts. Scoped to a district or the city."""
+
+from flask import Blueprint
+
+bp = Blueprint("reviewer", __name__, url_prefix="/reviewer")
+
+from web.reviewer import views  # noqa: E402,F401

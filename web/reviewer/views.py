@@ -1,0 +1,109 @@
+"""Review queue, a need's review page, and the decisions on it. Approval commits first and only
+then enqueues matching, so the worker always finds the approved need."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from catalog.errors import DomainError
+from catalog.lifecycle import transition
+from catalog.models import Category, Interest, Need, Role
+from catalog.visibility import visible_suggestions
+from web.authz import actor, need_scope_clause, require_street, roles_required
+from web.choices import category_groups
+from web.database import db_session
+from web.display import flash_error
+from web.reviewer import bp
+from web.tasks import PENDING, enqueue_matching
+
+STATUS_TABS = ("submitted", "approved", "listed", "returned", "matched", "closed")
+REVIEWER_ACTIONS = ("approve", "return", "list", "close", "withdraw")
+
+
+def load_need(need_id: str) -> Need:
+    need = db_session().get(Need, need_id)
+    if need is None or need.status == "draft":
+        abort(404)
+    require_street(need.street_code)
+    return need
+
+
+@bp.get("/")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def queue():
+    status = request.args.get("status", "submitted")
+    if status not in STATUS_TABS:
+        status = "submitted"
+    q = (
+        select(Need)
+        .where(need_scope_clause(actor()), Need.status == status)
+        .order_by(Need.prohibited.desc(), Need.submitted_at, Need.id)
+        .limit(500)
+    )
+    needs = list(db_session().scalars(q))
+    return render_template("reviewer/queue.html", needs=needs, status=status, tabs=STATUS_TABS)
+
+
+@bp.get("/needs/<need_id>")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def need(need_id: str):
+    need = load_need(need_id)
+    session = db_session()
+    interests = list(session.scalars(
+        select(Interest).where(Interest.need_id == need.id, Interest.active.is_(True))
+    ))
+    return render_template(
+        "reviewer/need.html", need=need, suggestions=visible_suggestions(session, need, actor()),
+        interests=interests, categories=category_groups(session),
+    )
+
+
+@bp.post("/needs/<need_id>/action/<action>")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def act(need_id: str, action: str):
+    if action not in REVIEWER_ACTIONS:
+        abort(404)
+    need = load_need(need_id)
+    session = db_session()
+    start_matching = False
+    try:
+        category = request.form.get("category") or None
+        if action == "approve" and category and category != need.category_name:
+            if session.get(Category, category) is None:
+                abort(400)
+            need.category_name, need.category_source, need.category_confidence = (
+                category, "reviewer", None,
+            )
+        transition(session, need, action, actor(), request.form.get("reason") or None)
+        if action == "approve":
+            need.match_status, need.match_error = PENDING, None
+            start_matching = True
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        flash_error(exc)
+        return redirect(url_for("reviewer.need", need_id=need_id))
+    if start_matching:
+        enqueue_matching(need_id)
+        flash(_("Approved. Matching has started."), "success")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("reviewer.need", need_id=need_id))
+
+
+@bp.post("/needs/<need_id>/rematch")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def rematch(need_id: str):
+    """Run matching again (after a failure, or after organizations joined)."""
+    need = load_need(need_id)
+    if need.status not in ("approved", "listed") or need.match_status in (PENDING, "running"):
+        flash(_("Matching cannot be restarted now."), "error")
+        return redirect(url_for("reviewer.need", need_id=need_id))
+    need.match_status, need.match_error = PENDING, None
+    db_session().commit()
+    enqueue_matching(need_id)
+    flash(_("Matching has started."), "success")
+    return redirect(url_for("reviewer.need", need_id=need_id))
+

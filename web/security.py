@@ -1,0 +1,88 @@
+"""Browser-facing hardening: security headers on every response and friendly, translated error
+pages outside the API.
+
+The content security policy allows only the platform's own assets (which also proves nothing is
+loaded from the internet — the platform must work on an intranet). Scripts run only from files
+served by the platform; an inline script needs the per-request nonce (`csp_nonce()` in
+templates). Inline *styles* stay allowed because vendored chart code sets them; they cannot run
+code. JSON responses get the strictest policy (`default-src 'none'`): nothing should ever render
+them as a page.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'nonce-{nonce}'; object-src 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'"
+)
+DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": PERMISSIONS,
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def csp_nonce() -> str:
+    """This request's script nonce (created on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def add_headers(response: Response) -> Response:
+    for key, value in STATIC_HEADERS.items():
+        response.headers.setdefault(key, value)
+    if "Content-Security-Policy" not in response.headers:
+        if response.mimetype == "text/html":
+            policy = PAGE_CSP.format(nonce=csp_nonce())
+        else:
+            policy = DATA_CSP
+        response.headers["Content-Security-Policy"] = policy
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if _is_api() and request.headers.get("Authorization"):
+        # Anything fetched with credentials is private; proxies and browsers must not keep it.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def database_unavailable_page(exc: BaseException) -> tuple[str, int, dict[str, str]]:
+    """The page for "the database went away": 503 with Retry-After. Rendering may itself need
+    the database (the signed-in user), so a failure falls back to plain text."""
+    log.warning("database unavailable during %s %s: %s", request.method, request.path, exc)
+    headers = {"Retry-After": "5"}
+    try:
+        return render_template("error.html", error=ServiceUnavailable()), 503, headers
+    except Exception:  # noqa: BLE001 - the fallback must not fail
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return "503 服务暂时不可用，请稍后再试 / Service temporarily unavailable", 503, headers
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.errorhandler(HTTPException)
+    def _error_page(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if _is_api():
+            from web.api.errors import http_error
+
+            return http_error(exc)
+        return render_template("error.html", error=exc), exc.code or 500
