@@ -142,37 +142,35 @@ def test_public_whitelist_is_not_stale():
     assert set(PUBLIC) <= endpoints, set(PUBLIC) - endpoints
 
 
-@pytest.mark.parametrize(("endpoint", "rule", "method"), RULES,
-                         ids=[f"{m} {r}" for _, r, m in RULES])
-def test_route_by_role(access_app, endpoint: str, rule: str, method: str):
-    app, world = access_app
+def route_problems(app: Flask, world: World, endpoint: str, rule: str, method: str) -> list[str]:
+    """What is wrong with this route's answers to each role (empty when all is as declared)."""
+    from flask import url_for
+
     view = app.view_functions[endpoint]
     allowed = getattr(view, "allowed_roles", None)
-    assert allowed is not None, (
-        f"{endpoint} ({rule}) declares no access rule: decorate it with roles_required/public "
-        "(pages) or token_required/public_endpoint (API)"
-    )
+    if allowed is None:
+        return [
+            f"{endpoint} ({rule}) declares no access rule: decorate it with roles_required/public "
+            "(pages) or token_required/public_endpoint (API)"
+        ]
     allowed = {str(r) for r in allowed}
     is_public = "*" in allowed
-    assert is_public == (endpoint in PUBLIC), (
-        f"{endpoint}: public={is_public} but PUBLIC whitelist says {endpoint in PUBLIC}"
-    )
+    if is_public != (endpoint in PUBLIC):
+        return [f"{endpoint}: public={is_public} but the PUBLIC whitelist says {endpoint in PUBLIC}"]
     api = rule.startswith("/api/")
-    with app.test_request_context():
-        from flask import url_for
-
-        args_needed = set(app.url_map._rules_by_endpoint[endpoint][0].arguments)
+    args_needed = set(app.url_map._rules_by_endpoint[endpoint][0].arguments)
     problems = []
     for role in ROLES:
         values = samples(world, endpoint, role)
         missing = args_needed - set(values)
-        assert not missing, f"add a sample value for {missing} (route {rule}) in test_access.samples"
+        if missing:
+            return [f"add a sample value for {missing} (route {rule}) in test_access.samples"]
         with app.test_request_context():
             url = url_for(endpoint, **{k: values[k] for k in args_needed})
         client, headers = _client(app, world, role, api)
-        kwargs = {"json": {}} if api and method in ("POST", "PATCH", "PUT") else {}
-        if not api and method in ("POST", "PATCH", "PUT"):
-            kwargs = {"data": {}}
+        kwargs: dict[str, object] = {}
+        if method in ("POST", "PATCH", "PUT"):
+            kwargs = {"json": {}} if api else {"data": {}}
         response = client.open(url, method=method, headers=headers, **kwargs)
         status = response.status_code
         account_role = ACCOUNTS.get(role, (None, None))[1]
@@ -200,4 +198,36 @@ def test_route_by_role(access_app, endpoint: str, rule: str, method: str):
             problems.append(f"{role}: {status} although the role is admitted and in scope")
         if api and status >= 400 and response.mimetype != "application/json":
             problems.append(f"{role}: {status} error is {response.mimetype}, not JSON")
+    return problems
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), RULES,
+                         ids=[f"{m} {r}" for _, r, m in RULES])
+def test_route_by_role(access_app, endpoint: str, rule: str, method: str):
+    app, world = access_app
+    problems = route_problems(app, world, endpoint, rule, method)
     assert not problems, f"{method} {rule}:\n" + "\n".join(problems)
+
+
+def test_an_undeclared_route_fails(app):
+    """The guard itself: a route without a rule, or a public one not whitelisted, is caught."""
+    world = build_world(app)
+
+    @app.get("/api/v1/forgotten")
+    def forgotten():
+        return {"secret": True}
+
+    @app.get("/also-forgotten")
+    def also_forgotten():
+        return "page"
+
+    from web.authz import public
+
+    @app.get("/sneaky-public")
+    @public
+    def sneaky():
+        return "open"
+
+    assert "declares no access rule" in route_problems(app, world, "forgotten", "/api/v1/forgotten", "GET")[0]
+    assert "declares no access rule" in route_problems(app, world, "also_forgotten", "/also-forgotten", "GET")[0]
+    assert "whitelist" in route_problems(app, world, "sneaky", "/sneaky-public", "GET")[0]

@@ -205,10 +205,10 @@ def create_need():
 @doc("Edit a draft or returned need", tag="needs", body=PATCH_FIELDS, response="Need")
 def update_need(need_id: str):
     """Edit a need while it is a draft or was returned for changes."""
-    data = check(read_json(), PATCH_FIELDS)
     session = db_session()
     actor: Actor = g.actor
     need = load_need(session, need_id, actor)
+    data = check(read_json(), PATCH_FIELDS)
     if not actor.covers_street(need.street_code):
         raise ApiError(403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope")
     if need.status not in EDITABLE:
@@ -246,10 +246,10 @@ def update_need(need_id: str):
      body=ACTION_FIELDS, body_optional=True, response="Need")
 def need_action(need_id: str, action: str):
     """Apply a lifecycle action; approval starts matching once the approval is committed."""
-    data = check(read_json(optional=True), ACTION_FIELDS)
     session = db_session()
     actor: Actor = g.actor
     need = load_need(session, need_id, actor)
+    data = check(read_json(optional=True), ACTION_FIELDS)
     transition(session, need, action, actor, reason=data.get("reason"))
     if action == "approve":
         need.match_status = "pending"

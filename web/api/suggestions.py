@@ -58,13 +58,13 @@ def _load(session: Session, suggestion_id: int) -> Suggestion:
 
 
 def _decide(suggestion_id: int, decision: str, fields: dict[str, Field]):  # type: ignore[no-untyped-def]
+    session = db_session()
+    _load(session, suggestion_id)  # scope first: out of scope is 404 whatever the body says
     data = check(read_json(), fields)
     if decision == "reject" and not (data.get("reason") or "").strip():
         raise ApiError(422, "validation_failed", "reason: 否决时必须填写理由",
                        "reason: a reason is required to reject",
                        [{"field": "reason", "zh": "否决时必须填写理由", "en": "is required to reject"}])
-    session = db_session()
-    _load(session, suggestion_id)
     s = decide(session, suggestion_id, decision, g.actor, reason=data.get("reason"),
                expected_version=data["version"])
     session.commit()

@@ -1,0 +1,154 @@
+"""Organizations, opportunities and interest, the public notice, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.api_world import GONGBEI, XIANGZHOU, Api, assert_json_error, build_world
+
+
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+@pytest.fixture
+def api(app, client, world):
+    return Api(app, client)
+
+
+# ------------------------------------------------------------------ organizations
+
+
+def test_organization_profiles_are_public_fields_only(api):
+    orgs = api.get("office", "/api/v1/organizations").get_json()
+    assert orgs["total"] == 2
+    o1 = api.get("planner", "/api/v1/organizations/o1").get_json()
+    assert o1["categories"] == ["居家养老"] and o1["service_areas"] == [XIANGZHOU]
+    assert "credit_events" not in o1 and "performance" not in o1
+    by_area = api.get("office", f"/api/v1/organizations?area={GONGBEI}").get_json()
+    assert [o["id"] for o in by_area["items"]] == ["o2"]
+    by_cat = api.get("office", "/api/v1/organizations?category=社区矫正").get_json()
+    assert [o["id"] for o in by_cat["items"]] == ["o2"]
+
+
+def test_organization_edits_only_itself(api, monkeypatch):
+    queued: list[str] = []
+    monkeypatch.setattr("web.tasks.update_org_index.delay", queued.append)
+    r = api.patch("organization", "/api/v1/organizations/o1",
+                  json={"capacity": 5, "service_areas": [GONGBEI, "440403"], "categories": ["居家养老", "心理咨询"]})
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["capacity"] == 5 and body["service_areas"] == [GONGBEI, "440403"]
+    assert body["categories"] == ["居家养老", "心理咨询"] and body["profile_version"] == 2
+    assert queued == ["o1"]
+    assert_json_error(api.patch("organization", "/api/v1/organizations/o2", json={"capacity": 1}), 403)
+    assert_json_error(api.patch("office", "/api/v1/organizations/o1", json={"capacity": 1}), 403)
+    error = assert_json_error(api.patch("organization", "/api/v1/organizations/o1",
+                                        json={"service_areas": ["123"]}), 422)
+    assert error["fields"][0]["field"] == "service_areas"
+    assert_json_error(api.patch("organization", "/api/v1/organizations/o1",
+                                json={"credit_code": "X"}), 422)
+    assert_json_error(api.patch("organization", "/api/v1/organizations/o1",
+                                json={"categories": "居家养老"}), 422)
+
+
+# ------------------------------------------------------------------ opportunities and interest
+
+
+def test_opportunities_list_listed_needs_with_reasons(api, world):
+    r = api.get("organization", "/api/v1/opportunities")
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    ids = [o["id"] for o in body["items"]]
+    assert world.needs["listed"] in ids
+    assert all(o["status"] == "listed" for o in body["items"])
+    assert all(o["reasons"] for o in body["items"])
+    assert body["source"] in ("matcher", "profile")
+    assert_json_error(api.get("office", "/api/v1/opportunities"), 403)
+
+
+def test_opportunities_fall_back_to_the_profile(app, api, world):
+    def broken(_session):
+        raise RuntimeError("no model in this install")
+
+    app.config["MATCHER_FACTORY"] = broken
+    body = api.get("organization", "/api/v1/opportunities").get_json()
+    assert body["source"] == "profile"
+    # o1 does 居家养老 in all of 香洲区: both listed needs qualify.
+    assert {o["id"] for o in body["items"]} == {world.needs["listed"], world.needs["other_listed"]}
+
+
+def test_interest_express_and_withdraw(api, world):
+    listed = world.needs["listed"]
+    url = f"/api/v1/needs/{listed}/interest"
+    r = api.post("organization", url, json={"note": "我们有送餐车"})
+    assert r.status_code == 200 and r.get_json()["active"] is True
+    assert api.post("organization", url).status_code == 200  # idempotent
+    opp = api.get("organization", "/api/v1/opportunities").get_json()["items"]
+    assert [o["interested"] for o in opp if o["id"] == listed] == [True]
+    assert api.delete("organization", url).status_code == 204
+    assert_json_error(api.delete("organization", url), 404)
+    assert_json_error(api.post("organization", f"/api/v1/needs/{world.needs['draft']}/interest"), 404)
+    assert_json_error(api.post("organization", url, json={"note": 5}), 422)
+    assert_json_error(api.post("office", url), 403)
+
+
+# ------------------------------------------------------------------ public notice
+
+
+def test_public_notice_shows_confirmed_organizations_only(api, world):
+    r = api.get(None, "/api/v1/public/needs")
+    assert r.status_code == 200
+    items = {n["id"]: n for n in r.get_json()["items"]}
+    assert set(items) == {world.needs["listed"], world.needs["other_listed"]}
+    listed = items[world.needs["listed"]]
+    assert [o["id"] for o in listed["confirmed_organizations"]] == ["o1"]
+    text = r.get_data(as_text=True)
+    for private in ("posted_by", "拱北街道办事处", "return_reason", "decided_by", "prohibited"):
+        assert private not in text
+    detail = api.get(None, f"/api/v1/public/needs/{world.needs['listed']}").get_json()
+    assert detail["confirmed_organizations"][0]["name"].startswith("珠海市")
+    assert_json_error(api.get(None, f"/api/v1/public/needs/{world.needs['approved']}"), 404)
+
+
+def test_public_notice_filters(api, world):
+    def ids(query: str) -> set[str]:
+        return {n["id"] for n in api.get(None, f"/api/v1/public/needs?{query}").get_json()["items"]}
+
+    assert ids(f"street={GONGBEI}") == {world.needs["listed"]}
+    assert ids("district=440402") == {world.needs["listed"], world.needs["other_listed"]}
+    assert ids("district=440403") == set()
+    assert ids("category=居家养老") == {world.needs["listed"], world.needs["other_listed"]}
+    assert ids("q=n-listed") == {world.needs["listed"]}
+    assert ids("status=draft") == set()
+
+
+# ------------------------------------------------------------------ OpenAPI
+
+
+def test_openapi_describes_every_api_route(app, api):
+    r = api.get(None, "/api/v1/openapi.json")
+    assert r.status_code == 200
+    doc = r.get_json()
+    assert doc["openapi"].startswith("3.0")
+    for ops in doc["paths"].values():
+        for op in ops.values():
+            assert op["summary"] and op["responses"] and op["operationId"]
+    described = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len("/api/v1"):])
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in described, f"{method} {rule.rule} missing from OpenAPI"
+    assert ("/gaps", "get") in described or not any(
+        r.rule == "/api/v1/gaps" for r in app.url_map.iter_rules())
+    confirm = doc["paths"]["/suggestions/{suggestion_id}/confirm"]["post"]
+    schema = confirm["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["required"] == ["version"]
+    assert confirm["x-roles"] == ["admin", "office"]
+    assert "409" in confirm["responses"]
+    assert doc["paths"]["/public/needs"]["get"]["security"] == []

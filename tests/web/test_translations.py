@@ -1,0 +1,127 @@
+"""Every page of the browser journeys in all three languages: in Chinese no English message
+(a msgid of the catalogue, or any run of English words) may show, and <html lang> must match.
+A string someone forgot to wrap, or a catalogue saved under the wrong locale name, fails here."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tests.web.web_world import build_world, login
+
+PO = Path(__file__).resolve().parents[2] / "web" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+HTML_LANG = {"zh_Hans_CN": "zh-Hans", "zh_Hant_TW": "zh-Hant", "en": "en"}
+ATTRS = ("placeholder", "aria-label", "title", "alt")
+SKIP_TAGS = {"code", "script", "style"}
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}(?:(?:,? |\. |[’']s? ?)[A-Za-z]{2,})+")
+ALLOWED = {"EN", "CSV", "OCDS", "CN¥"}  # language switch, format names
+
+PAGES = {
+    None: ["/", "/notice/n-listed", "/login", "/org/register", "/no-such-page"],
+    "office": ["/office/", "/office/needs/new", "/office/needs/n-approved", "/office/needs/n-listed",
+               "/office/needs/n-draft/edit", "/office/needs/n-draft"],
+    "reviewer": ["/reviewer/", "/reviewer/needs/n-submitted", "/reviewer/needs/n-approved",
+                 "/reviewer/?status=listed"],
+    "organization": ["/org/", "/org/profile"],
+    "admin": ["/admin/", "/admin/accounts/new", "/admin/audit", "/admin/accounts/1"],
+}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self.skip = 0
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag in SKIP_TAGS:
+            self.skip += 1
+        for name in ATTRS:
+            if attrs.get(name):
+                self.chunks.append(attrs[name])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.chunks.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag in SKIP_TAGS and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip and data.strip():
+            self.chunks.append(data.strip())
+
+
+def _msgids() -> list[str]:
+    with PO.open("rb") as f:
+        return [m.id for m in read_po(f) if m.id and isinstance(m.id, str)]
+
+
+def _problems(html: str, msgids: list[str]) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    found = []
+    for chunk in parser.chunks:
+        if chunk in ALLOWED:
+            continue
+        for msgid in msgids:
+            plain = re.sub(r"%\(\w+\)s", "", msgid).strip()
+            if plain and (chunk == plain or (" " in plain and plain in chunk)):
+                found.append(f"msgid {msgid!r} in {chunk!r}")
+        for words in ENGLISH_WORDS.findall(chunk):
+            found.append(f"English {words!r} in {chunk!r}")
+    return found
+
+
+@pytest.fixture
+def world(app):
+    return build_world(app)
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans_CN", "zh_Hant_TW", "en"])
+def test_every_page_is_translated(app, client, world, locale):
+    msgids = _msgids()
+    assert len(msgids) > 100
+    failures = {}
+    for role, urls in PAGES.items():
+        client.post("/logout")
+        if role:
+            login(client, role)
+        client.get(f"/?lang={locale}")  # remembered in the session from here on
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 404), (url, response.status_code)
+            html = response.get_data(as_text=True)
+            parser = _Text()
+            parser.feed(html)
+            assert parser.lang == HTML_LANG[locale], url
+            if locale != "en":
+                problems = _problems(html, msgids)
+                if problems:
+                    failures[f"{role}:{url}"] = problems[:5]
+    assert not failures, failures
+
+
+def test_form_errors_and_flashes_are_translated(app, client, world):
+    login(client, "office")
+    client.get("/?lang=zh_Hant_TW")
+    html = client.post("/office/needs/new", data={"title": "x"}).get_data(as_text=True)
+    assert "至少2個字" in html or "至少2个字" not in html  # Traditional conversion of domain texts
+    assert not _problems(html, _msgids())
+    client.post("/office/needs/n-listed/action/submit")
+    html = client.get("/office/needs/n-listed").get_data(as_text=True)
+    assert not _problems(html, _msgids())
+
+
+def test_dates_and_money_are_local(client, world):
+    assert "¥80,000" in client.get("/?lang=zh_Hans_CN").get_data(as_text=True)
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "CN¥80,000" in english and "6/1/24" in english
+    assert "2024/6/1" in client.get("/?lang=zh_Hant_TW").get_data(as_text=True)
