@@ -28,6 +28,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -123,12 +125,21 @@ class LexiconFit:
         return Scores(fit, best, fit < threshold, sparse.csr_matrix(needs))
 
 
+@lru_cache(maxsize=2)
+def _shipped_classifier(path: str, mtime: float):
+    """Loaded once per artifact version (path and modification time), not on every page view."""
+    from matching.service import load_models
+
+    return load_models()[0]
+
+
 def default_scorer(session: Session) -> FitScorer:
     """The shipped classifier when its artifact loads, else the taxonomy-text fallback."""
     try:
-        from matching.service import load_models
+        from matching.service import CLASSIFIER_PATH, MODELS_DIR
 
-        return ClassifierFit(load_models()[0])
+        path = Path(MODELS_DIR) / CLASSIFIER_PATH
+        return ClassifierFit(_shipped_classifier(str(path), path.stat().st_mtime))
     except (FileNotFoundError, ValueError, ImportError, OSError, EOFError):
         cats = session.scalars(select(Category).order_by(Category.position))
         return LexiconFit(

@@ -69,9 +69,9 @@ def build_matcher(
         # Large catalogs retrieve dense candidates from the persisted FAISS index; a stale one
         # (other model, catalog changed since) is ignored until `matching reindex`.
         from matching.adapter import catalog_version
-        from matching.index import VectorIndex
+        from matching.index_store import load_current
 
-        idx = VectorIndex.load(index_dir)
+        idx = load_current(index_dir)  # one stat per call; reloaded only after a swap
         if idx is not None and not idx.stale(encoder.model_id, catalog_version(session)):
             matcher.vector_index = idx
     return matcher
@@ -127,6 +127,10 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
 def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -> MatchResult:
     """Suggest organizations for one need and record the findings on it."""
     matcher = matcher or build_matcher(session)
+    # Row lock: a redelivered task running beside the first one waits instead of writing a
+    # second set of suggestions (at-least-once delivery must not double anything).
+    # (The lock is taken on the bare row: FOR UPDATE cannot cover the eager outer joins.)
+    session.execute(select(Need.id).where(Need.id == need_id).with_for_update())
     need = session.get(Need, need_id)
     if need is None:
         raise LookupError(f"no need {need_id}")
@@ -183,28 +187,16 @@ def reindex(
     session: Session, index_dir: str | Path, model_setting: str | None = None, encoder=None
 ) -> dict:
     """Rebuild the organization vector index (FAISS) for the configured dense model, aside and
-    atomically swapped in. Embeddings come from the cache next to it, so only changed profiles
-    are re-encoded."""
-    import time
-
-    from matching.adapter import catalog_version
+    atomically swapped in under the writer lock (`index_store.rebuild`). Embeddings come from
+    the cache next to it, so only changed profiles are re-encoded."""
     from matching.dense import load_encoder
-    from matching.index import rebuild
+    from matching.index_store import rebuild
 
     index_dir = Path(index_dir)
     encoder = encoder or load_encoder(model_setting, index_dir / "embeddings.sqlite")
-    orgs = load_orgs(session)
-    t0 = time.perf_counter()
-    vecs = encoder.encode([o.profile_text() for o in orgs])
-    idx = rebuild(index_dir, [o.id for o in orgs], vecs, encoder.model_id, catalog_version(session))
-    return {
-        "organizations": len(orgs),
-        "kind": idx.kind,
-        "model": encoder.model_id,
-        "catalog_version": idx.catalog_version,
-        "seconds": round(time.perf_counter() - t0, 3),
-        "encoded": getattr(encoder, "misses", None),
-    }
+    info = rebuild(session, index_dir, encoder)
+    info["encoded"] = getattr(encoder, "misses", None)
+    return info
 
 
 def update_index(
@@ -217,16 +209,25 @@ def update_index(
     """Incremental update after profiles changed (added, edited or deleted organizations).
     Returns False when there is no index yet or it was built with another model (then the
     caller should `reindex`)."""
-    from matching.adapter import catalog_version
     from matching.dense import load_encoder
     from matching.index import VectorIndex
+    from matching.index_store import writer_lock
 
-    idx = VectorIndex.load(index_dir)
-    if idx is None:
-        return False
-    encoder = encoder or load_encoder(model_setting, Path(index_dir) / "embeddings.sqlite")
-    if idx.model_id != encoder.model_id:
-        return False
+    with writer_lock(index_dir):  # never interleave with a rebuild (lost update)
+        idx = VectorIndex.load(index_dir)
+        if idx is None:
+            return False
+        encoder = encoder or load_encoder(model_setting, Path(index_dir) / "embeddings.sqlite")
+        if idx.model_id != encoder.model_id:
+            return False
+        return _apply_update(session, idx, index_dir, org_ids, encoder)
+
+
+def _apply_update(
+    session: Session, idx, index_dir: str | Path, org_ids: Sequence[str], encoder
+) -> bool:
+    from matching.adapter import catalog_version
+
     present = {o.id: o for o in (session.get(Organization, i) for i in org_ids) if o is not None}
     idx.remove([i for i in org_ids if i not in present])
     if present:

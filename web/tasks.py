@@ -9,6 +9,7 @@ a worker never looks for a row that is not there yet.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -16,6 +17,7 @@ from celery import Celery, Task, shared_task
 from flask import Flask, current_app
 
 from web.database import get_db
+from web.jobs import RETRY, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +51,11 @@ def _set_match_state(need_id: str, status: str, error: str | None = None) -> boo
     return True
 
 
-def run_matching(need_id: str) -> str:
+def run_matching(need_id: str, retry: bool = False) -> str:
     """Match one need and record the outcome on it: running → done, or failed with the error.
-    Never raises, so an eager call inside a request cannot turn an approval into a 500."""
+    Never raises, so an eager call inside a request cannot turn an approval into a 500 — except
+    with ``retry`` (a real worker with retries left): a transient error is re-raised for Celery
+    to retry with backoff, and the need shows pending meanwhile."""
     if not _set_match_state(need_id, RUNNING):
         return "missing"
     try:
@@ -67,44 +71,50 @@ def run_matching(need_id: str) -> str:
             )
             service_match(session, need_id, matcher)
     except Exception as exc:  # noqa: BLE001 - any failure is shown to people, then logged
+        if retry and is_transient(exc):
+            log.warning("matching for need %s will be retried: %s", need_id, exc)
+            with contextlib.suppress(Exception):  # the database may be what is down
+                _set_match_state(need_id, PENDING, f"retrying: {type(exc).__name__}")
+            raise
         log.exception("matching failed for need %s", need_id)
         _set_match_state(need_id, FAILED, f"{type(exc).__name__}: {exc}"[:500])
         return FAILED
     return DONE
 
 
-@shared_task(ignore_result=True, name="web.tasks.match_need")
-def match_need(need_id: str) -> str:
+@shared_task(bind=True, ignore_result=True, name="web.tasks.match_need", **RETRY)
+def match_need(self: Task, need_id: str) -> str:
     """Suggest organizations for a need (after approval, or a retry)."""
-    return run_matching(need_id)
+    retry = not self.request.is_eager and self.request.retries < (self.max_retries or 0)
+    return run_matching(need_id, retry=retry)
 
 
-@shared_task(ignore_result=True, name="web.tasks.update_org_index")
-def update_org_index(org_id: str) -> bool:
+@shared_task(bind=True, ignore_result=True, name="web.tasks.update_org_index", **RETRY)
+def update_org_index(self: Task, org_id: str) -> bool:
     """Refresh one organization in the persisted vector index after its profile changed.
     Without an index (small catalogs score every organization) there is nothing to do."""
-    from matching.service import update_index
+    from pathlib import Path
 
+    from matching.index import FILE_NAME
+    from web.jobs import index_organization_job
+
+    if not (Path(current_app.config["MATCHING_INDEX_DIR"]) / FILE_NAME).exists():
+        return False  # no index yet: don't load a transformer inside a registration request
     try:
-        with get_db().session() as session:
-            return update_index(
-                session, current_app.config["MATCHING_INDEX_DIR"], [org_id],
-                current_app.config.get("MATCHING_MODEL"),
-            )
-    except Exception:  # noqa: BLE001 - a stale index is ignored by the matcher, never fatal
+        return index_organization_job(org_id)
+    except Exception as exc:  # noqa: BLE001 - a stale index is ignored by the matcher, never fatal
+        if is_transient(exc) and not self.request.is_eager:
+            raise  # retried with backoff (web.jobs.RETRY)
         log.exception("index update failed for organization %s", org_id)
         return False
 
 
-@shared_task(ignore_result=True, name="web.tasks.reindex")
+@shared_task(ignore_result=True, name="web.tasks.reindex", **RETRY)
 def reindex() -> dict:
-    """Rebuild the whole organization index (atomic swap)."""
-    from matching.service import reindex as service_reindex
+    """Rebuild the whole organization index (atomic swap, state in state-reindex.json)."""
+    from web.jobs import reindex_job
 
-    with get_db().session() as session:
-        return service_reindex(
-            session, current_app.config["MATCHING_INDEX_DIR"], current_app.config.get("MATCHING_MODEL")
-        )
+    return reindex_job()
 
 
 def enqueue_matching(need_id: str) -> None:

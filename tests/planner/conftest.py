@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -134,12 +135,16 @@ def small_catalog(session) -> Session:
     return session
 
 
-def add_account(session: Session, username: str, role: str, scope: str | None) -> Account:
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """scrypt is slow on purpose; hash the shared test password once per session."""
     from web.auth import hash_password
 
-    account = Account(
-        username=username, role=role, scope=scope, password_hash=hash_password("planner-pass-1")
-    )
+    return hash_password("planner-pass-1")
+
+
+def add_account(session: Session, username: str, role: str, scope: str | None) -> Account:
+    account = Account(username=username, role=role, scope=scope, password_hash=_password_hash())
     session.add(account)
     session.flush()
     return account

@@ -158,3 +158,25 @@ def test_pages_in_three_languages(planner_app, lang):
     assert expected in html
     if lang == "zh_Hant_TW":
         assert "香洲區" in html
+
+
+def test_every_street_is_reachable_from_the_linked_table(planner_app):
+    client = planner_app.test_client()
+    login(client, "planner")
+    text = client.get("/planner/export/regions.csv").get_data(as_text=True)
+    codes = [r[0] for r in csv.reader(io.StringIO(text.lstrip("\ufeff")))][1:-1]
+    assert len(codes) == 3 + 31  # districts and every street/town, with or without needs
+    html = client.get("/planner/").get_data(as_text=True)
+    assert html.count('href="/planner/needs?street=') == 31
+    login(client, "planner-dm")
+    text = client.get("/planner/export/regions.csv").get_data(as_text=True)
+    codes = [r[0] for r in csv.reader(io.StringIO(text.lstrip("\ufeff")))][1:-1]
+    assert codes == [
+        "440403",
+        "440403001",
+        "440403100",
+        "440403103",
+        "440403105",
+        "440403106",
+        "440403107",
+    ]

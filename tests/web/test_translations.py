@@ -125,3 +125,10 @@ def test_dates_and_money_are_local(client, world):
     english = client.get("/?lang=en").get_data(as_text=True)
     assert "CN¥80,000" in english and "6/1/24" in english
     assert "2024/6/1" in client.get("/?lang=zh_Hant_TW").get_data(as_text=True)
+
+
+def test_checker_catches_untranslated_text():
+    """The check itself: a forgotten msgid or plain English words are reported."""
+    assert _problems("<p>Sign in</p>", ["Sign in"])
+    assert _problems('<input placeholder="Type the street name">', [])
+    assert not _problems("<p>登录</p><code>need.approve</code><p>org-elder</p>", ["Sign in"])

@@ -202,7 +202,7 @@ def create_need():
 @bp.patch("/needs/<need_id>")
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
-@doc("Edit a draft or returned need", tag="needs", body=PATCH_FIELDS, response="Need")
+@doc("Edit a draft or returned need", tag="needs", body=PATCH_FIELDS, response="Need", errors=(409,))
 def update_need(need_id: str):
     """Edit a need while it is a draft or was returned for changes."""
     session = db_session()
@@ -243,7 +243,7 @@ def update_need(need_id: str):
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
 @with_db_retry
 @doc("Lifecycle action (submit, approve, return, list, match, close, withdraw)", tag="needs",
-     body=ACTION_FIELDS, body_optional=True, response="Need")
+     body=ACTION_FIELDS, body_optional=True, response="Need", errors=(409,))
 def need_action(need_id: str, action: str):
     """Apply a lifecycle action; approval starts matching once the approval is committed."""
     session = db_session()

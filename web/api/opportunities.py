@@ -75,7 +75,8 @@ def _ranked(session: Session, org: Organization, top_k: int) -> tuple[list[dict[
 @token_required(Role.ORGANIZATION)
 @with_db_retry
 @doc("Listed needs recommended for the calling organization, with reasons", tag="opportunities",
-     query=[q("limit", "how many", "integer", minimum=1, maximum=100)], response=OPPORTUNITY_RESPONSE)
+     query=[q("limit", "how many", "integer", minimum=1, maximum=100)], response=OPPORTUNITY_RESPONSE,
+     errors=(404,))
 def opportunities():
     """Listed needs recommended for the calling organization, each with why."""
     session = db_session()

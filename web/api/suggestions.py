@@ -75,7 +75,7 @@ def _decide(suggestion_id: int, decision: str, fields: dict[str, Field]):  # typ
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
 @doc("Confirm a suggestion (the organization may then be listed)", tag="suggestions",
-     body=DECISION_FIELDS, response="Suggestion")
+     body=DECISION_FIELDS, response="Suggestion", errors=(409,))
 def confirm_suggestion(suggestion_id: int):
     """Confirm one suggestion; 409 if someone decided it first or the version is stale."""
     return _decide(suggestion_id, "confirm", DECISION_FIELDS)
@@ -85,7 +85,7 @@ def confirm_suggestion(suggestion_id: int):
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
 @doc("Reject a suggestion, with a reason", tag="suggestions", body=REJECT_FIELDS,
-     response="Suggestion")
+     response="Suggestion", errors=(409,))
 def reject_suggestion(suggestion_id: int):
     """Reject one suggestion (a reason is required); 409 on a stale version."""
     return _decide(suggestion_id, "reject", REJECT_FIELDS)

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.analytics import (
+    GapRow,
     NeedFilter,
     fairness,
     gap_table,
@@ -18,6 +20,7 @@ from catalog.analytics import (
     totals,
     unmet_needs,
 )
+from catalog.models import Region
 from web.planner.labels import DIMENSIONS, REASONS_SHORT, Names, band_label
 
 TABLES = ("regions", "gaps", "needs", "supply", "fairness", "emerging")
@@ -57,16 +60,26 @@ def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
         _("Unmet beneficiaries"),
     ]
     t = Table("regions", _("Unmet demand by district and street"), headers)
-    cells = gap_table(session, flt, "street", by_category=False)
-    districts = gap_table(session, flt, "district", by_category=False)
-    for d in districts:
-        for r, level in [(d, _("District"))] + [
-            (s, _("Street / town")) for s in cells if s.region.startswith(d.region)
-        ]:
+    # Every street and town in view gets a row, with zeros where nothing was posted: street
+    # boundaries are not on the map, so this table is how each street is reached.
+    cells = {r.region: r for r in gap_table(session, flt, "street", by_category=False)}
+    districts = {r.region: r for r in gap_table(session, flt, "district", by_category=False)}
+    streets = [
+        code
+        for code in session.scalars(
+            select(Region.code).where(Region.level == "street").order_by(Region.code)
+        )
+        if flt.covers_street(code)
+    ]
+    for district in sorted({code[:6] for code in streets} | set(districts)):
+        rows = [(district, districts.get(district), _("District"))]
+        rows += [(c, cells.get(c), _("Street / town")) for c in streets if c.startswith(district)]
+        for code, r, level in rows:
+            r = r or GapRow(region=code, category=None)
             t.rows.append(
                 [
-                    r.region,
-                    names.region(r.region),
+                    code,
+                    names.region(code),
                     level,
                     r.needs,
                     r.matched,
@@ -77,9 +90,8 @@ def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
                     r.unmet_beneficiaries,
                 ]
             )
-            key = "district" if len(r.region) == 6 else "street"
-            t.links.append({key: r.region})
-    tot = totals(districts)
+            t.links.append({"district" if len(code) == 6 else "street": code})
+    tot = totals(districts.values())
     t.footer = [
         "",
         _("Total"),
