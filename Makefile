@@ -26,13 +26,13 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 translations: $(STAMP)
-	@for d in $(TRANSLATION_DIRS); do $(BIN)/pybabel compile -q -f -d $$d || exit 1; done
+	@for d in $(TRANSLATION_DIRS); do $(BIN)/pybabel -q compile -f -d $$d || exit 1; done
 
 # Debian's Chromium and ChromeDriver for the browser tests (never a browser download).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "installing chromium + chromium-driver (apt)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
 	fi
 
 # PostgreSQL and Redis are started if they are not running (same commands as the machine's).

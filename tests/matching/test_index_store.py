@@ -22,7 +22,8 @@ def test_reader_picks_up_a_new_version_without_restart(db, tmp_path):
     first = index_store.load_current(d)
     assert first is not None and index_store.load_current(d) is first  # cached: one stat
     with db.session() as s:
-        s.get(Organization, "o-youth").description = "儿童保护"
+        org = s.get(Organization, "o-youth")
+        org.description, org.profile_version = "儿童保护", org.profile_version + 1
         s.flush()
         index_store.rebuild(s, d, FakeEncoder())  # as another process would
     second = index_store.load_current(d)
@@ -84,9 +85,12 @@ def test_a_killed_writers_leftovers_are_ignored_then_cleaned(db, tmp_path):
 
 
 def test_one_writer_at_a_time(tmp_path):
-    with index_store.writer_lock(tmp_path), pytest.raises(TimeoutError):
-        with index_store.writer_lock(tmp_path, timeout=0.2):
-            pass
+    with (
+        index_store.writer_lock(tmp_path),
+        pytest.raises(TimeoutError),
+        index_store.writer_lock(tmp_path, timeout=0.2),
+    ):
+        pass
     with index_store.writer_lock(tmp_path, timeout=0.2):  # released again
         pass
 

@@ -171,3 +171,16 @@ def test_interests_visible_to_the_office(api, world):
     assert [(r["organization_id"], r["active"], r["note"]) for r in rows] == [("o1", True, "可承接")]
     assert_json_error(api.get("organization", f"/api/v1/needs/{listed}/interests"), 403)
     assert_json_error(api.get("office_out", f"/api/v1/needs/{listed}/interests"), 403)
+
+
+def test_approve_matches_inline_and_suggestions_follow(api, world):
+    """The default (eager) configuration: approval runs the real matcher within the request."""
+    url = f"/api/v1/needs/{world.needs['submitted']}"
+    r = api.post("reviewer", f"{url}/approve")
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["match_status"] in ("done", "failed")
+    if r.get_json()["match_status"] == "failed":
+        pytest.fail(f"matching failed: {r.get_json()['match_error']}")
+    items = api.get("office", f"{url}/suggestions").get_json()["items"]
+    assert items and {s["status"] for s in items} == {"suggested"}
+    assert all(s["reasons"] for s in items)

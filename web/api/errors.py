@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, Response, jsonify, request
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from catalog.errors import (
@@ -144,6 +144,8 @@ def _db_error_anywhere(exc: DBAPIError):  # type: ignore[no-untyped-def]
     written survives."""
     if _is_api_request():
         return db_error(exc)
+    if not isinstance(exc, OperationalError):
+        raise exc  # a bug on a page (e.g. an unhandled unique clash) stays a logged 500
     from web.security import database_unavailable_page
 
     return database_unavailable_page(exc)

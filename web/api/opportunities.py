@@ -6,6 +6,7 @@ and service area, so the page is never empty for a reason the organization canno
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from flask import current_app, g, jsonify
@@ -37,17 +38,36 @@ OPPORTUNITY_RESPONSE = {
 }
 
 
+_matcher_lock = threading.Lock()
+
+
+def _matcher(session: Session):  # type: ignore[no-untyped-def]
+    """The matcher over the current catalog, built once per catalog version and process:
+    loading models and indexing every profile per request would dominate the response time."""
+    from matching.adapter import catalog_version
+    from matching.service import build_matcher
+
+    factory = current_app.config.get("MATCHER_FACTORY")
+    version = catalog_version(session)
+    cache = current_app.extensions.setdefault("api_matcher", {})
+    with _matcher_lock:
+        if cache.get("key") != (version, factory):
+            matcher = build_matcher(
+                session,
+                factory=factory,
+                index_dir=current_app.config.get("MATCHING_INDEX_DIR"),
+                model_setting=current_app.config.get("MATCHING_MODEL"),
+            )
+            cache.update(key=(version, factory), matcher=matcher)
+        return cache["matcher"]
+
+
 def _ranked(session: Session, org: Organization, top_k: int) -> tuple[list[dict[str, Any]], str]:
     """(need id, score, reasons) by the matcher, or by the profile when it cannot run."""
     try:
-        from matching.service import build_matcher, recommend_for_org
+        from matching.service import recommend_for_org
 
-        matcher = build_matcher(
-            session,
-            factory=current_app.config.get("MATCHER_FACTORY"),
-            index_dir=current_app.config.get("MATCHING_INDEX_DIR"),
-            model_setting=current_app.config.get("MATCHING_MODEL"),
-        )
+        matcher = _matcher(session)
         found = recommend_for_org(session, org.id, matcher, top_k=top_k)
         return [{"need_id": o.need_id, "score": float(o.score), "rank": o.rank,
                  "reasons": o.reasons} for o in found], "matcher"

@@ -19,6 +19,7 @@ from catalog.audit import record
 from catalog.models import Account, ApiToken
 from web.api import bp
 from web.api.errors import ApiError
+from web.api.inputs import clean_id
 from web.api.retry import with_db_retry
 from web.api.spec import doc
 from web.api.tokens import AUTH_KIND_ATTR, hash_token, issue_token, token_required
@@ -74,9 +75,11 @@ def create_token():
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
         raise ApiError(401, "unauthorized", "请使用 HTTP Basic 提供用户名和密码",
                        "send the username and password with HTTP Basic")
-    username = auth.username.strip()[:64]
+    username = auth.username.strip()
     session = db_session()
-    account = session.scalar(select(Account).where(Account.username == username))
+    account = None
+    if clean_id(username) is not None:  # NUL and control characters never reach the database
+        account = session.scalar(select(Account).where(Account.username == username))
     if account is None or "\x00" in auth.password:
         _check_dummy(auth.password)  # same work as a real check, so timing reveals nothing
         raise _bad_credentials()

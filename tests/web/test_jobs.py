@@ -1,0 +1,90 @@
+"""Background jobs in the default (eager) configuration: state recorded for the UI, transient
+errors handed back to Celery for a retry, tasks queued only after the commit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from catalog.models import Need
+from tests.web.api_world import build_world
+from web import jobs
+
+
+class Recorder:
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def delay(self, *args: object) -> None:
+        self.calls.append(args)
+
+
+def test_enqueue_after_commit_waits_for_the_commit_and_drops_on_rollback(app):
+    task = Recorder()
+    db = app.extensions["db"]
+    session = db.Session()
+    try:
+        session.get(Need, "nope")  # opens a transaction
+        jobs.enqueue_after_commit(session, task, "a")
+        assert task.calls == []
+        session.commit()
+        assert task.calls == [("a",)]
+        session.get(Need, "nope")
+        jobs.enqueue_after_commit(session, task, "b")
+        session.rollback()
+        session.get(Need, "nope")
+        session.commit()
+        assert task.calls == [("a",)]
+    finally:
+        session.close()
+
+
+def test_reindex_task_records_its_state(app):
+    from matching.index_store import load_current, read_state
+
+    app.config["MATCHING_ENCODER"] = "tests.integration.fakes:make"
+    build_world(app)
+    with app.app_context():
+        jobs.reindex.delay()
+        jobs.ensure_index.delay()  # fresh: nothing to do
+    state = read_state(app.config["MATCHING_INDEX_DIR"], "reindex")
+    assert state["state"] == "done" and state["result"]["status"] == "fresh"
+    assert len(load_current(app.config["MATCHING_INDEX_DIR"])) == 2
+
+
+def _flaky(session):  # noqa: ANN001, ANN202
+    raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+
+def test_transient_matching_error_is_retried_not_recorded_as_failure(app):
+    from web.tasks import run_matching
+
+    world = build_world(app)
+    need_id = world.needs["approved"]
+    app.config["MATCHER_FACTORY"] = _flaky
+    with app.app_context():
+        with pytest.raises(OperationalError):
+            run_matching(need_id, retry=True)
+        with app.extensions["db"].session() as s:
+            assert s.get(Need, need_id).match_status == "pending"
+        assert run_matching(need_id, retry=False) == "failed"  # retries used up: say so
+        with app.extensions["db"].session() as s:
+            assert s.get(Need, need_id).match_status == "failed"
+
+
+def test_task_options_give_at_least_once_delivery_with_backoff():
+    from web.tasks import match_need, reindex, update_org_index
+
+    for task in (
+        match_need,
+        reindex,
+        update_org_index,
+        jobs.reindex,
+        jobs.refresh_gaps,
+        jobs.retrain_ranker,
+        jobs.index_organization,
+    ):
+        assert task.acks_late and task.reject_on_worker_lost
+        assert OperationalError in task.autoretry_for and task.retry_backoff
