@@ -29,9 +29,15 @@ def scope_problem(session: Session, role: str, scope: str | None) -> tuple[str, 
     if region is None:
         return (f"区划代码不存在：{scope}", f"unknown region code {scope}")
     if role == Role.OFFICE and region.level != "street":
-        return ("街道（镇）账号的范围必须是街道或镇", "an office account's scope must be a street or town")
+        return (
+            "街道（镇）账号的范围必须是街道或镇",
+            "an office account's scope must be a street or town",
+        )
     if role in (Role.REVIEWER, Role.PLANNER) and region.level not in ("district", "city"):
-        return ("审核/规划账号的范围必须是区或市", "reviewer/planner scope must be a district or the city")
+        return (
+            "审核/规划账号的范围必须是区或市",
+            "reviewer/planner scope must be a district or the city",
+        )
     return None
 
 

@@ -32,10 +32,13 @@ def decide(
         raise NotFound("推荐不存在", f"suggestion {suggestion_id} does not exist")
     need = s.need
     if actor.role not in (Role.OFFICE, Role.ADMIN) or not actor.covers_street(need.street_code):
-        raise NotAllowed("只有发布需求的街道（镇）可以确认或否决推荐", "only the posting office may decide")
+        raise NotAllowed(
+            "只有发布需求的街道（镇）可以确认或否决推荐", "only the posting office may decide"
+        )
     if need.status not in DECIDABLE_NEED_STATUSES:
         raise IllegalTransition(
-            "需求获批后才能确认或否决推荐", "suggestions can be decided only once the need is approved"
+            "需求获批后才能确认或否决推荐",
+            "suggestions can be decided only once the need is approved",
         )
     if expected_version is not None and s.version != expected_version:
         raise Conflict(
@@ -53,15 +56,25 @@ def decide(
     try:
         session.flush()
     except StaleDataError as exc:
-        raise Conflict("该推荐已被他人处理，请刷新后再试", "suggestion was decided concurrently") from exc
+        raise Conflict(
+            "该推荐已被他人处理，请刷新后再试", "suggestion was decided concurrently"
+        ) from exc
     record(
-        session, actor, f"suggestion.{decision}", "suggestion", str(s.id),
-        need=s.need_id, organization=s.org_id, reason=reason,
+        session,
+        actor,
+        f"suggestion.{decision}",
+        "suggestion",
+        str(s.id),
+        need=s.need_id,
+        organization=s.org_id,
+        reason=reason,
     )
     return s
 
 
-def express_interest(session: Session, need_id: str, actor: Actor, note: str | None = None) -> Interest:
+def express_interest(
+    session: Session, need_id: str, actor: Actor, note: str | None = None
+) -> Interest:
     if actor.role != Role.ORGANIZATION or not actor.scope:
         raise NotAllowed("只有社会组织可以表达承接意向", "only organizations can express interest")
     need = session.get(Need, need_id)

@@ -61,7 +61,11 @@ def allowed_actions(need: Need, actor: Actor) -> list[str]:
     """Actions this actor may take on this need now (for showing the right buttons)."""
     out = []
     for t in TRANSITIONS.values():
-        if need.status in t.source and actor.role in t.roles and actor.covers_street(need.street_code):
+        if (
+            need.status in t.source
+            and actor.role in t.roles
+            and actor.covers_street(need.street_code)
+        ):
             out.append(t.action)
     return out
 
@@ -115,8 +119,14 @@ def transition(
     elif t.target == S.CLOSED:
         need.closed_at = stamp
     record(
-        session, actor, f"need.{action}", "need", need.id,
-        from_status=str(previous), to_status=str(t.target), reason=reason,
+        session,
+        actor,
+        f"need.{action}",
+        "need",
+        need.id,
+        from_status=str(previous),
+        to_status=str(t.target),
+        reason=reason,
     )
     session.flush()
     return need

@@ -35,7 +35,9 @@ class Flag:
 
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
-    raw = json.loads(resources.files("catalog.data").joinpath("prohibited_rules.json").read_text("utf-8"))
+    raw = json.loads(
+        resources.files("catalog.data").joinpath("prohibited_rules.json").read_text("utf-8")
+    )
     return tuple(
         Rule(
             id=r["id"],

@@ -56,14 +56,25 @@ def load_gazetteer(
     for district in sorted({r["areaCode"] for r in rows}):
         zh, en = district_names.get(district, (district, None))
         session.merge(
-            Region(code=district, name=zh, name_en=en, level="district", kind="district",
-                   parent_code=district[:4] + "00")
+            Region(
+                code=district,
+                name=zh,
+                name_en=en,
+                level="district",
+                kind="district",
+                parent_code=district[:4] + "00",
+            )
         )
     session.flush()
     for r in rows:
         session.merge(
-            Region(code=r["code"], name=r["name"], level="street",
-                   kind=street_kind(r["code"], r["name"]), parent_code=r["areaCode"])
+            Region(
+                code=r["code"],
+                name=r["name"],
+                level="street",
+                kind=street_kind(r["code"], r["name"]),
+                parent_code=r["areaCode"],
+            )
         )
     session.flush()
     return len(rows)

@@ -62,7 +62,11 @@ class _Checker:
             else:
                 self.err(field, f"至少{lo}个字", f"must be at least {lo} characters")
         elif n > hi:
-            self.err(field, f"不能超过{hi}个字（现有{n}个）", f"must be at most {hi} characters (got {n})")
+            self.err(
+                field,
+                f"不能超过{hi}个字（现有{n}个）",
+                f"must be at most {hi} characters (got {n})",
+            )
 
     def integer(self, field: str, lo: int, hi: int, required: bool = True) -> None:
         value = self.data.get(field)

@@ -58,11 +58,17 @@ def password_problem(password: str, username: str = "") -> tuple[str, str] | Non
     if username and username.lower() in password.lower():
         return ("密码不能包含用户名", "password must not contain the username")
     kinds = sum(
-        [any(c.isdigit() for c in password), any(c.isalpha() for c in password),
-         any(not c.isalnum() for c in password)]
+        [
+            any(c.isdigit() for c in password),
+            any(c.isalpha() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
     )
     if kinds < 2:
-        return ("密码须包含字母、数字或符号中的至少两种", "password must mix letters, digits or symbols")
+        return (
+            "密码须包含字母、数字或符号中的至少两种",
+            "password must mix letters, digits or symbols",
+        )
     return None
 
 

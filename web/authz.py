@@ -46,7 +46,9 @@ def mark_roles(view: Callable[..., Any], roles: Iterable[str]) -> None:
 
 def has_role(user: Any, roles: Iterable[str]) -> bool:
     """Whether a (Flask-Login) user is signed in, active and holds one of the roles."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in set(roles)
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in set(
+        roles
+    )
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

@@ -30,12 +30,16 @@ def category_groups(session: Session) -> dict[str, list[tuple[str, str]]]:
 
 
 def districts(session: Session) -> list[Region]:
-    return list(session.scalars(select(Region).where(Region.level == "district").order_by(Region.code)))
+    return list(
+        session.scalars(select(Region).where(Region.level == "district").order_by(Region.code))
+    )
 
 
 def streets_by_district(session: Session) -> list[tuple[Region, list[Region]]]:
     """The gazetteer as [(district, [streets])], in official code order."""
-    rows = list(session.scalars(select(Region).where(Region.level == "street").order_by(Region.code)))
+    rows = list(
+        session.scalars(select(Region).where(Region.level == "street").order_by(Region.code))
+    )
     groups = []
     for d in districts(session):
         groups.append((d, [s for s in rows if s.parent_code == d.code]))

@@ -158,7 +158,11 @@ def lang_url(code: str) -> str:
     """The current page in another language (the choice is then remembered in the session)."""
     from flask import request, url_for
 
-    if request.endpoint is None or request.url_rule is None or "GET" not in request.url_rule.methods:
+    if (
+        request.endpoint is None
+        or request.url_rule is None
+        or "GET" not in request.url_rule.methods
+    ):
         return url_for("public.index", lang=code)
     args = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
     return url_for(request.endpoint, **args)
@@ -166,9 +170,23 @@ def lang_url(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        pick=pick, reason_text=reason_text, named=named, error_text=error_text,
-        STATUS=STATUS_LABELS, SUGGESTION=SUGGESTION_LABELS, MATCH=MATCH_LABELS, GAP=GAP_LABELS,
-        ACTIONS=ACTION_LABELS, ROLES=ROLE_LABELS, FUNDING=FUNDING_LABELS, ORG_TYPES=ORG_TYPE_LABELS,
-        label=label, category_label=category_label, prohibited_text=prohibited_text, locale_name=locale_name, lang_url=lang_url, url_endpoints=app.view_functions,
+        pick=pick,
+        reason_text=reason_text,
+        named=named,
+        error_text=error_text,
+        STATUS=STATUS_LABELS,
+        SUGGESTION=SUGGESTION_LABELS,
+        MATCH=MATCH_LABELS,
+        GAP=GAP_LABELS,
+        ACTIONS=ACTION_LABELS,
+        ROLES=ROLE_LABELS,
+        FUNDING=FUNDING_LABELS,
+        ORG_TYPES=ORG_TYPE_LABELS,
+        label=label,
+        category_label=category_label,
+        prohibited_text=prohibited_text,
+        locale_name=locale_name,
+        lang_url=lang_url,
+        url_endpoints=app.view_functions,
     )
     app.jinja_env.filters.update(local_date=local_date, yuan=yuan)

@@ -9,8 +9,14 @@ from flask_login import current_user
 
 HTML_LANG = {"zh_Hans_CN": "zh-Hans", "zh_Hant_TW": "zh-Hant", "en": "en"}
 ACCEPT_MAP = {
-    "zh": "zh_Hans_CN", "zh-cn": "zh_Hans_CN", "zh-hans": "zh_Hans_CN", "zh-sg": "zh_Hans_CN",
-    "zh-tw": "zh_Hant_TW", "zh-hk": "zh_Hant_TW", "zh-mo": "zh_Hant_TW", "zh-hant": "zh_Hant_TW",
+    "zh": "zh_Hans_CN",
+    "zh-cn": "zh_Hans_CN",
+    "zh-hans": "zh_Hans_CN",
+    "zh-sg": "zh_Hans_CN",
+    "zh-tw": "zh_Hant_TW",
+    "zh-hk": "zh_Hant_TW",
+    "zh-mo": "zh_Hant_TW",
+    "zh-hant": "zh_Hant_TW",
     "en": "en",
 }
 

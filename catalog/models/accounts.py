@@ -32,7 +32,9 @@ class Account(Base):
     display_name: Mapped[str | None] = mapped_column(String(120))
     locale: Mapped[str | None] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
@@ -46,9 +48,13 @@ class ApiToken(Base):
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     account: Mapped[Account] = relationship(back_populates="tokens")

@@ -62,7 +62,9 @@ class Need(Base):
     gap: Mapped[bool | None] = mapped_column(Boolean)
     gap_reason: Mapped[str | None] = mapped_column(String(12))
 
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

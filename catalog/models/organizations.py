@@ -47,7 +47,9 @@ class Organization(Base):
     lang: Mapped[str] = mapped_column(String(10), default="zh-Hans")
     # Bumped on every profile change so indexes and caches can tell stale vectors apart.
     profile_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -101,7 +103,9 @@ class CreditEvent(Base):
     __tablename__ = "credit_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    org_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     date: Mapped[dt.date] = mapped_column(Date)
     # commendation | inspection_pass | warning | penalty | blacklist | other
     kind: Mapped[str] = mapped_column(String(20))
@@ -118,7 +122,9 @@ class PerformanceRecord(Base):
     __tablename__ = "performance_record"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    org_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     need_id: Mapped[str | None] = mapped_column(String(64))
     project: Mapped[str] = mapped_column(String(200))
     period_end: Mapped[dt.date] = mapped_column(Date)

@@ -36,7 +36,9 @@ class Suggestion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     need_id: Mapped[str] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    org_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     score: Mapped[float] = mapped_column(Float)
     rank: Mapped[int] = mapped_column(Integer)
     # Human-readable reasons: list of {"kind", "zh", "zh_hant", "en"} dicts; features for retraining.
@@ -48,7 +50,9 @@ class Suggestion(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
     # Optimistic locking: two people deciding the same suggestion at once → one StaleDataError.
     __mapper_args__ = {"version_id_col": version}
@@ -68,10 +72,14 @@ class Interest(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     need_id: Mapped[str] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    org_id: Mapped[str] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     need: Mapped[Need] = relationship()

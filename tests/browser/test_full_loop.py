@@ -31,10 +31,15 @@ def live_server(database_url, tmp_path) -> Iterator[str]:
     from tests.web.web_world import build_world
     from web import create_app
 
-    app = create_app({
-        "DATABASE_URL": database_url, "SECRET_KEY": "browser-test", "RATELIMIT_ENABLED": False,
-        "MATCHING_INDEX_DIR": str(tmp_path / "index"), "WTF_CSRF_ENABLED": True,
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "browser-test",
+            "RATELIMIT_ENABLED": False,
+            "MATCHING_INDEX_DIR": str(tmp_path / "index"),
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
     schema.upgrade(app.extensions["db"])
     build_world(app, needs=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -58,10 +63,19 @@ def browser() -> Iterator:
     profile = tempfile.mkdtemp(prefix="hub-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--lang=zh-CN", "--window-size=1280,1600",
-                f"--user-data-dir={profile}"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=zh-CN",
+        "--window-size=1280,1600",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -71,7 +85,6 @@ def browser() -> Iterator:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
-
 
 
 class Walk:
@@ -138,7 +151,10 @@ def test_full_loop(live_server, browser):
     w.click("#new-need")
     assert browser.find_element(w.By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
     w.type("#title", title)
-    w.type("#description", "辖区内独居老人做饭困难，希望有社会组织每天中午送餐上门，并每周上门探访一次。")
+    w.type(
+        "#description",
+        "辖区内独居老人做饭困难，希望有社会组织每天中午送餐上门，并每周上门探访一次。",
+    )
     w.type("#beneficiaries", "独居长者")
     w.type("#beneficiary_count", "60")
     w.type("#budget_yuan", "120000")

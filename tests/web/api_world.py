@@ -64,24 +64,26 @@ def add_org(session: Session, org_id: str, n: int, categories: list[str], areas:
 
 def add_need(session: Session, need_id: str, street: str, status: str, **extra: object) -> None:
     stamp = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-    session.add(Need(
-        id=need_id,
-        title=f"独居长者助餐服务{need_id}",
-        description="辖区内独居老人吃饭难，希望有机构提供送餐和探访。",
-        street_code=street,
-        posted_by="拱北街道办事处" if street == GONGBEI else "吉大街道办事处",
-        beneficiaries="独居长者",
-        beneficiary_count=40,
-        budget_yuan=80_000,
-        months=12,
-        funding="财政资金",
-        status=status,
-        category_name="居家养老",
-        category_source="office",
-        submitted_at=stamp if status != "draft" else None,
-        listed_at=stamp if status in ("listed", "matched", "closed") else None,
-        **extra,
-    ))
+    session.add(
+        Need(
+            id=need_id,
+            title=f"独居长者助餐服务{need_id}",
+            description="辖区内独居老人吃饭难，希望有机构提供送餐和探访。",
+            street_code=street,
+            posted_by="拱北街道办事处" if street == GONGBEI else "吉大街道办事处",
+            beneficiaries="独居长者",
+            beneficiary_count=40,
+            budget_yuan=80_000,
+            months=12,
+            funding="财政资金",
+            status=status,
+            category_name="居家养老",
+            category_source="office",
+            submitted_at=stamp if status != "draft" else None,
+            listed_at=stamp if status in ("listed", "matched", "closed") else None,
+            **extra,
+        )
+    )
 
 
 def build_world(app: Flask) -> World:
@@ -108,19 +110,37 @@ def build_world(app: Flask) -> World:
             ("listed_o1", "listed", "o1", "confirmed", 1),
             ("listed_o2", "listed", "o2", "rejected", 2),
         ):
-            s = Suggestion(need_id=world.needs[need], org_id=org, score=0.9 / rank, rank=rank,
-                           status=status, reasons=[{"kind": "category", "zh": "居家养老",
-                                                    "en": "home care"}])
+            s = Suggestion(
+                need_id=world.needs[need],
+                org_id=org,
+                score=0.9 / rank,
+                rank=rank,
+                status=status,
+                reasons=[{"kind": "category", "zh": "居家养老", "en": "home care"}],
+            )
             session.add(s)
             session.flush()
             world.suggestions[label] = s.id
         system = Actor.system("test")
         for label, (username, role, scope) in ACCOUNTS.items():
-            account = create_account(session, system, username=username, role=role, scope=scope,
-                                     password_hash=_HASH, display_name=f"{label} 测试")
+            account = create_account(
+                session,
+                system,
+                username=username,
+                role=role,
+                scope=scope,
+                password_hash=_HASH,
+                display_name=f"{label} 测试",
+            )
             world.account_ids[label] = account.id
-        spare = create_account(session, system, username=SPARE_ACCOUNT, role="office",
-                               scope=GONGBEI, password_hash=_HASH)
+        spare = create_account(
+            session,
+            system,
+            username=SPARE_ACCOUNT,
+            role="office",
+            scope=GONGBEI,
+            password_hash=_HASH,
+        )
         world.account_ids["spare"] = spare.id
     return world
 
@@ -131,8 +151,13 @@ def mint_token(app: Flask, label: str) -> str:
     token = f"test-{label}-{secrets.token_hex(8)}"
     with app.extensions["db"].session() as session:
         account = session.query(Account).filter_by(username=username).one()
-        session.add(ApiToken(account_id=account.id, token_hash=hash_token(token),
-                             expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)))
+        session.add(
+            ApiToken(
+                account_id=account.id,
+                token_hash=hash_token(token),
+                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+            )
+        )
     return token
 
 
@@ -169,7 +194,10 @@ class Api:
 
 def assert_json_error(response, status: int, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
     """The API error shape: JSON, a code, both languages, a fields list."""
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
+    assert response.status_code == status, (
+        response.status_code,
+        response.get_data(as_text=True)[:500],
+    )
     assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
     error = response.get_json()["error"]
     assert set(error) >= {"code", "message", "message_zh", "fields"}

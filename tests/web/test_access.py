@@ -80,15 +80,17 @@ def access_app(tmp_path_factory) -> Iterator[tuple[Flask, World]]:
     tmp = tmp_path_factory.mktemp("access")
     urls = _fresh_url(tmp)
     url = next(urls)
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "test",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "MATCHING_INDEX_DIR": str(tmp / "index"),
-        "MATCHER_FACTORY": _failing_matcher,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "MATCHING_INDEX_DIR": str(tmp / "index"),
+            "MATCHER_FACTORY": _failing_matcher,
+        }
+    )
     schema.upgrade(app.extensions["db"])
     world = build_world(app)
     yield app, world
@@ -156,7 +158,9 @@ def route_problems(app: Flask, world: World, endpoint: str, rule: str, method: s
     allowed = {str(r) for r in allowed}
     is_public = "*" in allowed
     if is_public != (endpoint in PUBLIC):
-        return [f"{endpoint}: public={is_public} but the PUBLIC whitelist says {endpoint in PUBLIC}"]
+        return [
+            f"{endpoint}: public={is_public} but the PUBLIC whitelist says {endpoint in PUBLIC}"
+        ]
     api = rule.startswith("/api/")
     args_needed = set(app.url_map._rules_by_endpoint[endpoint][0].arguments)
     problems = []
@@ -201,8 +205,9 @@ def route_problems(app: Flask, world: World, endpoint: str, rule: str, method: s
     return problems
 
 
-@pytest.mark.parametrize(("endpoint", "rule", "method"), RULES,
-                         ids=[f"{m} {r}" for _, r, m in RULES])
+@pytest.mark.parametrize(
+    ("endpoint", "rule", "method"), RULES, ids=[f"{m} {r}" for _, r, m in RULES]
+)
 def test_route_by_role(access_app, endpoint: str, rule: str, method: str):
     app, world = access_app
     problems = route_problems(app, world, endpoint, rule, method)
@@ -228,6 +233,12 @@ def test_an_undeclared_route_fails(app):
     def sneaky():
         return "open"
 
-    assert "declares no access rule" in route_problems(app, world, "forgotten", "/api/v1/forgotten", "GET")[0]
-    assert "declares no access rule" in route_problems(app, world, "also_forgotten", "/also-forgotten", "GET")[0]
+    assert (
+        "declares no access rule"
+        in route_problems(app, world, "forgotten", "/api/v1/forgotten", "GET")[0]
+    )
+    assert (
+        "declares no access rule"
+        in route_problems(app, world, "also_forgotten", "/also-forgotten", "GET")[0]
+    )
     assert "whitelist" in route_problems(app, world, "sneaky", "/sneaky-public", "GET")[0]

@@ -16,16 +16,30 @@ def world(app):
 
 def test_create_account_checks_scope_and_password(app, client, world):
     login(client, "admin")
-    page = client.post("/admin/accounts/new", data={
-        "username": "office_x", "role": "office", "scope": "440402", "password": "long-enough-1"}
+    page = client.post(
+        "/admin/accounts/new",
+        data={
+            "username": "office_x",
+            "role": "office",
+            "scope": "440402",
+            "password": "long-enough-1",
+        },
     ).get_data(as_text=True)
     assert "街道（镇）账号的范围必须是街道或镇" in page
-    page = client.post("/admin/accounts/new", data={
-        "username": "office_x", "role": "office", "scope": "440402004", "password": "short"}
+    page = client.post(
+        "/admin/accounts/new",
+        data={"username": "office_x", "role": "office", "scope": "440402004", "password": "short"},
     ).get_data(as_text=True)
     assert "密码至少10位" in page
-    r = client.post("/admin/accounts/new", data={
-        "username": "office_x", "role": "office", "scope": "440402004", "password": "long-enough-1"})
+    r = client.post(
+        "/admin/accounts/new",
+        data={
+            "username": "office_x",
+            "role": "office",
+            "scope": "440402004",
+            "password": "long-enough-1",
+        },
+    )
     assert r.status_code == 302
     with app.extensions["db"].session() as s:
         assert s.scalar(select(Account).where(Account.username == "office_x")).scope == "440402004"
@@ -45,13 +59,18 @@ def test_deactivate_and_audit(app, client, world):
     assert "office_gb" in page and "account.create" not in page.split('id="audit"')[1]
     page = client.get("/admin/audit?actor=nobody").get_data(as_text=True)
     assert "没有记录" in page
-    assert client.get("/admin/audit?from=2000-01-01&to=2999-12-31&entity_type=account").status_code == 200
+    assert (
+        client.get("/admin/audit?from=2000-01-01&to=2999-12-31&entity_type=account").status_code
+        == 200
+    )
 
 
 def test_edit_scope(app, client, world):
     login(client, "admin")
     rid = world.account_ids["reviewer"]
-    client.post(f"/admin/accounts/{rid}", data={"role": "reviewer", "scope": "440400", "display_name": "市"})
+    client.post(
+        f"/admin/accounts/{rid}", data={"role": "reviewer", "scope": "440400", "display_name": "市"}
+    )
     with app.extensions["db"].session() as s:
         assert s.get(Account, rid).scope == "440400"
 

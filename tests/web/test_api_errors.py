@@ -31,18 +31,35 @@ def test_unknown_api_urls_and_methods_are_json(api):
 
 
 def test_wrong_content_type_is_415(api):
-    r = api.post("office", "/api/v1/needs", data="title=x", content_type="application/x-www-form-urlencoded")
+    r = api.post(
+        "office", "/api/v1/needs", data="title=x", content_type="application/x-www-form-urlencoded"
+    )
     assert_json_error(r, 415, "unsupported_media_type")
-    assert_json_error(api.post("office", "/api/v1/needs", data="hello", content_type="text/plain"), 415)
+    assert_json_error(
+        api.post("office", "/api/v1/needs", data="hello", content_type="text/plain"), 415
+    )
     assert_json_error(api.post("office", "/api/v1/needs"), 415)
 
 
-@pytest.mark.parametrize("raw", [
-    "{", "{'single': 'quotes'}", "[1, 2", "NaN", '{"a": NaN}', "\xff\xfe", "[" * 5000 + "]" * 5000,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "{",
+        "{'single': 'quotes'}",
+        "[1, 2",
+        "NaN",
+        '{"a": NaN}',
+        "\xff\xfe",
+        "[" * 5000 + "]" * 5000,
+    ],
+)
 def test_bad_json_is_400(api, raw):
-    r = api.post("office", "/api/v1/needs", data=raw.encode("utf-8", "surrogateescape"),
-                 content_type="application/json")
+    r = api.post(
+        "office",
+        "/api/v1/needs",
+        data=raw.encode("utf-8", "surrogateescape"),
+        content_type="application/json",
+    )
     assert_json_error(r, 400, "bad_json")
 
 
@@ -55,15 +72,26 @@ def test_json_that_is_not_an_object_is_422(api, body):
 
 
 def test_wrong_types_name_the_field(api):
-    for field, value in [("title", ["a"]), ("budget_yuan", "1000"), ("months", 1.5),
-                         ("beneficiary_count", True), ("funding", 3), ("lang", "klingon"),
-                         ("category", {"x": 1}), ("street", 440402005)]:
-        error = assert_json_error(api.post("admin", "/api/v1/needs", json={**NEW_NEED, field: value}), 422)
+    for field, value in [
+        ("title", ["a"]),
+        ("budget_yuan", "1000"),
+        ("months", 1.5),
+        ("beneficiary_count", True),
+        ("funding", 3),
+        ("lang", "klingon"),
+        ("category", {"x": 1}),
+        ("street", 440402005),
+    ]:
+        error = assert_json_error(
+            api.post("admin", "/api/v1/needs", json={**NEW_NEED, field: value}), 422
+        )
         assert field in {f["field"] for f in error["fields"]}, (field, error)
 
 
 def test_nul_and_control_characters(api, world):
-    error = assert_json_error(api.post("office", "/api/v1/needs", json={**NEW_NEED, "title": "a\x00b"}), 422)
+    error = assert_json_error(
+        api.post("office", "/api/v1/needs", json={**NEW_NEED, "title": "a\x00b"}), 422
+    )
     assert error["fields"][0]["field"] == "title"
     assert_json_error(api.get("admin", "/api/v1/needs/abc%00def"), 404)
     assert_json_error(api.get("admin", "/api/v1/needs?street=44%0004"), 422)
@@ -104,7 +132,9 @@ def test_unexpected_errors_are_json_500_without_a_trace(app, api, monkeypatch):
 
 def test_database_gone_is_503(app, api):
     api.headers("admin")  # mint the token while the database is still there
-    dead = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    dead = create_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2}
+    )
     app.extensions["db"].Session = sessionmaker(bind=dead)
     try:
         assert_json_error(api.get("admin", "/api/v1/needs"), 503, "database_unavailable")

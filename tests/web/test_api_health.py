@@ -39,8 +39,9 @@ def test_corrupt_index_is_503(app, client):
 
 def test_database_down_is_503_without_details(app, client):
     db = app.extensions["db"]
-    db.engine = create_engine("postgresql+psycopg://nobody:hunter2@127.0.0.1:1/none",
-                              connect_args={"connect_timeout": 2})
+    db.engine = create_engine(
+        "postgresql+psycopg://nobody:hunter2@127.0.0.1:1/none", connect_args={"connect_timeout": 2}
+    )
     r = client.get("/health")
     assert r.status_code == 503
     body = r.get_json()

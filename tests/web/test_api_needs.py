@@ -166,9 +166,16 @@ def test_list_then_public(api, world):
 
 def test_interests_visible_to_the_office(api, world):
     listed = world.needs["listed"]
-    assert api.post("organization", f"/api/v1/needs/{listed}/interest", json={"note": "可承接"}).status_code == 200
+    assert (
+        api.post(
+            "organization", f"/api/v1/needs/{listed}/interest", json={"note": "可承接"}
+        ).status_code
+        == 200
+    )
     rows = api.get("office", f"/api/v1/needs/{listed}/interests").get_json()["items"]
-    assert [(r["organization_id"], r["active"], r["note"]) for r in rows] == [("o1", True, "可承接")]
+    assert [(r["organization_id"], r["active"], r["note"]) for r in rows] == [
+        ("o1", True, "可承接")
+    ]
     assert_json_error(api.get("organization", f"/api/v1/needs/{listed}/interests"), 403)
     assert_json_error(api.get("office_out", f"/api/v1/needs/{listed}/interests"), 403)
 

@@ -37,22 +37,34 @@ def test_organization_profiles_are_public_fields_only(api):
 def test_organization_edits_only_itself(api, monkeypatch):
     queued: list[str] = []
     monkeypatch.setattr("web.tasks.update_org_index.delay", queued.append)
-    r = api.patch("organization", "/api/v1/organizations/o1",
-                  json={"capacity": 5, "service_areas": [GONGBEI, "440403"], "categories": ["居家养老", "心理咨询"]})
+    r = api.patch(
+        "organization",
+        "/api/v1/organizations/o1",
+        json={
+            "capacity": 5,
+            "service_areas": [GONGBEI, "440403"],
+            "categories": ["居家养老", "心理咨询"],
+        },
+    )
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert body["capacity"] == 5 and body["service_areas"] == [GONGBEI, "440403"]
     assert body["categories"] == ["居家养老", "心理咨询"] and body["profile_version"] == 2
     assert queued == ["o1"]
-    assert_json_error(api.patch("organization", "/api/v1/organizations/o2", json={"capacity": 1}), 403)
+    assert_json_error(
+        api.patch("organization", "/api/v1/organizations/o2", json={"capacity": 1}), 403
+    )
     assert_json_error(api.patch("office", "/api/v1/organizations/o1", json={"capacity": 1}), 403)
-    error = assert_json_error(api.patch("organization", "/api/v1/organizations/o1",
-                                        json={"service_areas": ["123"]}), 422)
+    error = assert_json_error(
+        api.patch("organization", "/api/v1/organizations/o1", json={"service_areas": ["123"]}), 422
+    )
     assert error["fields"][0]["field"] == "service_areas"
-    assert_json_error(api.patch("organization", "/api/v1/organizations/o1",
-                                json={"credit_code": "X"}), 422)
-    assert_json_error(api.patch("organization", "/api/v1/organizations/o1",
-                                json={"categories": "居家养老"}), 422)
+    assert_json_error(
+        api.patch("organization", "/api/v1/organizations/o1", json={"credit_code": "X"}), 422
+    )
+    assert_json_error(
+        api.patch("organization", "/api/v1/organizations/o1", json={"categories": "居家养老"}), 422
+    )
 
 
 # ------------------------------------------------------------------ opportunities and interest
@@ -91,7 +103,9 @@ def test_interest_express_and_withdraw(api, world):
     assert [o["interested"] for o in opp if o["id"] == listed] == [True]
     assert api.delete("organization", url).status_code == 204
     assert_json_error(api.delete("organization", url), 404)
-    assert_json_error(api.post("organization", f"/api/v1/needs/{world.needs['draft']}/interest"), 404)
+    assert_json_error(
+        api.post("organization", f"/api/v1/needs/{world.needs['draft']}/interest"), 404
+    )
     assert_json_error(api.post("organization", url, json={"note": 5}), 422)
     assert_json_error(api.post("office", url), 403)
 
@@ -141,11 +155,12 @@ def test_openapi_describes_every_api_route(app, api):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
             continue
-        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len("/api/v1"):])
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len("/api/v1") :])
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in described, f"{method} {rule.rule} missing from OpenAPI"
     assert ("/gaps", "get") in described or not any(
-        r.rule == "/api/v1/gaps" for r in app.url_map.iter_rules())
+        r.rule == "/api/v1/gaps" for r in app.url_map.iter_rules()
+    )
     confirm = doc["paths"]["/suggestions/{suggestion_id}/confirm"]["post"]
     schema = confirm["requestBody"]["content"]["application/json"]["schema"]
     assert schema["required"] == ["version"]

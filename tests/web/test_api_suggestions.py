@@ -26,7 +26,9 @@ def test_office_sees_every_suggestion_with_version(api, world):
     r = api.get("office", f"/api/v1/needs/{world.needs['approved']}/suggestions")
     items = r.get_json()["items"]
     assert [(s["organization_id"], s["status"], s["version"]) for s in items] == [
-        ("o1", "suggested", 1), ("o2", "suggested", 1)]
+        ("o1", "suggested", 1),
+        ("o2", "suggested", 1),
+    ]
     assert set(items[0]) >= {"id", "organization_id", "score", "reasons", "status", "version"}
     assert items[0]["reasons"][0]["kind"] == "category"
 
@@ -49,12 +51,18 @@ def test_confirm_and_reject(api, world):
     assert r.get_json()["status"] == "confirmed" and r.get_json()["version"] == 2
     assert r.get_json()["decided_by"] == "office_gb"
     error = assert_json_error(
-        api.post("office", f"/api/v1/suggestions/{s2}/reject", json={"version": 1}), 422)
+        api.post("office", f"/api/v1/suggestions/{s2}/reject", json={"version": 1}), 422
+    )
     assert error["fields"][0]["field"] == "reason"
     assert_json_error(
-        api.post("office", f"/api/v1/suggestions/{s2}/reject", json={"version": 1, "reason": " "}), 422)
-    r = api.post("office", f"/api/v1/suggestions/{s2}/reject",
-                 json={"version": 1, "reason": "服务范围不覆盖本街道"})
+        api.post("office", f"/api/v1/suggestions/{s2}/reject", json={"version": 1, "reason": " "}),
+        422,
+    )
+    r = api.post(
+        "office",
+        f"/api/v1/suggestions/{s2}/reject",
+        json={"version": 1, "reason": "服务范围不覆盖本街道"},
+    )
     assert r.get_json()["status"] == "rejected"
     assert r.get_json()["decision_reason"] == "服务范围不覆盖本街道"
 
@@ -75,9 +83,12 @@ def test_who_may_decide(api, world):
     for who in ("reviewer", "organization", "planner"):
         assert_json_error(api.post(who, url, json={"version": 1}), 403)
     assert_json_error(api.post("office_out", url, json={"version": 1}), 404)
-    assert_json_error(api.post("office", "/api/v1/suggestions/999999/confirm", json={"version": 1}), 404)
-    assert_json_error(api.post("office", "/api/v1/suggestions/99999999999999/confirm",
-                               json={"version": 1}), 404)
+    assert_json_error(
+        api.post("office", "/api/v1/suggestions/999999/confirm", json={"version": 1}), 404
+    )
+    assert_json_error(
+        api.post("office", "/api/v1/suggestions/99999999999999/confirm", json={"version": 1}), 404
+    )
 
 
 def test_decision_input_is_checked(api, world):
@@ -97,15 +108,20 @@ def test_two_offices_decide_at_once_sequentially(app, world):
     first, second = app.test_client(), app.test_client()
     t1, t2 = mint_token(app, "office"), mint_token(app, "admin")
     a = first.post(f"/api/v1/suggestions/{s1}/confirm", json={"version": 1}, headers=bearer(t1))
-    b = second.post(f"/api/v1/suggestions/{s1}/reject", json={"version": 1, "reason": "重复"},
-                    headers=bearer(t2))
+    b = second.post(
+        f"/api/v1/suggestions/{s1}/reject",
+        json={"version": 1, "reason": "重复"},
+        headers=bearer(t2),
+    )
     assert (a.status_code, b.status_code) == (200, 409)
     with app.extensions["db"].session() as session:
         assert session.get(Suggestion, s1).status == "confirmed"
 
 
-@pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
-                    reason="true concurrency needs a server database")
+@pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
+    reason="true concurrency needs a server database",
+)
 def test_concurrent_decisions_record_exactly_one(app, world):
     """Threads racing on one suggestion: exactly one 200, the rest 409, one audit event."""
     s1 = world.suggestions["approved_o1"]
@@ -130,6 +146,9 @@ def test_concurrent_decisions_record_exactly_one(app, world):
     with app.extensions["db"].session() as session:
         s = session.get(Suggestion, s1)
         assert s.version == 2
-        events = session.query(AuditEvent).filter(
-            AuditEvent.entity_type == "suggestion", AuditEvent.entity_id == str(s1)).count()
+        events = (
+            session.query(AuditEvent)
+            .filter(AuditEvent.entity_type == "suggestion", AuditEvent.entity_id == str(s1))
+            .count()
+        )
         assert events == 1

@@ -38,15 +38,18 @@ def test_basic_credentials_give_a_working_token(app, client, world):
     assert hash_token(token) in hashes and token not in hashes
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer x"},
-    {"Authorization": "Basic !!!notbase64"},
-    basic("office_gb", "wrong-password-1"),
-    basic("nobody", PASSWORD),
-    basic("office_gb\x00", PASSWORD),
-    basic("office_gb", PASSWORD + "\x00"),
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer x"},
+        {"Authorization": "Basic !!!notbase64"},
+        basic("office_gb", "wrong-password-1"),
+        basic("nobody", PASSWORD),
+        basic("office_gb\x00", PASSWORD),
+        basic("office_gb", PASSWORD + "\x00"),
+    ],
+)
 def test_bad_credentials_are_401_json(client, world, headers):
     assert_json_error(client.post("/api/v1/tokens", headers=headers), 401)
 
@@ -60,10 +63,14 @@ def test_inactive_account_gets_no_token(app, client, world):
 
 
 def test_expired_and_revoked_tokens_stop_working(app, client, world):
-    token = client.post("/api/v1/tokens", headers=basic("reviewer_xz", PASSWORD)).get_json()["token"]
+    token = client.post("/api/v1/tokens", headers=basic("reviewer_xz", PASSWORD)).get_json()[
+        "token"
+    ]
     assert client.delete("/api/v1/tokens", headers=bearer(token)).status_code == 204
     assert_json_error(client.get("/api/v1/needs", headers=bearer(token)), 401)
-    token = client.post("/api/v1/tokens", headers=basic("reviewer_xz", PASSWORD)).get_json()["token"]
+    token = client.post("/api/v1/tokens", headers=basic("reviewer_xz", PASSWORD)).get_json()[
+        "token"
+    ]
     with app.extensions["db"].session() as session:
         row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
@@ -75,16 +82,18 @@ def limited_app(database_url, tmp_path):
     """An app with rate limiting ON (the shared fixture turns it off)."""
     from web import create_app
 
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test",
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "API_LOGIN_LIMIT_USER": "3 per 15 minutes",
-        "API_LOGIN_LIMIT_ADDR": "6 per 15 minutes",
-        "MATCHING_INDEX_DIR": str(tmp_path / "index"),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "API_LOGIN_LIMIT_USER": "3 per 15 minutes",
+            "API_LOGIN_LIMIT_ADDR": "6 per 15 minutes",
+            "MATCHING_INDEX_DIR": str(tmp_path / "index"),
+        }
+    )
     schema.upgrade(app.extensions["db"])
     build_world(app)
     yield app
@@ -96,7 +105,10 @@ def test_failures_per_username_are_throttled(limited_app):
     ok = client.post("/api/v1/tokens", headers=basic("admin", PASSWORD))
     assert ok.status_code == 201  # successes do not count
     for _ in range(3):
-        assert client.post("/api/v1/tokens", headers=basic("office_gb", "wrong-guess-123")).status_code == 401
+        assert (
+            client.post("/api/v1/tokens", headers=basic("office_gb", "wrong-guess-123")).status_code
+            == 401
+        )
     blocked = client.post("/api/v1/tokens", headers=basic("office_gb", PASSWORD))
     error = assert_json_error(blocked, 429, "too_many_requests")
     assert "稍后" in error["message_zh"]
@@ -108,11 +120,17 @@ def test_failures_per_address_are_throttled(limited_app):
     attacker = {"REMOTE_ADDR": "10.0.0.66"}
     client = limited_app.test_client()
     for i in range(6):
-        r = client.post("/api/v1/tokens", headers=basic(f"guess{i}", "wrong-guess-123"),
-                        environ_base=attacker)
+        r = client.post(
+            "/api/v1/tokens", headers=basic(f"guess{i}", "wrong-guess-123"), environ_base=attacker
+        )
         assert r.status_code == 401
-    r = client.post("/api/v1/tokens", headers=basic("planner_city", PASSWORD), environ_base=attacker)
+    r = client.post(
+        "/api/v1/tokens", headers=basic("planner_city", PASSWORD), environ_base=attacker
+    )
     assert_json_error(r, 429)
-    r = client.post("/api/v1/tokens", headers=basic("planner_city", PASSWORD),
-                    environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    r = client.post(
+        "/api/v1/tokens",
+        headers=basic("planner_city", PASSWORD),
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
+    )
     assert r.status_code == 201

@@ -52,8 +52,13 @@ def _fuzz(operation, headers, real: dict[str, list[object]]) -> None:  # type: i
     are exercised against real rows and not only answered with 404."""
 
     @given(case=operation.as_strategy(), data=st.data())
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case, data):  # type: ignore[no-untyped-def]
         for name in list(case.path_parameters or {}):
             if name in real and data.draw(st.booleans(), label=f"real {name}"):

@@ -14,8 +14,12 @@ from tests.web.web_world import build_world, login
 GOOD = {
     "title": "独居老人吃饭难",
     "description": "辖区内很多独居老人做饭不便，希望有人每天送餐上门并定期探访。",
-    "beneficiaries": "独居长者", "beneficiary_count": "40", "budget_yuan": "80000",
-    "months": "12", "funding": "财政资金", "street": "440402005",
+    "beneficiaries": "独居长者",
+    "beneficiary_count": "40",
+    "budget_yuan": "80000",
+    "months": "12",
+    "funding": "财政资金",
+    "street": "440402005",
 }
 
 
@@ -52,7 +56,9 @@ def test_post_submit_shows_category_and_prohibited_warning(app, client, world):
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "系统推荐的服务类别为“居家养老”" in page
 
-    flagged = dict(GOOD, title="社区道路维修", description="请社会组织承担辖区市政道路维修和路灯维护工作。")
+    flagged = dict(
+        GOOD, title="社区道路维修", description="请社会组织承担辖区市政道路维修和路灯维护工作。"
+    )
     r = client.post("/office/needs/new", data=flagged)
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'id="prohibited-warning"' in page
@@ -78,7 +84,9 @@ def test_office_posts_only_for_its_own_street(app, client, world):
 
 def test_edit_and_submit_draft(app, client, world):
     login(client, "office")
-    r = client.post("/office/needs/n-draft/edit", data=dict(GOOD, title="修改后的标题", category="居家养老"))
+    r = client.post(
+        "/office/needs/n-draft/edit", data=dict(GOOD, title="修改后的标题", category="居家养老")
+    )
     assert r.status_code == 302
     client.post("/office/needs/n-draft/action/submit")
     need = _need(app, "n-draft")
@@ -90,19 +98,25 @@ def test_edit_and_submit_draft(app, client, world):
 def test_confirm_reject_and_list(app, client, world):
     login(client, "office")
     with app.extensions["db"].session() as s:
-        ids = {x.org_id: (x.id, x.version) for x in s.scalars(
-            select(Suggestion).where(Suggestion.need_id == "n-approved"))}
+        ids = {
+            x.org_id: (x.id, x.version)
+            for x in s.scalars(select(Suggestion).where(Suggestion.need_id == "n-approved"))
+        }
     sid, version = ids["org-elder"]
     client.post(f"/office/suggestions/{sid}/confirm", data={"version": version})
     rid, rversion = ids["org-meal"]
     client.post(f"/office/suggestions/{rid}/reject", data={"version": rversion})
     page = client.get("/office/needs/n-approved").get_data(as_text=True)
     assert "否决时必须填写理由" in page  # refused: no reason
-    client.post(f"/office/suggestions/{rid}/reject", data={"version": rversion, "reason": "人手不足"})
+    client.post(
+        f"/office/suggestions/{rid}/reject", data={"version": rversion, "reason": "人手不足"}
+    )
     client.post("/office/needs/n-approved/action/list")
     with app.extensions["db"].session() as s:
-        statuses = {x.org_id: x.status for x in s.scalars(
-            select(Suggestion).where(Suggestion.need_id == "n-approved"))}
+        statuses = {
+            x.org_id: x.status
+            for x in s.scalars(select(Suggestion).where(Suggestion.need_id == "n-approved"))
+        }
         assert statuses == {"org-elder": "confirmed", "org-meal": "rejected"}
         assert s.get(Need, "n-approved").status == "listed"
         actions = set(s.scalars(select(AuditEvent.action).where(AuditEvent.actor == "office_gb")))

@@ -11,10 +11,15 @@ from catalog.models import Account, AuditEvent, Interest, Organization
 from tests.web.web_world import build_world, login
 
 REG = {
-    "username": "new_org", "password": "s3cure-pass-word", "password2": "s3cure-pass-word",
-    "name": "珠海市新芽社区服务社", "org_type": "社区社会组织",
+    "username": "new_org",
+    "password": "s3cure-pass-word",
+    "password2": "s3cure-pass-word",
+    "name": "珠海市新芽社区服务社",
+    "org_type": "社区社会组织",
     "description": "为社区独居长者提供助餐、探访和陪伴服务的基层社区社会组织。",
-    "categories": ["居家养老"], "service_areas": ["440402005", "440402004"], "capacity": "2",
+    "categories": ["居家养老"],
+    "service_areas": ["440402005", "440402004"],
+    "capacity": "2",
 }
 
 
@@ -24,10 +29,13 @@ def world(app):
 
 
 def test_register_validates_credit_code(app, client, world):
-    page = client.post("/org/register", data=dict(REG, credit_code="52440402MJ0000019X")).get_data(as_text=True)
+    page = client.post("/org/register", data=dict(REG, credit_code="52440402MJ0000019X")).get_data(
+        as_text=True
+    )
     assert 'id="error-credit_code"' in page
-    page = client.post("/org/register", data=dict(REG, credit_code="", categories=[],
-                                                  password2="other")).get_data(as_text=True)
+    page = client.post(
+        "/org/register", data=dict(REG, credit_code="", categories=[], password2="other")
+    ).get_data(as_text=True)
     assert 'id="error-credit_code"' not in page or "必填" in page
     assert "至少选择一个服务类别" in page
     with app.extensions["db"].session() as s:
@@ -59,9 +67,14 @@ def test_profile_edit_bumps_version(app, client, world):
     login(client, "organization")
     page = client.get("/org/profile").get_data(as_text=True)
     assert "珠海市拱北乐龄长者服务中心" in page
-    data = {"name": "珠海市拱北乐龄长者服务中心", "org_type": "社会服务机构",
-            "description": "为独居、空巢和高龄长者提供上门探访、助餐配送和心理慰藉。",
-            "categories": ["居家养老", "心理咨询"], "service_areas": ["440402"], "capacity": "5"}
+    data = {
+        "name": "珠海市拱北乐龄长者服务中心",
+        "org_type": "社会服务机构",
+        "description": "为独居、空巢和高龄长者提供上门探访、助餐配送和心理慰藉。",
+        "categories": ["居家养老", "心理咨询"],
+        "service_areas": ["440402"],
+        "capacity": "5",
+    }
     assert client.post("/org/profile", data=data).status_code == 302
     with app.extensions["db"].session() as s:
         org = s.get(Organization, "org-elder")
@@ -71,7 +84,9 @@ def test_profile_edit_bumps_version(app, client, world):
     with app.extensions["db"].session() as s:
         assert s.get(Organization, "org-elder").profile_version == 2
         assert s.get(Organization, "org-youth").profile_version == 1
-    bad = client.post("/org/profile", data=dict(data, service_areas=["999999"])).get_data(as_text=True)
+    bad = client.post("/org/profile", data=dict(data, service_areas=["999999"])).get_data(
+        as_text=True
+    )
     assert "不存在的区划代码" in bad
 
 
@@ -83,7 +98,9 @@ def test_opportunities_and_interest(app, client, world):
     with app.extensions["db"].session() as s:
         assert s.scalar(select(Interest).where(Interest.org_id == "org-elder")).active
     login(client, "office")
-    assert "珠海市拱北乐龄长者服务中心" in client.get("/office/needs/n-listed").get_data(as_text=True)
+    assert "珠海市拱北乐龄长者服务中心" in client.get("/office/needs/n-listed").get_data(
+        as_text=True
+    )
     login(client, "organization")
     client.post("/org/needs/n-listed/withdraw")
     with app.extensions["db"].session() as s:

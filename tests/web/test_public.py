@@ -47,7 +47,7 @@ def test_filters(client, world):
 
 def test_csv_is_escaped_and_filtered(app, client, world):
     with app.extensions["db"].session() as s:
-        s.get(Need, "n-listed").title = "=HYPERLINK(\"http://x\")"
+        s.get(Need, "n-listed").title = '=HYPERLINK("http://x")'
     body = client.get("/notice.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][0] == "需求编号"
@@ -56,7 +56,16 @@ def test_csv_is_escaped_and_filtered(app, client, world):
     assert data["n-listed"][1].startswith("'=")
     assert data["n-listed"][12] == "珠海市拱北乐龄长者服务中心"
     assert "office_gb" not in body
-    assert len(list(csv.reader(io.StringIO(client.get("/notice.csv?district=440403").get_data(as_text=True))))) == 1
+    assert (
+        len(
+            list(
+                csv.reader(
+                    io.StringIO(client.get("/notice.csv?district=440403").get_data(as_text=True))
+                )
+            )
+        )
+        == 1
+    )
 
 
 def _validator() -> Draft4Validator:

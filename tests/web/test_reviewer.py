@@ -29,8 +29,14 @@ def test_reviewer_of_another_district_sees_nothing(app, client, world):
     from web.auth import hash_password
 
     with app.extensions["db"].session() as s:
-        create_account(s, Actor.system(), username="rev_doumen", role="reviewer", scope="440403",
-                       password_hash=hash_password("correct-horse-42"))
+        create_account(
+            s,
+            Actor.system(),
+            username="rev_doumen",
+            role="reviewer",
+            scope="440403",
+            password_hash=hash_password("correct-horse-42"),
+        )
     client.post("/login", data={"username": "rev_doumen", "password": "correct-horse-42"})
     assert "n-submitted" not in client.get("/reviewer/").get_data(as_text=True)
     assert client.get("/reviewer/needs/n-submitted").status_code == 404
@@ -44,8 +50,13 @@ def test_approve_runs_matching(app, client, world):
     with app.extensions["db"].session() as s:
         need = s.get(Need, "n-submitted")
         assert need.status == "approved" and need.match_status == "done"
-        orgs = list(s.scalars(select(Suggestion.org_id).where(Suggestion.need_id == need.id)
-                              .order_by(Suggestion.rank)))
+        orgs = list(
+            s.scalars(
+                select(Suggestion.org_id)
+                .where(Suggestion.need_id == need.id)
+                .order_by(Suggestion.rank)
+            )
+        )
     assert orgs[0] in ("org-elder", "org-meal")
     page = client.get("/reviewer/needs/n-submitted").get_data(as_text=True)
     assert 'data-state="done"' in page and 'http-equiv="refresh"' not in page

@@ -14,8 +14,18 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("url", ["/", "/login", "/api/v1/openapi.json", "/api/v1/nowhere",
-                                 "/no-such-page", "/health", "/api/v1/needs"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/login",
+        "/api/v1/openapi.json",
+        "/api/v1/nowhere",
+        "/no-such-page",
+        "/health",
+        "/api/v1/needs",
+    ],
+)
 def test_headers_on_every_response(client, url):
     r = client.get(url)
     for key, value in EXPECTED.items():
@@ -54,7 +64,9 @@ def test_session_cookie_is_hardened(app):
 
 
 def test_database_gone_on_a_page_is_503(app, client):
-    dead = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    dead = create_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2}
+    )
     app.extensions["db"].Session = sessionmaker(bind=dead)
     try:
         r = client.get("/")

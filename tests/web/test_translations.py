@@ -13,7 +13,14 @@ from babel.messages.pofile import read_po
 
 from tests.web.web_world import build_world, login
 
-PO = Path(__file__).resolve().parents[2] / "web" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+PO = (
+    Path(__file__).resolve().parents[2]
+    / "web"
+    / "translations"
+    / "zh_Hans_CN"
+    / "LC_MESSAGES"
+    / "messages.po"
+)
 HTML_LANG = {"zh_Hans_CN": "zh-Hans", "zh_Hant_TW": "zh-Hant", "en": "en"}
 ATTRS = ("placeholder", "aria-label", "title", "alt")
 SKIP_TAGS = {"code", "script", "style"}
@@ -22,10 +29,20 @@ ALLOWED = {"EN", "CSV", "OCDS", "CN¥"}  # language switch, format names
 
 PAGES = {
     None: ["/", "/notice/n-listed", "/login", "/org/register", "/no-such-page"],
-    "office": ["/office/", "/office/needs/new", "/office/needs/n-approved", "/office/needs/n-listed",
-               "/office/needs/n-draft/edit", "/office/needs/n-draft"],
-    "reviewer": ["/reviewer/", "/reviewer/needs/n-submitted", "/reviewer/needs/n-approved",
-                 "/reviewer/?status=listed"],
+    "office": [
+        "/office/",
+        "/office/needs/new",
+        "/office/needs/n-approved",
+        "/office/needs/n-listed",
+        "/office/needs/n-draft/edit",
+        "/office/needs/n-draft",
+    ],
+    "reviewer": [
+        "/reviewer/",
+        "/reviewer/needs/n-submitted",
+        "/reviewer/needs/n-approved",
+        "/reviewer/?status=listed",
+    ],
     "organization": ["/org/", "/org/profile"],
     "admin": ["/admin/", "/admin/accounts/new", "/admin/audit", "/admin/accounts/1"],
 }

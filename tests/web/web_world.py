@@ -36,12 +36,27 @@ ACCOUNTS = {
 }
 
 ORGS = (
-    ("org-elder", "珠海市拱北乐龄长者服务中心", ["居家养老"], [GONGBEI],
-     "为独居、空巢和高龄长者提供上门探访、助餐配送、居家安全检查和照护者支持。"),
-    ("org-meal", "珠海市香洲区邻里助餐社工站", ["居家养老", "困难群众帮扶"], [XIANGZHOU],
-     "在香洲区各社区开展长者助餐、送餐上门和困难家庭探访，链接慈善资源。"),
-    ("org-youth", "珠海市青少年成长服务社", ["社区教育"], [CITY],
-     "为青少年提供课后辅导、心理支持和亲子活动，覆盖全市。"),
+    (
+        "org-elder",
+        "珠海市拱北乐龄长者服务中心",
+        ["居家养老"],
+        [GONGBEI],
+        "为独居、空巢和高龄长者提供上门探访、助餐配送、居家安全检查和照护者支持。",
+    ),
+    (
+        "org-meal",
+        "珠海市香洲区邻里助餐社工站",
+        ["居家养老", "困难群众帮扶"],
+        [XIANGZHOU],
+        "在香洲区各社区开展长者助餐、送餐上门和困难家庭探访，链接慈善资源。",
+    ),
+    (
+        "org-youth",
+        "珠海市青少年成长服务社",
+        ["社区教育"],
+        [CITY],
+        "为青少年提供课后辅导、心理支持和亲子活动，覆盖全市。",
+    ),
 )
 
 
@@ -55,8 +70,13 @@ def add_orgs(session: Session) -> None:
     known = {c.name for c in session.query(Category)}
     for n, (org_id, name, cats, areas, text) in enumerate(ORGS, start=1):
         org = Organization(
-            id=org_id, name=name, credit_code=make_credit_code("52440402", f"MJ{n:06d}"),
-            org_type="社会服务机构", description=text, capacity=3, staff=8,
+            id=org_id,
+            name=name,
+            credit_code=make_credit_code("52440402", f"MJ{n:06d}"),
+            org_type="社会服务机构",
+            description=text,
+            capacity=3,
+            staff=8,
         )
         org.categories = [session.get(Category, c) for c in cats if c in known]
         org.areas = [OrgArea(region_code=a, position=i) for i, a in enumerate(areas)]
@@ -66,11 +86,19 @@ def add_orgs(session: Session) -> None:
 def add_need(session: Session, need_id: str, street: str, status: str, **extra: object) -> None:
     stamp = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
     values: dict[str, object] = dict(
-        id=need_id, title=f"独居长者助餐服务{need_id}",
+        id=need_id,
+        title=f"独居长者助餐服务{need_id}",
         description="辖区内独居老人吃饭难，希望有机构提供送餐和探访。",
-        street_code=street, posted_by="拱北街道办事处" if street == GONGBEI else "吉大街道办事处",
-        beneficiaries="独居长者", beneficiary_count=40, budget_yuan=80_000, months=12,
-        funding="财政资金", status=status, category_name="居家养老", category_source="office",
+        street_code=street,
+        posted_by="拱北街道办事处" if street == GONGBEI else "吉大街道办事处",
+        beneficiaries="独居长者",
+        beneficiary_count=40,
+        budget_yuan=80_000,
+        months=12,
+        funding="财政资金",
+        status=status,
+        category_name="居家养老",
+        category_source="office",
         submitted_at=stamp if status != "draft" else None,
         listed_at=stamp if status in ("listed", "matched", "closed") else None,
     )
@@ -86,28 +114,52 @@ def build_world(app: Flask, needs: bool = True) -> World:
         session.flush()
         system = Actor.system("test")
         for label, (username, role, scope) in ACCOUNTS.items():
-            account = create_account(session, system, username=username, role=role, scope=scope,
-                                     password_hash=_HASH, display_name=f"{label}测试")
+            account = create_account(
+                session,
+                system,
+                username=username,
+                role=role,
+                scope=scope,
+                password_hash=_HASH,
+                display_name=f"{label}测试",
+            )
             world.account_ids[label] = account.id
         if needs:
             for label, street, status in (
-                ("draft", GONGBEI, "draft"), ("submitted", GONGBEI, "submitted"),
-                ("approved", GONGBEI, "approved"), ("listed", GONGBEI, "listed"),
-                ("other_draft", JIDA, "draft"), ("other_submitted", JIDA, "submitted"),
+                ("draft", GONGBEI, "draft"),
+                ("submitted", GONGBEI, "submitted"),
+                ("approved", GONGBEI, "approved"),
+                ("listed", GONGBEI, "listed"),
+                ("other_draft", JIDA, "draft"),
+                ("other_submitted", JIDA, "submitted"),
             ):
                 add_need(session, f"n-{label}", street, status, match_status="done")
                 world.needs[label] = f"n-{label}"
             session.flush()
             for need, org, status, rank in (
-                ("n-approved", "org-elder", "suggested", 1), ("n-approved", "org-meal", "suggested", 2),
-                ("n-listed", "org-elder", "confirmed", 1), ("n-listed", "org-meal", "rejected", 2),
+                ("n-approved", "org-elder", "suggested", 1),
+                ("n-approved", "org-meal", "suggested", 2),
+                ("n-listed", "org-elder", "confirmed", 1),
+                ("n-listed", "org-meal", "rejected", 2),
             ):
-                session.add(Suggestion(
-                    need_id=need, org_id=org, score=0.9 / rank, rank=rank, status=status,
-                    decided_by="office_gb" if status != "suggested" else None,
-                    reasons=[{"kind": "category", "zh": "提供居家养老服务", "zh_hant": "提供居家養老服務",
-                              "en": "offers home-based elderly care"}],
-                ))
+                session.add(
+                    Suggestion(
+                        need_id=need,
+                        org_id=org,
+                        score=0.9 / rank,
+                        rank=rank,
+                        status=status,
+                        decided_by="office_gb" if status != "suggested" else None,
+                        reasons=[
+                            {
+                                "kind": "category",
+                                "zh": "提供居家养老服务",
+                                "zh_hant": "提供居家養老服務",
+                                "en": "offers home-based elderly care",
+                            }
+                        ],
+                    )
+                )
     return world
 
 

@@ -51,7 +51,10 @@ def new_account():
         if not errors:
             try:
                 create_account(
-                    session, actor(), username=username, role=form.role.data,
+                    session,
+                    actor(),
+                    username=username,
+                    role=form.role.data,
                     scope=(form.scope.data or "").strip() or None,
                     password_hash=hash_password(form.password.data),
                     display_name=(form.display_name.data or "").strip() or None,
@@ -95,8 +98,16 @@ def edit_account(account_id: int):
             account.display_name = (form.display_name.data or "").strip() or None
             if new_password:
                 account.password_hash = hash_password(new_password)
-            record(session, actor(), "account.update", "account", account.username,
-                   role=account.role, scope=scope, password_changed=bool(new_password) or None)
+            record(
+                session,
+                actor(),
+                "account.update",
+                "account",
+                account.username,
+                role=account.role,
+                scope=scope,
+                password_changed=bool(new_password) or None,
+            )
             session.commit()
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.accounts"))
@@ -116,11 +127,13 @@ def set_active(account_id: int):
         account.active = active
         if not active:
             account.tokens.clear()  # API tokens of a deactivated account stop working at once
-        record(session, actor(), "account.activate" if active else "account.deactivate",
-               "account", account.username)
+        record(
+            session,
+            actor(),
+            "account.activate" if active else "account.deactivate",
+            "account",
+            account.username,
+        )
         session.commit()
     flash(_("Account activated.") if active else _("Account deactivated."), "success")
     return redirect(url_for("admin.accounts"))
-
-
-

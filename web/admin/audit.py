@@ -44,14 +44,26 @@ def audit():
     page = max(1, args.get("page", 1, type=int) or 1)
     session = db_session()
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    events = list(session.scalars(
-        q.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * PAGE).limit(PAGE)
-    ))
-    actions = list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
-    entity_types = list(session.scalars(
-        select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)
-    ))
+    events = list(
+        session.scalars(
+            q.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset((page - 1) * PAGE)
+            .limit(PAGE)
+        )
+    )
+    actions = list(
+        session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )
+    entity_types = list(
+        session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type))
+    )
     return render_template(
-        "admin/audit.html", events=events, total=total, page=page, pages=max(1, -(-total // PAGE)),
-        actions=actions, entity_types=entity_types, args=args,
+        "admin/audit.html",
+        events=events,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE)),
+        actions=actions,
+        entity_types=entity_types,
+        args=args,
     )

@@ -39,12 +39,19 @@ HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     405: ("method_not_allowed", "不支持该请求方法", "this method is not allowed here"),
     409: ("conflict", "与当前状态冲突", "conflicts with the current state"),
     413: ("too_large", "请求内容过大", "the request body is too large"),
-    415: ("unsupported_media_type", "请求须为 JSON（application/json）",
-          "the body must be JSON (Content-Type: application/json)"),
+    415: (
+        "unsupported_media_type",
+        "请求须为 JSON（application/json）",
+        "the body must be JSON (Content-Type: application/json)",
+    ),
     422: ("validation_failed", "输入有误", "the input is invalid"),
     429: ("too_many_requests", "尝试次数过多，请稍后再试", "too many attempts, try again later"),
     500: ("internal_error", "服务器内部错误", "internal server error"),
-    503: ("unavailable", "服务暂时不可用，请稍后再试", "service temporarily unavailable, retry later"),
+    503: (
+        "unavailable",
+        "服务暂时不可用，请稍后再试",
+        "service temporarily unavailable, retry later",
+    ),
 }
 
 DOMAIN_STATUS: dict[type[DomainError], int] = {
@@ -121,15 +128,24 @@ def db_error(exc: DBAPIError) -> Response:
     """Database refusals that survived the retries: a unique clash is a conflict, a value the
     database refuses is invalid input, anything else (gone, timed out) is 503, never a 500."""
     if isinstance(exc, IntegrityError):
-        return error_response(409, "conflict", "conflicts with an existing record; reload and retry",
-                              "与已有记录冲突，请刷新后再试")
+        return error_response(
+            409,
+            "conflict",
+            "conflicts with an existing record; reload and retry",
+            "与已有记录冲突，请刷新后再试",
+        )
     if isinstance(exc, DataError):
-        return error_response(422, "validation_failed", "a value was refused by the database",
-                              "数据库拒绝了该取值")
+        return error_response(
+            422, "validation_failed", "a value was refused by the database", "数据库拒绝了该取值"
+        )
     log.warning("database unavailable during %s %s: %s", request.method, request.path, exc.orig)
-    return error_response(503, "database_unavailable",
-                          "the database is temporarily unavailable; retry later",
-                          "数据库暂时不可用，请稍后再试", headers={"Retry-After": "5"})
+    return error_response(
+        503,
+        "database_unavailable",
+        "the database is temporarily unavailable; retry later",
+        "数据库暂时不可用，请稍后再试",
+        headers={"Retry-After": "5"},
+    )
 
 
 def _unexpected(exc: Exception) -> Response:

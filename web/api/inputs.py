@@ -75,16 +75,23 @@ def read_json(optional: bool = False) -> dict[str, Any]:
         return {}
     if not request.is_json:
         raise ApiError(
-            415, "unsupported_media_type", "请求须为 JSON（application/json）",
+            415,
+            "unsupported_media_type",
+            "请求须为 JSON（application/json）",
             "the body must be JSON (Content-Type: application/json)",
         )
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "bad_json", "请求内容不是有效的 JSON", f"body is not valid JSON: {exc}") from exc
+        raise ApiError(
+            400, "bad_json", "请求内容不是有效的 JSON", f"body is not valid JSON: {exc}"
+        ) from exc
     if not isinstance(data, dict):
         raise ApiError(
-            422, "validation_failed", "请求内容须为 JSON 对象", "the body must be a JSON object",
+            422,
+            "validation_failed",
+            "请求内容须为 JSON 对象",
+            "the body must be a JSON object",
             [field_error("body", "须为对象", "must be an object")],
         )
     return data
@@ -126,15 +133,21 @@ def check(data: Mapping[str, Any], fields: Mapping[str, Field]) -> dict[str, Any
 
 def _problem(spec: Field, value: Any) -> tuple[str, str] | None:
     if not _type_ok(spec.kind, value):
-        zh = {"string": "必须是文本", "integer": "必须是整数", "boolean": "必须是布尔值",
-              "array": "必须是数组"}[spec.kind]
+        zh = {
+            "string": "必须是文本",
+            "integer": "必须是整数",
+            "boolean": "必须是布尔值",
+            "array": "必须是数组",
+        }[spec.kind]
         return zh, f"must be of type {spec.kind}"
     if spec.kind == "string":
         if _NUL in value:
             return "不能包含空字符", "must not contain NUL characters"
         if spec.max_length is not None and len(value) > spec.max_length:
-            return (f"不能超过{spec.max_length}个字（现有{len(value)}个）",
-                    f"must be at most {spec.max_length} characters (got {len(value)})")
+            return (
+                f"不能超过{spec.max_length}个字（现有{len(value)}个）",
+                f"must be at most {spec.max_length} characters (got {len(value)})",
+            )
         if spec.enum is not None and value not in spec.enum:
             shown = " | ".join(spec.enum)
             return f"取值无效，应为：{shown}", f"must be one of: {shown}"
@@ -199,7 +212,9 @@ def query_text(name: str, max_length: int = MAX_ID) -> str | None:
     if value is None or value == "":
         return None
     if len(value) > max_length or _BAD_ID.search(value):
-        raise invalid([field_error(name, "参数无效", f"invalid value (at most {max_length} characters)")])
+        raise invalid(
+            [field_error(name, "参数无效", f"invalid value (at most {max_length} characters)")]
+        )
     return value
 
 
@@ -208,5 +223,7 @@ def query_int(name: str, default: int, lo: int, hi: int) -> int:
     if value is None or value == "":
         return default
     if not value.isascii() or not value.isdigit() or not lo <= int(value) <= hi:
-        raise invalid([field_error(name, f"须为{lo}到{hi}之间的整数", f"must be an integer {lo}–{hi}")])
+        raise invalid(
+            [field_error(name, f"须为{lo}到{hi}之间的整数", f"must be an integer {lo}–{hi}")]
+        )
     return int(value)

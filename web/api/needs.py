@@ -57,7 +57,9 @@ NEED_FIELDS: dict[str, Field] = {
     "category": Field("string", max_length=40, nullable=True, description="service subcategory"),
 }
 PATCH_FIELDS = {k: replace(v, required=False) for k, v in NEED_FIELDS.items()}
-ACTION_FIELDS = {"reason": Field("string", max_length=2000, description="required to return or withdraw")}
+ACTION_FIELDS = {
+    "reason": Field("string", max_length=2000, description="required to return or withdraw")
+}
 
 LIST_QUERY = [
     q("status", "filter by status", enum=list(NEED_STATUSES)),
@@ -89,8 +91,13 @@ def filters(query: Select[Any]) -> Select[Any]:
     status = query_text("status")
     if status is not None:
         if status not in NEED_STATUSES:
-            raise ApiError(422, "validation_failed", "状态无效", f"unknown status {status}",
-                           [{"field": "status", "zh": "取值无效", "en": "invalid value"}])
+            raise ApiError(
+                422,
+                "validation_failed",
+                "状态无效",
+                f"unknown status {status}",
+                [{"field": "status", "zh": "取值无效", "en": "invalid value"}],
+            )
         query = query.where(Need.status == status)
     street = query_text("street")
     if street is not None:
@@ -130,7 +137,9 @@ def list_needs():
     session = db_session()
     query = filters(scope_filter(select(Need), g.actor)).order_by(Need.created_at.desc(), Need.id)
     items, total, limit, offset = page(session, query)
-    return jsonify(items=[need_json(n, g.actor) for n in items], total=total, limit=limit, offset=offset)
+    return jsonify(
+        items=[need_json(n, g.actor) for n in items], total=total, limit=limit, offset=offset
+    )
 
 
 @bp.get("/needs/<need_id>")
@@ -166,8 +175,12 @@ def create_need():
     actor: Actor = g.actor
     if actor.role == Role.OFFICE:
         if data.get("street") not in (None, actor.scope):
-            raise ApiError(403, "not_allowed", "只能为本街道（镇）发布需求",
-                           "an office posts needs for its own street only")
+            raise ApiError(
+                403,
+                "not_allowed",
+                "只能为本街道（镇）发布需求",
+                "an office posts needs for its own street only",
+            )
         data["street"] = actor.scope
     account_id, name = _account_name(session, actor)
     data.setdefault("posted_by", name)
@@ -202,7 +215,9 @@ def create_need():
 @bp.patch("/needs/<need_id>")
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
-@doc("Edit a draft or returned need", tag="needs", body=PATCH_FIELDS, response="Need", errors=(409,))
+@doc(
+    "Edit a draft or returned need", tag="needs", body=PATCH_FIELDS, response="Need", errors=(409,)
+)
 def update_need(need_id: str):
     """Edit a need while it is a draft or was returned for changes."""
     session = db_session()
@@ -210,19 +225,36 @@ def update_need(need_id: str):
     need = load_need(session, need_id, actor)
     data = check(read_json(), PATCH_FIELDS)
     if not actor.covers_street(need.street_code):
-        raise ApiError(403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope")
+        raise ApiError(
+            403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope"
+        )
     if need.status not in EDITABLE:
-        raise ApiError(409, "illegal_transition", "只有草稿或被退回的需求可以修改",
-                       f"a {need.status} need cannot be edited (only draft or returned)")
+        raise ApiError(
+            409,
+            "illegal_transition",
+            "只有草稿或被退回的需求可以修改",
+            f"a {need.status} need cannot be edited (only draft or returned)",
+        )
     if "street" in data and not actor.covers_street(data["street"] or ""):
-        raise ApiError(403, "not_allowed", "只能为本街道（镇）发布需求",
-                       "an office posts needs for its own street only")
+        raise ApiError(
+            403,
+            "not_allowed",
+            "只能为本街道（镇）发布需求",
+            "an office posts needs for its own street only",
+        )
     current = {
-        "id": need.id, "title": need.title, "description": need.description,
-        "street": need.street_code, "posted_by": need.posted_by,
-        "beneficiaries": need.beneficiaries, "beneficiary_count": need.beneficiary_count,
-        "budget_yuan": need.budget_yuan, "months": need.months, "funding": need.funding,
-        "lang": need.lang, "category": need.category_name,
+        "id": need.id,
+        "title": need.title,
+        "description": need.description,
+        "street": need.street_code,
+        "posted_by": need.posted_by,
+        "beneficiaries": need.beneficiaries,
+        "beneficiary_count": need.beneficiary_count,
+        "budget_yuan": need.budget_yuan,
+        "months": need.months,
+        "funding": need.funding,
+        "lang": need.lang,
+        "category": need.category_name,
     }
     merged = {**current, **data}
     _validate(session, merged)
@@ -242,8 +274,14 @@ def update_need(need_id: str):
 @bp.post(f"/needs/<need_id>/<any({', '.join(ACTIONS)}):action>")
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
 @with_db_retry
-@doc("Lifecycle action (submit, approve, return, list, match, close, withdraw)", tag="needs",
-     body=ACTION_FIELDS, body_optional=True, response="Need", errors=(409,))
+@doc(
+    "Lifecycle action (submit, approve, return, list, match, close, withdraw)",
+    tag="needs",
+    body=ACTION_FIELDS,
+    body_optional=True,
+    response="Need",
+    errors=(409,),
+)
 def need_action(need_id: str, action: str):
     """Apply a lifecycle action; approval starts matching once the approval is committed."""
     session = db_session()
@@ -271,15 +309,25 @@ def _enqueue_matching(need_id: str) -> None:
 @bp.get("/needs/<need_id>/interests")
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
 @with_db_retry
-@doc("Organizations that expressed interest in a need", tag="needs",
-     response={"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}})
+@doc(
+    "Organizations that expressed interest in a need",
+    tag="needs",
+    response={
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": {"type": "object"}}},
+    },
+)
 def need_interests(need_id: str):
     """Organizations that expressed interest (the posting office and reviewers in scope)."""
     session = db_session()
     need = load_need(session, need_id, g.actor)
     if not sees_unconfirmed(need, g.actor):
-        raise ApiError(403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope")
+        raise ApiError(
+            403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope"
+        )
     rows = session.scalars(
-        select(Interest).where(Interest.need_id == need.id).order_by(Interest.created_at, Interest.id)
+        select(Interest)
+        .where(Interest.need_id == need.id)
+        .order_by(Interest.created_at, Interest.id)
     )
     return jsonify(items=[interest_json(i) for i in rows])

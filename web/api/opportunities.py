@@ -27,8 +27,11 @@ from web.database import db_session
 
 log = logging.getLogger(__name__)
 
-INTEREST_FIELDS = {"note": Field("string", max_length=1000, nullable=True,
-                                 description="a short note to the posting office")}
+INTEREST_FIELDS = {
+    "note": Field(
+        "string", max_length=1000, nullable=True, description="a short note to the posting office"
+    )
+}
 OPPORTUNITY_RESPONSE = {
     "type": "object",
     "properties": {
@@ -69,23 +72,37 @@ def _ranked(session: Session, org: Organization, top_k: int) -> tuple[list[dict[
 
         matcher = _matcher(session)
         found = recommend_for_org(session, org.id, matcher, top_k=top_k)
-        return [{"need_id": o.need_id, "score": float(o.score), "rank": o.rank,
-                 "reasons": o.reasons} for o in found], "matcher"
+        return [
+            {"need_id": o.need_id, "score": float(o.score), "rank": o.rank, "reasons": o.reasons}
+            for o in found
+        ], "matcher"
     except Exception:  # noqa: BLE001 - fall back to a plain profile filter, never fail the page
         log.exception("opportunity ranking failed for %s; using the profile filter", org.id)
         session.rollback()
     cats = set(org.category_names)
     areas = org.area_codes
-    needs = session.scalars(select(Need).where(Need.status == NeedStatus.LISTED).order_by(Need.listed_at.desc()))
+    needs = session.scalars(
+        select(Need).where(Need.status == NeedStatus.LISTED).order_by(Need.listed_at.desc())
+    )
     out = []
     for need in needs:
         covered = any(region_contains(a, need.street_code) for a in areas)
         if need.category_name in cats and covered:
-            out.append({"need_id": need.id, "score": None, "rank": len(out) + 1, "reasons": [
-                {"kind": "category", "zh": f"服务类别：{need.category_name}",
-                 "en": f"category: {need.category_name}"},
-                {"kind": "area", "zh": "在服务范围内", "en": "within the service area"},
-            ]})
+            out.append(
+                {
+                    "need_id": need.id,
+                    "score": None,
+                    "rank": len(out) + 1,
+                    "reasons": [
+                        {
+                            "kind": "category",
+                            "zh": f"服务类别：{need.category_name}",
+                            "en": f"category: {need.category_name}",
+                        },
+                        {"kind": "area", "zh": "在服务范围内", "en": "within the service area"},
+                    ],
+                }
+            )
         if len(out) >= top_k:
             break
     return out, "profile"
@@ -94,27 +111,45 @@ def _ranked(session: Session, org: Organization, top_k: int) -> tuple[list[dict[
 @bp.get("/opportunities")
 @token_required(Role.ORGANIZATION)
 @with_db_retry
-@doc("Listed needs recommended for the calling organization, with reasons", tag="opportunities",
-     query=[q("limit", "how many", "integer", minimum=1, maximum=100)], response=OPPORTUNITY_RESPONSE,
-     errors=(404,))
+@doc(
+    "Listed needs recommended for the calling organization, with reasons",
+    tag="opportunities",
+    query=[q("limit", "how many", "integer", minimum=1, maximum=100)],
+    response=OPPORTUNITY_RESPONSE,
+    errors=(404,),
+)
 def opportunities():
     """Listed needs recommended for the calling organization, each with why."""
     session = db_session()
     org = session.get(Organization, g.actor.scope or "")
     if org is None:
-        raise ApiError(404, "not_found", "本账号没有对应的社会组织", "no organization for this account")
+        raise ApiError(
+            404, "not_found", "本账号没有对应的社会组织", "no organization for this account"
+        )
     ranked, source = _ranked(session, org, query_int("limit", 20, 1, 100))
-    interested = set(session.scalars(
-        select(Interest.need_id).where(Interest.org_id == org.id, Interest.active.is_(True))
-    ))
-    needs = {n.id: n for n in session.scalars(select(Need).where(Need.id.in_([r["need_id"] for r in ranked])))}
+    interested = set(
+        session.scalars(
+            select(Interest.need_id).where(Interest.org_id == org.id, Interest.active.is_(True))
+        )
+    )
+    needs = {
+        n.id: n
+        for n in session.scalars(select(Need).where(Need.id.in_([r["need_id"] for r in ranked])))
+    }
     items = []
     for r in ranked:
         need = needs.get(r["need_id"])
         if need is None or need.status != NeedStatus.LISTED:
             continue
-        items.append({**public_need(need), "score": r["score"], "rank": r["rank"],
-                      "reasons": r["reasons"], "interested": need.id in interested})
+        items.append(
+            {
+                **public_need(need),
+                "score": r["score"],
+                "rank": r["rank"],
+                "reasons": r["reasons"],
+                "interested": need.id in interested,
+            }
+        )
     return jsonify(items=items, source=source)
 
 
@@ -128,8 +163,13 @@ def _need_id(need_id: str) -> str:
 @bp.post("/needs/<need_id>/interest")
 @token_required(Role.ORGANIZATION)
 @with_db_retry
-@doc("Express interest in a listed need", tag="opportunities", body=INTEREST_FIELDS,
-     body_optional=True, response={"type": "object"})
+@doc(
+    "Express interest in a listed need",
+    tag="opportunities",
+    body=INTEREST_FIELDS,
+    body_optional=True,
+    response={"type": "object"},
+)
 def add_interest(need_id: str):
     """Express the calling organization's interest in a listed need (idempotent)."""
     data = check(read_json(optional=True), INTEREST_FIELDS)
@@ -149,4 +189,3 @@ def remove_interest(need_id: str):
     withdraw_interest(session, _need_id(need_id), g.actor)
     session.commit()
     return "", 204
-

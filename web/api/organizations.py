@@ -31,8 +31,9 @@ PROFILE_FIELDS: dict[str, Field] = {
     "name": Field("string", max_length=LIMITS["name"][1] * 2),
     "description": Field("string", max_length=LIMITS["description"][1] * 2),
     "categories": Field("array", items="string", max_items=40, description="service subcategories"),
-    "service_areas": Field("array", items="string", max_items=200,
-                           description="street, district or city codes"),
+    "service_areas": Field(
+        "array", items="string", max_items=200, description="street, district or city codes"
+    ),
     "capacity": Field("integer", minimum=0, maximum=1000, description="projects it can take on"),
     "staff": Field("integer", minimum=0, maximum=100_000, nullable=True),
     "social_workers": Field("integer", minimum=0, maximum=100_000, nullable=True),
@@ -44,12 +45,17 @@ PROFILE_FIELDS: dict[str, Field] = {
 @bp.get("/organizations")
 @token_required()
 @with_db_retry
-@doc("List organizations (public profiles)", tag="organizations", response="Page", query=[
-    q("category", "offers this subcategory"),
-    q("area", "serves this region code (exact)"),
-    q("limit", "page size", "integer", minimum=1, maximum=200),
-    q("offset", "items to skip", "integer", minimum=0),
-])
+@doc(
+    "List organizations (public profiles)",
+    tag="organizations",
+    response="Page",
+    query=[
+        q("category", "offers this subcategory"),
+        q("area", "serves this region code (exact)"),
+        q("limit", "page size", "integer", minimum=1, maximum=200),
+        q("offset", "items to skip", "integer", minimum=0),
+    ],
+)
 def list_organizations():
     """List organizations' public profiles, optionally by category or service area."""
     query = select(Organization).order_by(Organization.name, Organization.id)
@@ -62,7 +68,9 @@ def list_organizations():
         )
     area = query_text("area")
     if area is not None:
-        query = query.where(Organization.id.in_(select(OrgArea.org_id).where(OrgArea.region_code == area)))
+        query = query.where(
+            Organization.id.in_(select(OrgArea.org_id).where(OrgArea.region_code == area))
+        )
     items, total, limit, offset = page(db_session(), query)
     return jsonify(items=[org_json(o) for o in items], total=total, limit=limit, offset=offset)
 
@@ -87,13 +95,19 @@ def get_organization(org_id: str):
 @bp.patch("/organizations/<org_id>")
 @token_required(Role.ORGANIZATION, Role.ADMIN)
 @with_db_retry
-@doc("Update the caller's own capability profile", tag="organizations", body=PROFILE_FIELDS,
-     response="Organization")
+@doc(
+    "Update the caller's own capability profile",
+    tag="organizations",
+    body=PROFILE_FIELDS,
+    response="Organization",
+)
 def update_organization(org_id: str):
     """Update an organization's own profile (organizations: their own id only)."""
     data = check(read_json(), PROFILE_FIELDS)
     if not (g.actor.is_admin or g.actor.is_org(org_id)):
-        raise ApiError(403, "not_allowed", "只能修改本组织的资料", "an organization edits its own profile only")
+        raise ApiError(
+            403, "not_allowed", "只能修改本组织的资料", "an organization edits its own profile only"
+        )
     org = _load(org_id)
     session = db_session()
     merged = {**org_record(org, history=False), **data}

@@ -56,8 +56,12 @@ def notice(session: Session, need: Need, orgs: list[dict[str, Any]]) -> dict[str
 @bp.get("/public/needs")
 @public_endpoint
 @with_db_retry
-@doc("Public notice: listed needs with their confirmed organizations", tag="public",
-     query=PUBLIC_QUERY, response="Page")
+@doc(
+    "Public notice: listed needs with their confirmed organizations",
+    tag="public",
+    query=PUBLIC_QUERY,
+    response="Page",
+)
 def public_needs():
     """Listed needs and confirmed organizations, filterable by district, street and category."""
     session = db_session()
@@ -68,8 +72,12 @@ def public_needs():
         query = query.where(or_(Need.title.like(like), Need.description.like(like)))
     items, total, limit, offset = page(session, query.order_by(Need.id))
     confirmed = _confirmed(session, [n.id for n in items])
-    return jsonify(items=[notice(session, n, confirmed.get(n.id, [])) for n in items],
-                   total=total, limit=limit, offset=offset)
+    return jsonify(
+        items=[notice(session, n, confirmed.get(n.id, [])) for n in items],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @bp.get("/public/needs/<need_id>")

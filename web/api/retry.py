@@ -3,7 +3,7 @@
 PostgreSQL aborts one side of a serialization conflict (SQLSTATE 40001) or a deadlock (40P01) and
 expects the client to run the transaction again; SQLite says "database is locked" when another
 writer holds the file past the busy timeout. Neither is the user's fault, so the view runs again
-on a clean session a few times. """
+on a clean session a few times."""
 
 from __future__ import annotations
 

@@ -167,7 +167,10 @@ COMPONENTS: dict[str, Any] = {
         },
     },
     "Page": PAGE_SCHEMA,
-    "Need": {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
+    "Need": {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "status": {"type": "string"}},
+    },
     "Organization": {"type": "object", "properties": {"id": {"type": "string"}}},
     "Suggestion": {
         "type": "object",

@@ -52,7 +52,9 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
 
 @bp.post("/tokens")
 @limiter.limit(_user_limit, key_func=_username_key, deduct_when=_failed, scope="api-login-user")
-@limiter.limit(_addr_limit, key_func=get_remote_address, deduct_when=_failed, scope="api-login-addr")
+@limiter.limit(
+    _addr_limit, key_func=get_remote_address, deduct_when=_failed, scope="api-login-addr"
+)
 @with_db_retry
 @doc(
     "Exchange HTTP Basic credentials for a Bearer token",
@@ -73,8 +75,12 @@ def create_token():
     """Exchange HTTP Basic credentials for a Bearer token."""
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
-        raise ApiError(401, "unauthorized", "请使用 HTTP Basic 提供用户名和密码",
-                       "send the username and password with HTTP Basic")
+        raise ApiError(
+            401,
+            "unauthorized",
+            "请使用 HTTP Basic 提供用户名和密码",
+            "send the username and password with HTTP Basic",
+        )
     username = auth.username.strip()
     session = db_session()
     account = None
@@ -92,8 +98,13 @@ def create_token():
         )
     )
     token = issue_token(account)
-    record(session, Actor(account.username, account.role, account.scope), "token.create",
-           "account", account.username)
+    record(
+        session,
+        Actor(account.username, account.role, account.scope),
+        "token.create",
+        "account",
+        account.username,
+    )
     session.commit()
     expires = account.tokens[-1].expires_at
     response = jsonify(

@@ -42,8 +42,13 @@ def q(name: str, description: str, kind: str = "string", **extra: Any) -> dict[s
     schema: dict[str, Any] = {"type": kind, **extra}
     if kind == "string":
         schema.setdefault("maxLength", MAX_ID)
-    return {"name": name, "in": "query", "required": False, "schema": schema,
-            "description": description}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
 
 
 def doc(
@@ -68,7 +73,9 @@ def doc(
                 "required": not body_optional,
                 "content": {"application/json": {"schema": schema_of(body)}},
             }
-        schema = {"$ref": f"#/components/schemas/{response}"} if isinstance(response, str) else response
+        schema = (
+            {"$ref": f"#/components/schemas/{response}"} if isinstance(response, str) else response
+        )
         ok_response: dict[str, Any] = {"description": "OK" if ok == 200 else "Created"}
         if schema is not None:
             ok_response["content"] = {"application/json": {"schema": schema}}
@@ -89,7 +96,10 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
         if conv == "int":
             schema = {"type": "integer", "minimum": 1}
         elif conv == "any":
-            schema = {"type": "string", "enum": [a.strip().strip("'\"") for a in (args or "").split(",")]}
+            schema = {
+                "type": "string",
+                "enum": [a.strip().strip("'\"") for a in (args or "").split(",")],
+            }
         else:
             schema = {"type": "string", "maxLength": MAX_ID}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
@@ -127,10 +137,13 @@ def _operation(view: Callable[..., Any], method: str, path_params: list[dict[str
         errors.add(422)
     responses = dict(op["responses"])
     for status in sorted(errors):
-        responses.setdefault(str(status), {
-            "description": ERROR_DESCRIPTIONS.get(status, "Error"),
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        })
+        responses.setdefault(
+            str(status),
+            {
+                "description": ERROR_DESCRIPTIONS.get(status, "Error"),
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        )
     op["responses"] = responses
     return op
 
@@ -142,7 +155,7 @@ def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
         if not rule.rule.startswith(PREFIX):
             continue
         view = app.view_functions[rule.endpoint]
-        path, params = _path_and_params(rule.rule[len(PREFIX):] or "/")
+        path, params = _path_and_params(rule.rule[len(PREFIX) :] or "/")
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(view, method, params)
     return {

@@ -23,22 +23,32 @@ from web.api.tokens import token_required
 from web.database import db_session
 
 DECISION_FIELDS = {
-    "version": Field("integer", required=True, minimum=1, maximum=MAX_INT32,
-                     description="the suggestion's version as last read"),
+    "version": Field(
+        "integer",
+        required=True,
+        minimum=1,
+        maximum=MAX_INT32,
+        description="the suggestion's version as last read",
+    ),
     "reason": Field("string", max_length=2000, nullable=True, description="required to reject"),
 }
 REJECT_FIELDS = {**DECISION_FIELDS, "reason": Field("string", required=True, max_length=2000)}
 LIST_RESPONSE = {
     "type": "object",
-    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}},
+    "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}
+    },
 }
 
 
 @bp.get("/needs/<need_id>/suggestions")
 @token_required()
 @with_db_retry
-@doc("Suggested organizations for a need, as far as the caller may see them", tag="suggestions",
-     response=LIST_RESPONSE)
+@doc(
+    "Suggested organizations for a need, as far as the caller may see them",
+    tag="suggestions",
+    response=LIST_RESPONSE,
+)
 def need_suggestions(need_id: str):
     """Suggestions the caller may see: all for the office and reviewers in scope, only
     confirmed ones for everyone else and only once the need is listed."""
@@ -62,11 +72,21 @@ def _decide(suggestion_id: int, decision: str, fields: dict[str, Field]):  # typ
     _load(session, suggestion_id)  # scope first: out of scope is 404 whatever the body says
     data = check(read_json(), fields)
     if decision == "reject" and not (data.get("reason") or "").strip():
-        raise ApiError(422, "validation_failed", "reason: 否决时必须填写理由",
-                       "reason: a reason is required to reject",
-                       [{"field": "reason", "zh": "否决时必须填写理由", "en": "is required to reject"}])
-    s = decide(session, suggestion_id, decision, g.actor, reason=data.get("reason"),
-               expected_version=data["version"])
+        raise ApiError(
+            422,
+            "validation_failed",
+            "reason: 否决时必须填写理由",
+            "reason: a reason is required to reject",
+            [{"field": "reason", "zh": "否决时必须填写理由", "en": "is required to reject"}],
+        )
+    s = decide(
+        session,
+        suggestion_id,
+        decision,
+        g.actor,
+        reason=data.get("reason"),
+        expected_version=data["version"],
+    )
     session.commit()
     return jsonify(suggestion_json(s, True))
 
@@ -74,8 +94,13 @@ def _decide(suggestion_id: int, decision: str, fields: dict[str, Field]):  # typ
 @bp.post("/suggestions/<int:suggestion_id>/confirm")
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
-@doc("Confirm a suggestion (the organization may then be listed)", tag="suggestions",
-     body=DECISION_FIELDS, response="Suggestion", errors=(409,))
+@doc(
+    "Confirm a suggestion (the organization may then be listed)",
+    tag="suggestions",
+    body=DECISION_FIELDS,
+    response="Suggestion",
+    errors=(409,),
+)
 def confirm_suggestion(suggestion_id: int):
     """Confirm one suggestion; 409 if someone decided it first or the version is stale."""
     return _decide(suggestion_id, "confirm", DECISION_FIELDS)
@@ -84,8 +109,13 @@ def confirm_suggestion(suggestion_id: int):
 @bp.post("/suggestions/<int:suggestion_id>/reject")
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
-@doc("Reject a suggestion, with a reason", tag="suggestions", body=REJECT_FIELDS,
-     response="Suggestion", errors=(409,))
+@doc(
+    "Reject a suggestion, with a reason",
+    tag="suggestions",
+    body=REJECT_FIELDS,
+    response="Suggestion",
+    errors=(409,),
+)
 def reject_suggestion(suggestion_id: int):
     """Reject one suggestion (a reason is required); 409 on a stale version."""
     return _decide(suggestion_id, "reject", REJECT_FIELDS)

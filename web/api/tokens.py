@@ -70,11 +70,15 @@ def actor_from_request() -> Actor | None:
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 512:
         return None
-    row = db_session().execute(
-        select(ApiToken, Account)
-        .join(Account, Account.id == ApiToken.account_id)
-        .where(ApiToken.token_hash == hash_token(token))
-    ).first()
+    row = (
+        db_session()
+        .execute(
+            select(ApiToken, Account)
+            .join(Account, Account.id == ApiToken.account_id)
+            .where(ApiToken.token_hash == hash_token(token))
+        )
+        .first()
+    )
     if row is None:
         return None
     api_token, account = row

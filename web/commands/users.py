@@ -21,8 +21,14 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--password", required=True)
 @click.option("--name", "display_name", default=None)
 @click.option("--weak-password-ok", is_flag=True, hidden=True, help="demo accounts only")
-def create(username: str, role: str, scope: str | None, password: str, display_name: str | None,
-           weak_password_ok: bool) -> None:
+def create(
+    username: str,
+    role: str,
+    scope: str | None,
+    password: str,
+    display_name: str | None,
+    weak_password_ok: bool,
+) -> None:
     """Create an account (or update its role, scope and password if it exists)."""
     problem = password_problem(password, username)
     if problem and not weak_password_ok:
@@ -30,8 +36,13 @@ def create(username: str, role: str, scope: str | None, password: str, display_n
     try:
         with get_db().session() as session:
             create_account(
-                session, Actor.system("cli"), username=username, role=role, scope=scope,
-                password_hash=hash_password(password), display_name=display_name,
+                session,
+                Actor.system("cli"),
+                username=username,
+                role=role,
+                scope=scope,
+                password_hash=hash_password(password),
+                display_name=display_name,
             )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc

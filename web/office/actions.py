@@ -55,7 +55,10 @@ def decide_suggestion(suggestion_id: int, decision: str):
     version = request.form.get("version", "")
     try:
         decide(
-            session, suggestion_id, decision, actor(),
+            session,
+            suggestion_id,
+            decision,
+            actor(),
             reason=(request.form.get("reason") or "").strip() or None,
             expected_version=int(version) if version.isdigit() else None,
         )

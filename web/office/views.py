@@ -79,16 +79,31 @@ def _save(form: NeedForm, need: Need | None) -> tuple[Need | None, dict[str, str
     if errors:
         return None, errors
     if need is None:
-        need = Need(id=data["id"], status="draft", lang="zh-Hans",
-                    posted_by_account_id=int(_current_account_id()))
+        need = Need(
+            id=data["id"],
+            status="draft",
+            lang="zh-Hans",
+            posted_by_account_id=int(_current_account_id()),
+        )
         session.add(need)
-    for key in ("title", "description", "beneficiaries", "beneficiary_count", "budget_yuan",
-                "months", "funding"):
+    for key in (
+        "title",
+        "description",
+        "beneficiaries",
+        "beneficiary_count",
+        "budget_yuan",
+        "months",
+        "funding",
+    ):
         setattr(need, key, data[key])
     need.street_code = data["street"]
     need.posted_by = data["posted_by"]
     if data.get("category"):
-        need.category_name, need.category_source, need.category_confidence = data["category"], "office", None
+        need.category_name, need.category_source, need.category_confidence = (
+            data["category"],
+            "office",
+            None,
+        )
     elif need.category_source == "office":
         need.category_name = need.category_source = None
     screen_need(need, ref.categories)
@@ -148,13 +163,23 @@ def need(need_id: str):
     need = load_need(need_id)
     session = db_session()
     suggestions = visible_suggestions(session, need, actor())
-    interests = list(session.scalars(
-        select(Interest).where(Interest.need_id == need.id, Interest.active.is_(True))
-        .order_by(Interest.created_at)
-    ))
+    interests = list(
+        session.scalars(
+            select(Interest)
+            .where(Interest.need_id == need.id, Interest.active.is_(True))
+            .order_by(Interest.created_at)
+        )
+    )
     return render_template(
-        "office/need.html", need=need, suggestions=suggestions, interests=interests,
-        editable=need.status in EDITABLE, posted=bool(request.args.get("posted")),
-        actions=[(a, TRANSITIONS[a].needs_reason) for a in allowed_actions(need, actor())
-                 if a in OFFICE_ACTIONS],
+        "office/need.html",
+        need=need,
+        suggestions=suggestions,
+        interests=interests,
+        editable=need.status in EDITABLE,
+        posted=bool(request.args.get("posted")),
+        actions=[
+            (a, TRANSITIONS[a].needs_reason)
+            for a in allowed_actions(need, actor())
+            if a in OFFICE_ACTIONS
+        ],
     )

@@ -31,16 +31,20 @@ def recommendations(org_id: str) -> list[tuple[Need, float | None, list[dict]]]:
 
         matcher = build_matcher(session, factory=current_app.config.get("MATCHER_FACTORY"))
         ranked = recommend_for_org(session, org_id, matcher)
-        needs = {n.id: n for n in session.scalars(
-            select(Need).where(Need.id.in_([o.need_id for o in ranked]))
-        )}
+        needs = {
+            n.id: n
+            for n in session.scalars(select(Need).where(Need.id.in_([o.need_id for o in ranked])))
+        }
         return [(needs[o.need_id], o.score, o.reasons) for o in ranked if o.need_id in needs]
     except Exception:  # noqa: BLE001 - matcher missing or broken: plain area filter instead
         log.exception("recommendations failed for %s", org_id)
         org = own_org()
-        listed = session.scalars(select(Need).where(Need.status == "listed").order_by(Need.listed_at.desc()))
+        listed = session.scalars(
+            select(Need).where(Need.status == "listed").order_by(Need.listed_at.desc())
+        )
         return [
-            (n, None, []) for n in listed
+            (n, None, [])
+            for n in listed
             if any(region_contains(a, n.street_code) for a in org.area_codes)
         ]
 
@@ -51,17 +55,27 @@ def index():
     org = own_org()
     session = db_session()
     interests = {
-        i.need_id: i for i in session.scalars(
+        i.need_id: i
+        for i in session.scalars(
             select(Interest).where(Interest.org_id == org.id, Interest.active.is_(True))
         )
     }
-    confirmed = list(session.scalars(
-        select(Suggestion).join(Need, Need.id == Suggestion.need_id)
-        .where(Suggestion.org_id == org.id, Suggestion.status == "confirmed",
-               Need.status.in_(("listed", "matched", "closed")))
-    ))
+    confirmed = list(
+        session.scalars(
+            select(Suggestion)
+            .join(Need, Need.id == Suggestion.need_id)
+            .where(
+                Suggestion.org_id == org.id,
+                Suggestion.status == "confirmed",
+                Need.status.in_(("listed", "matched", "closed")),
+            )
+        )
+    )
     return render_template(
-        "org/index.html", org=org, recs=recommendations(org.id), interests=interests,
+        "org/index.html",
+        org=org,
+        recs=recommendations(org.id),
+        interests=interests,
         confirmed=confirmed,
     )
 

@@ -33,8 +33,15 @@ def apply_profile(session: Session, org: Organization, data: dict[str, Any], who
         return False
     org.profile_version = (org.profile_version or 0) + 1
     changed = sorted(k for k in after if before.get(k) != after[k])
-    record(session, who, "organization.update", "organization", org.id,
-           fields=changed, profile_version=org.profile_version)
+    record(
+        session,
+        who,
+        "organization.update",
+        "organization",
+        org.id,
+        fields=changed,
+        profile_version=org.profile_version,
+    )
     return True
 
 

@@ -42,8 +42,11 @@ def _prepare(form: ProfileForm) -> dict:
     form.org_type.choices = [(t, str(ORG_TYPE_LABELS.get(t, t))) for t in ORG_TYPES]
     groups = category_groups(session)
     form.categories.choices = [c for cs in groups.values() for c in cs]
-    return {"category_groups": groups, "street_groups": streets_by_district(session),
-            "city": city(session)}
+    return {
+        "category_groups": groups,
+        "street_groups": streets_by_district(session),
+        "city": city(session),
+    }
 
 
 def _validate(form: ProfileForm, data: dict) -> dict[str, str]:
@@ -65,14 +68,23 @@ def register():
     if request.method == "POST" and form.validate_on_submit():
         session = db_session()
         org_id = f"org-{uuid.uuid4().hex[:10]}"
-        data = form.record() | {"id": org_id, "credit_code": (form.credit_code.data or "").strip().upper()}
+        data = form.record() | {
+            "id": org_id,
+            "credit_code": (form.credit_code.data or "").strip().upper(),
+        }
         errors = _validate(form, data)
         if "credit_code" not in errors and session.scalar(
             select(Organization.id).where(Organization.credit_code == data["credit_code"])
         ):
-            errors["credit_code"] = _("An organization with this credit code is already registered.")
+            errors["credit_code"] = _(
+                "An organization with this credit code is already registered."
+            )
         username = (form.username.data or "").strip()
-        if not username or len(username) > 64 or not username.replace("-", "").replace("_", "").isalnum():
+        if (
+            not username
+            or len(username) > 64
+            or not username.replace("-", "").replace("_", "").isalnum()
+        ):
             errors["username"] = _("Use 1–64 letters, digits, - or _.")
         elif session.scalar(select(Account.id).where(Account.username == username)):
             errors["username"] = _("This username is taken.")
@@ -83,18 +95,23 @@ def register():
             errors["password2"] = _("The passwords do not match.")
         if not errors:
             try:
-                org = Organization(id=org_id, credit_code=data["credit_code"], lang="zh-Hans",
-                                   profile_version=1)
+                org = Organization(
+                    id=org_id, credit_code=data["credit_code"], lang="zh-Hans", profile_version=1
+                )
                 session.add(org)
                 who = Actor(username, Role.ORGANIZATION, org_id)
                 apply_profile(session, org, data, who)
                 org.profile_version = 1
                 session.flush()
-                record(session, who, "organization.register", "organization", org_id,
-                       name=org.name)
+                record(session, who, "organization.register", "organization", org_id, name=org.name)
                 account = create_account(
-                    session, who, username=username, role=Role.ORGANIZATION, scope=org_id,
-                    password_hash=hash_password(form.password.data), display_name=org.name,
+                    session,
+                    who,
+                    username=username,
+                    role=Role.ORGANIZATION,
+                    scope=org_id,
+                    password_hash=hash_password(form.password.data),
+                    display_name=org.name,
                 )
                 session.commit()
             except DomainError as exc:

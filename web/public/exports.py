@@ -39,24 +39,51 @@ def notice_csv():
     out = io.StringIO()
     out.write("\ufeff")  # BOM so spreadsheet programs read the Chinese text as UTF-8
     writer = csv.writer(out)
-    writer.writerow([
-        _("Need ID"), _("Title"), _("Status"), _("District"), _("Street / town"),
-        _("Service category"), _("Posted by"), _("Beneficiaries"), _("Number of beneficiaries"),
-        _("Budget (yuan)"), _("Duration (months)"), _("Listed on"), _("Confirmed organizations"),
-        _("Unified social credit codes"),
-    ])
+    writer.writerow(
+        [
+            _("Need ID"),
+            _("Title"),
+            _("Status"),
+            _("District"),
+            _("Street / town"),
+            _("Service category"),
+            _("Posted by"),
+            _("Beneficiaries"),
+            _("Number of beneficiaries"),
+            _("Budget (yuan)"),
+            _("Duration (months)"),
+            _("Listed on"),
+            _("Confirmed organizations"),
+            _("Unified social credit codes"),
+        ]
+    )
     for e in entries:
         n = e.need
         district = n.street.parent if n.street is not None else None
-        writer.writerow([safe_cell(v) for v in (
-            n.id, n.title, n.status, named(district), named(n.street), n.category_name or "",
-            n.posted_by, n.beneficiaries, n.beneficiary_count, n.budget_yuan, n.months,
-            n.listed_at.date().isoformat() if n.listed_at else "",
-            "；".join(s.organization.name for s in e.confirmed),
-            "；".join(s.organization.credit_code for s in e.confirmed),
-        )])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    n.id,
+                    n.title,
+                    n.status,
+                    named(district),
+                    named(n.street),
+                    n.category_name or "",
+                    n.posted_by,
+                    n.beneficiaries,
+                    n.beneficiary_count,
+                    n.budget_yuan,
+                    n.months,
+                    n.listed_at.date().isoformat() if n.listed_at else "",
+                    "；".join(s.organization.name for s in e.confirmed),
+                    "；".join(s.organization.credit_code for s in e.confirmed),
+                )
+            ]
+        )
     return Response(
-        out.getvalue(), mimetype="text/csv",
+        out.getvalue(),
+        mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=notice-{_stamp()}.csv"},
     )
 
@@ -69,6 +96,7 @@ def notice_ocds():
     uri = url_for("public.notice_ocds", _external=True, **flt.as_args())
     package = release_package(entries, uri, base_url=url_for("public.index", _external=True))
     return Response(
-        json.dumps(package, ensure_ascii=False, indent=1), mimetype="application/json",
+        json.dumps(package, ensure_ascii=False, indent=1),
+        mimetype="application/json",
         headers={"Content-Disposition": f"attachment; filename=notice-{_stamp()}.ocds.json"},
     )

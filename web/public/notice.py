@@ -28,7 +28,9 @@ class NoticeFilter:
         def clean(key: str, size: int) -> str:
             return (args.get(key) or "").strip()[:size]
 
-        return cls(clean("q", 100), clean("district", 12), clean("street", 12), clean("category", 40))
+        return cls(
+            clean("q", 100), clean("district", 12), clean("street", 12), clean("category", 40)
+        )
 
     def as_args(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v}
@@ -40,8 +42,9 @@ class NoticeEntry:
     confirmed: list[Suggestion] = field(default_factory=list)
 
 
-def notice_entries(session: Session, flt: NoticeFilter, limit: int = MAX_ROWS,
-                   offset: int = 0) -> list[NoticeEntry]:
+def notice_entries(
+    session: Session, flt: NoticeFilter, limit: int = MAX_ROWS, offset: int = 0
+) -> list[NoticeEntry]:
     q = public_needs_query()
     if flt.street:
         q = q.where(Need.street_code == flt.street)
@@ -51,8 +54,11 @@ def notice_entries(session: Session, flt: NoticeFilter, limit: int = MAX_ROWS,
         q = q.where(Need.category_name == flt.category)
     if flt.q:
         like = f"%{flt.q}%"
-        q = q.where(or_(Need.title.ilike(like), Need.description.ilike(like),
-                        Need.beneficiaries.ilike(like)))
+        q = q.where(
+            or_(
+                Need.title.ilike(like), Need.description.ilike(like), Need.beneficiaries.ilike(like)
+            )
+        )
     needs = list(session.scalars(q.order_by(Need.id).offset(offset).limit(limit)))
     return attach_confirmed(session, needs)
 
@@ -62,7 +68,10 @@ def attach_confirmed(session: Session, needs: list[Need]) -> list[NoticeEntry]:
     if entries:
         rows = session.scalars(
             select(Suggestion)
-            .where(Suggestion.need_id.in_(list(entries)), Suggestion.status == SuggestionStatus.CONFIRMED)
+            .where(
+                Suggestion.need_id.in_(list(entries)),
+                Suggestion.status == SuggestionStatus.CONFIRMED,
+            )
             .order_by(Suggestion.rank)
         )
         for s in rows:

@@ -35,32 +35,38 @@ def release(entry: NoticeEntry, base_url: str) -> dict[str, Any]:
     street = need.street
     district = street.parent if street is not None else None
     buyer = _buyer(need)
-    parties: list[dict[str, Any]] = [{
-        **buyer,
-        "roles": ["buyer", "procuringEntity"],
-        "address": {
-            "locality": street.name if street is not None else need.street_code,
-            "region": district.name if district is not None else "",
-            "countryName": "中国",
-        },
-    }]
+    parties: list[dict[str, Any]] = [
+        {
+            **buyer,
+            "roles": ["buyer", "procuringEntity"],
+            "address": {
+                "locality": street.name if street is not None else need.street_code,
+                "region": district.name if district is not None else "",
+                "countryName": "中国",
+            },
+        }
+    ]
     awards = []
     for s in entry.confirmed:
         org = s.organization
         party_id = f"CN-USCC-{org.credit_code}"
-        parties.append({
-            "id": party_id,
-            "name": org.name,
-            "identifier": {"scheme": "CN-USCC", "id": org.credit_code, "legalName": org.name},
-            "roles": ["supplier"],
-        })
-        awards.append({
-            "id": f"{need.id}-{s.id}",
-            "title": need.title,
-            "status": "active" if need.status in ("matched", "closed") else "pending",
-            "date": _iso(s.decided_at),
-            "suppliers": [{"id": party_id, "name": org.name}],
-        })
+        parties.append(
+            {
+                "id": party_id,
+                "name": org.name,
+                "identifier": {"scheme": "CN-USCC", "id": org.credit_code, "legalName": org.name},
+                "roles": ["supplier"],
+            }
+        )
+        awards.append(
+            {
+                "id": f"{need.id}-{s.id}",
+                "title": need.title,
+                "status": "active" if need.status in ("matched", "closed") else "pending",
+                "date": _iso(s.decided_at),
+                "suppliers": [{"id": party_id, "name": org.name}],
+            }
+        )
     tender: dict[str, Any] = {
         "id": need.id,
         "title": need.title,
@@ -71,21 +77,37 @@ def release(entry: NoticeEntry, base_url: str) -> dict[str, Any]:
         "value": {"amount": need.budget_yuan, "currency": "CNY"},
         "datePublished": _iso(need.listed_at),
         "contractPeriod": {"durationInDays": need.months * 30},
-        "items": [{
-            "id": "1",
-            "description": need.beneficiaries,
-            "quantity": need.beneficiary_count,
-            **({"classification": {"scheme": CATEGORY_SCHEME, "id": need.category_name,
-                                    "description": need.category_name}}
-               if need.category_name else {}),
-        }],
-        "documents": [{
-            "id": "notice", "documentType": "tenderNotice", "title": need.title,
-            "url": f"{base_url.rstrip('/')}/notice/{need.id}", "language": "zh",
-        }],
+        "items": [
+            {
+                "id": "1",
+                "description": need.beneficiaries,
+                "quantity": need.beneficiary_count,
+                **(
+                    {
+                        "classification": {
+                            "scheme": CATEGORY_SCHEME,
+                            "id": need.category_name,
+                            "description": need.category_name,
+                        }
+                    }
+                    if need.category_name
+                    else {}
+                ),
+            }
+        ],
+        "documents": [
+            {
+                "id": "notice",
+                "documentType": "tenderNotice",
+                "title": need.title,
+                "url": f"{base_url.rstrip('/')}/notice/{need.id}",
+                "language": "zh",
+            }
+        ],
     }
     stamp = need.closed_at or max(
-        [need.listed_at or need.updated_at] + [s.decided_at for s in entry.confirmed if s.decided_at],
+        [need.listed_at or need.updated_at]
+        + [s.decided_at for s in entry.confirmed if s.decided_at],
         key=lambda d: d.replace(tzinfo=d.tzinfo or dt.UTC),
     )
     tags = ["tender"] + (["award"] if awards else [])

@@ -37,8 +37,13 @@ def index():
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries = notice_entries(session, flt, limit=PAGE + 1, offset=(page - 1) * PAGE)
     return render_template(
-        "public/index.html", entries=entries[:PAGE], more=len(entries) > PAGE, page=page,
-        flt=flt, street_groups=streets_by_district(session), categories=category_groups(session),
+        "public/index.html",
+        entries=entries[:PAGE],
+        more=len(entries) > PAGE,
+        page=page,
+        flt=flt,
+        street_groups=streets_by_district(session),
+        categories=category_groups(session),
     )
 
 

@@ -51,12 +51,17 @@ def queue():
 def need(need_id: str):
     need = load_need(need_id)
     session = db_session()
-    interests = list(session.scalars(
-        select(Interest).where(Interest.need_id == need.id, Interest.active.is_(True))
-    ))
+    interests = list(
+        session.scalars(
+            select(Interest).where(Interest.need_id == need.id, Interest.active.is_(True))
+        )
+    )
     return render_template(
-        "reviewer/need.html", need=need, suggestions=visible_suggestions(session, need, actor()),
-        interests=interests, categories=category_groups(session),
+        "reviewer/need.html",
+        need=need,
+        suggestions=visible_suggestions(session, need, actor()),
+        interests=interests,
+        categories=category_groups(session),
     )
 
 
@@ -74,7 +79,9 @@ def act(need_id: str, action: str):
             if session.get(Category, category) is None:
                 abort(400)
             need.category_name, need.category_source, need.category_confidence = (
-                category, "reviewer", None,
+                category,
+                "reviewer",
+                None,
             )
         transition(session, need, action, actor(), request.form.get("reason") or None)
         if action == "approve":
@@ -106,4 +113,3 @@ def rematch(need_id: str):
     enqueue_matching(need_id)
     flash(_("Matching has started."), "success")
     return redirect(url_for("reviewer.need", need_id=need_id))
-
