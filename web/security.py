@@ -16,6 +16,7 @@ import secrets
 
 from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,35 @@ def database_unavailable_page(exc: BaseException) -> tuple[str, int, dict[str, s
         return "503 服务暂时不可用，请稍后再试 / Service temporarily unavailable", 503, headers
 
 
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from the reverse proxy's headers, trusting exactly
+    as many hops as configured. Without it every request seems to come from the proxy: one
+    shared login-throttle bucket for the whole city, and no HSTS behind TLS termination."""
+    hops = {
+        k: int(app.config.get(f"PROXY_FIX_X_{k.upper()}") or 0) for k in ("for", "proto", "host")
+    }
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"]
+        )
+
+
+def warn_about_single_process_settings(app: Flask) -> None:
+    """Tasks on a broker mean a multi-process deployment; a per-process rate-limit store there
+    silently multiplies the attempts an attacker gets, so say so at start-up."""
+    celery = app.config.get("CELERY") or {}
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if celery.get("broker_url") and storage.startswith("memory"):
+        log.warning(
+            "RATELIMIT_STORAGE_URI is %s while tasks go to a broker: with several web processes "
+            "set HUB_RATELIMIT_STORAGE_URI=redis://… so the login throttle is shared",
+            storage,
+        )
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
+    warn_about_single_process_settings(app)
     app.after_request(add_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 

@@ -4,16 +4,13 @@ user group's blueprint is registered in one visible place."""
 from __future__ import annotations
 
 import importlib
-import logging
 
 from flask import Flask
 
 from web.extensions import babel, csrf, limiter, login_manager
 
-log = logging.getLogger(__name__)
-
 # Blueprints of the people who use the platform, one per user group, plus the JSON API and the
-# planners' pages. (module, attribute) pairs; a part still being built is skipped, not fatal.
+# planners' pages, as (module, attribute) pairs.
 BLUEPRINTS = (
     ("web.public", "bp"),
     ("web.office", "bp"),
@@ -42,16 +39,7 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for module_name, attr in BLUEPRINTS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # pragma: no cover - a part not yet delivered
-            if exc.name and module_name.startswith(exc.name):
-                log.warning("blueprint %s not available: %s", module_name, exc)
-                continue
-            raise
-        bp = getattr(module, attr, None)
-        if bp is not None:
-            app.register_blueprint(bp)
+        app.register_blueprint(getattr(importlib.import_module(module_name), attr))
 
 
 def register_commands(app: Flask) -> None:
@@ -62,15 +50,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
-    try:
-        from web.commands.catalog import catalog_cli
-    except ImportError:  # pragma: no cover - during bootstrap only
-        catalog_cli = None
-    if catalog_cli is not None:
-        app.cli.add_command(catalog_cli)
-    try:
-        from web.commands.matching import matching_cli
-    except ImportError:  # pragma: no cover
-        matching_cli = None
-    if matching_cli is not None:
-        app.cli.add_command(matching_cli)
+    from web.commands.catalog import catalog_cli
+    from web.commands.matching import matching_cli
+
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(matching_cli)

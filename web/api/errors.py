@@ -160,7 +160,7 @@ def _db_error_anywhere(exc: DBAPIError):  # type: ignore[no-untyped-def]
     written survives."""
     if _is_api_request():
         return db_error(exc)
-    if not isinstance(exc, OperationalError):
+    if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
         raise exc  # a bug on a page (e.g. an unhandled unique clash) stays a logged 500
     from web.security import database_unavailable_page
 

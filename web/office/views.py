@@ -8,6 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from catalog.audit import record
 from catalog.errors import DomainError
 from catalog.lifecycle import TRANSITIONS, allowed_actions, transition
 from catalog.models import Interest, Need, Region, Role
@@ -78,6 +79,7 @@ def _save(form: NeedForm, need: Need | None) -> tuple[Need | None, dict[str, str
         errors["street"] = _("This street is outside your area.")
     if errors:
         return None, errors
+    created = need is None
     if need is None:
         need = Need(
             id=data["id"],
@@ -107,6 +109,9 @@ def _save(form: NeedForm, need: Need | None) -> tuple[Need | None, dict[str, str
     elif need.category_source == "office":
         need.category_name = need.category_source = None
     screen_need(need, ref.categories)
+    # The same audit trail as the API's: who posted or edited which draft, and where.
+    action = "need.create" if created else "need.update"
+    record(session, actor(), action, "need", need.id, street=need.street_code)
     session.flush()
     return need, {}
 
