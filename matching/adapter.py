@@ -10,11 +10,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog.models import Category, Need, Organization, OrgArea, Region, Suggestion
+# Capacity in use is the catalog's own figure, the same the planners see.
+from catalog.analytics.supply import active_projects
+from catalog.models import Category, Need, Organization, OrgArea, Region
 from matching.records import CategoryInfo, NeedRecord, OrgRecord
 
-# Needs whose confirmed organizations are busy with them (capacity used).
-ACTIVE_NEED_STATUSES = ("approved", "listed", "matched")
 CREDIT_SIGN = {
     "commendation": 1.0,
     "inspection_pass": 0.5,
@@ -24,17 +24,6 @@ CREDIT_SIGN = {
 }
 # A category set by a person is trusted; one predicted by the model is re-predicted.
 HUMAN_CATEGORY_SOURCES = ("office", "reviewer", "import")
-
-
-def active_projects(session: Session) -> dict[str, int]:
-    """Confirmed suggestions on needs still running, per organization."""
-    rows = session.execute(
-        select(Suggestion.org_id, func.count())
-        .join(Need, Need.id == Suggestion.need_id)
-        .where(Suggestion.status == "confirmed", Need.status.in_(ACTIVE_NEED_STATUSES))
-        .group_by(Suggestion.org_id)
-    ).all()
-    return {org_id: int(n) for org_id, n in rows}
 
 
 def credit_score(kinds: Iterable[str]) -> float:

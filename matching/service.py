@@ -165,7 +165,7 @@ def recommend_for_org(
     if org is None:
         raise LookupError(f"no organization {org_id}")
     matcher = matcher or build_matcher(session)
-    from matching.adapter import active_projects
+    from catalog.analytics.supply import active_projects
 
     record = org_record(org, active_projects(session).get(org.id, 0))
     needs = list(session.scalars(select(Need).where(Need.status == "listed").order_by(Need.id)))

@@ -75,13 +75,18 @@ def _s2t() -> Any:
     return OpenCC("s2t")
 
 
+def to_traditional(text: str) -> str:
+    """Region names and most domain texts exist in Simplified only; Traditional pages convert."""
+    return _s2t().convert(text)
+
+
 def pick(zh: str | None, en: str | None, zh_hant: str | None = None) -> str:
     """One of a bilingual pair for the active locale; Traditional is derived when missing."""
     loc = locale_name()
     if loc.startswith("en"):
         return en or zh or ""
     if loc.startswith("zh_Hant"):
-        return zh_hant or (_s2t().convert(zh) if zh else en or "")
+        return zh_hant or (to_traditional(zh) if zh else en or "")
     return zh or en or ""
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 from catalog.models import AuditEvent, Need, Suggestion
 from tests.web.api_world import Api, assert_json_error, build_world
 from tests.web.test_api_needs import NEW_NEED
+from tests.web.test_office import GOOD
 from tests.web.web_world import build_world as build_page_world
 from tests.web.web_world import login
 
@@ -118,19 +119,9 @@ def test_api_decision_cut_mid_request_keeps_the_suggestion_undecided(app, api):
 def test_page_form_cut_mid_request_is_503_page_and_writes_nothing(app, client):
     build_page_world(app)
     login(client, "office")
-    form = {
-        "title": "独居老人吃饭难",
-        "description": "辖区内很多独居老人做饭不便，希望有人每天送餐上门并定期探访。",
-        "beneficiaries": "独居长者",
-        "beneficiary_count": "40",
-        "budget_yuan": "80000",
-        "months": "12",
-        "funding": "财政资金",
-        "street": "440402005",
-    }
     before = _counts(app)
     with connection_cut_at_write(app.extensions["db"].engine):
-        r = client.post("/office/needs/new", data=form)
+        r = client.post("/office/needs/new", data=GOOD)
     assert r.status_code == 503
     assert r.headers["Retry-After"]
     page = r.get_data(as_text=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.errors import ValidationFailed
+from catalog.exchange.records import need_record
 from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Account, Interest, Need, NeedStatus, Role
 from catalog.models.needs import PUBLIC_STATUSES
@@ -242,20 +243,8 @@ def update_need(need_id: str):
             "只能为本街道（镇）发布需求",
             "an office posts needs for its own street only",
         )
-    current = {
-        "id": need.id,
-        "title": need.title,
-        "description": need.description,
-        "street": need.street_code,
-        "posted_by": need.posted_by,
-        "beneficiaries": need.beneficiaries,
-        "beneficiary_count": need.beneficiary_count,
-        "budget_yuan": need.budget_yuan,
-        "months": need.months,
-        "funding": need.funding,
-        "lang": need.lang,
-        "category": need.category_name,
-    }
+    # The need as the exchange format writes it, so the merge is validated like an import.
+    current = {**need_record(need), "category": need.category_name}
     merged = {**current, **data}
     _validate(session, merged)
     for key in ("title", "description", "posted_by", "beneficiaries"):

@@ -3,9 +3,6 @@ categories) in the request's locale. Lazy strings, so the catalogue is read per 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,24 +10,16 @@ from sqlalchemy.orm import Session
 from catalog.analytics import region_names
 from catalog.models import Category
 
-REASONS = {
-    "no_service": _l("No organization offers this service"),
-    "no_coverage": _l("No organization covers this street"),
-    "no_capacity": _l("No organization has capacity left"),
-}
+# The site's own labels, so a status or gap reason reads the same on every page.
+from web.display import GAP_LABELS as REASONS
+from web.display import STATUS_LABELS as STATUSES  # noqa: F401 - re-exported for the views
+from web.display import locale_name as locale
+from web.display import to_traditional
+
 REASONS_SHORT = {
     "no_service": _l("No service"),
     "no_coverage": _l("No coverage"),
     "no_capacity": _l("No capacity"),
-}
-STATUSES = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "approved": _l("Approved"),
-    "returned": _l("Returned"),
-    "listed": _l("Listed"),
-    "matched": _l("Matched"),
-    "closed": _l("Closed"),
 }
 METRICS = {
     "unmet": _l("Unmet needs"),
@@ -55,22 +44,6 @@ BANDS = {
 LEVELS = {"street": _l("Street / town"), "district": _l("District"), "city": _l("City")}
 
 
-def locale() -> str:
-    return str(get_locale() or "zh_Hans_CN")
-
-
-@lru_cache(maxsize=1)
-def _s2t():
-    from opencc import OpenCC
-
-    return OpenCC("s2t")
-
-
-def hant(text: str) -> str:
-    """Region names exist in Simplified only; Traditional pages convert them."""
-    return _s2t().convert(text)
-
-
 def band_label(band: str) -> str:
     return str(BANDS.get(band, band))
 
@@ -82,7 +55,7 @@ class Names:
         self.locale = locale()
         self.regions = region_names(session, self.locale)
         if self.locale.startswith("zh_Hant"):
-            self.regions = {k: hant(v) for k, v in self.regions.items()}
+            self.regions = {k: to_traditional(v) for k, v in self.regions.items()}
         self.categories = {c.name: c.label(self.locale) for c in session.scalars(select(Category))}
         self.category_order = list(
             session.scalars(select(Category.name).order_by(Category.position))
