@@ -3,6 +3,7 @@ API so a record is judged the same wherever it comes from."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,8 @@ LIMITS = {
 MAX_MONTHS = 36  # Art. 22: contracts up to 3 years
 MAX_BUDGET = 100_000_000
 MAX_COUNT = 10_000_000
+# C0 controls other than tab and line breaks: never typed, refused by PostgreSQL (NUL) in text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Checker:
@@ -53,6 +56,9 @@ class _Checker:
         value = self.data[field]
         if not isinstance(value, str):
             self.err(field, "必须是文本", "must be a string")
+            return
+        if CONTROL.search(value):
+            self.err(field, "不能包含控制字符", "must not contain control characters")
             return
         lo, hi = LIMITS.get(field, (0, 500))
         n = len(value.strip())

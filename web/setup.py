@@ -25,7 +25,7 @@ BLUEPRINTS = (
 
 
 def init_extensions(app: Flask) -> None:
-    from web import auth, display, i18n, security, tasks
+    from web import auth, display, i18n, input_guard, security, tasks
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -34,6 +34,7 @@ def init_extensions(app: Flask) -> None:
     i18n.init_babel(app, babel)
     display.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)
     tasks.celery_init_app(app)
 
 

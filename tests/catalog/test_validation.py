@@ -156,3 +156,12 @@ def test_need_range_edges_are_allowed(ref, need_rec, field, value):
 def test_several_problems_are_all_reported(ref, need_rec):
     errors = validate_need(need_rec(months=0, budget_yuan=-5, street="999"), ref)
     assert fields(errors) == {"months", "budget_yuan", "street"}
+
+
+@pytest.mark.parametrize("bad", ["社区\x00长者", "a\x1bb", "x\x7fy"])
+def test_control_characters_in_text_are_refused(ref, need_rec, bad):
+    """A NUL would make PostgreSQL refuse the whole import with a database error; the record is
+    refused by name instead. Tabs and line breaks stay allowed in descriptions."""
+    errors = validate_need(need_rec(title=bad), ref)
+    assert [(e.field, e.en) for e in errors] == [("title", "must not contain control characters")]
+    assert validate_need(need_rec(description="第一行\n第二行\t含制表符，描述足够长。"), ref) == []
