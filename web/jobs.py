@@ -109,8 +109,13 @@ def reindex_job(force: bool = True) -> dict[str, Any]:
 def index_organization_job(org_id: str) -> bool:
     """Refresh one organization in the index after its profile changed. No index yet, or one
     of another model: nothing to update (the matcher ignores a stale index; reindex fixes it)."""
+    from pathlib import Path
+
+    from matching.index import FILE_NAME
     from matching.service import update_index
 
+    if not (Path(_index_dir()) / FILE_NAME).exists():
+        return False  # small catalogs score every organization; and no transformer is loaded
     with get_db().session() as session:
         return update_index(session, _index_dir(), [org_id], encoder=_encoder())
 
@@ -156,12 +161,6 @@ def reindex(force: bool = True) -> dict[str, Any]:
 def ensure_index() -> dict[str, Any]:
     """Rebuild only when the index no longer matches the catalog (periodic, via beat)."""
     return reindex_job(force=False)
-
-
-@shared_task(ignore_result=True, name="web.jobs.index_organization", **RETRY)
-def index_organization(org_id: str) -> bool:
-    """Incremental index update for one organization."""
-    return index_organization_job(org_id)
 
 
 @shared_task(ignore_result=True, name="web.jobs.refresh_gaps", **RETRY)

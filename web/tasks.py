@@ -93,13 +93,8 @@ def match_need(self: Task, need_id: str) -> str:
 def update_org_index(self: Task, org_id: str) -> bool:
     """Refresh one organization in the persisted vector index after its profile changed.
     Without an index (small catalogs score every organization) there is nothing to do."""
-    from pathlib import Path
-
-    from matching.index import FILE_NAME
     from web.jobs import index_organization_job
 
-    if not (Path(current_app.config["MATCHING_INDEX_DIR"]) / FILE_NAME).exists():
-        return False  # no index yet: don't load a transformer inside a registration request
     try:
         return index_organization_job(org_id)
     except Exception as exc:  # noqa: BLE001 - a stale index is ignored by the matcher, never fatal
@@ -107,14 +102,6 @@ def update_org_index(self: Task, org_id: str) -> bool:
             raise  # retried with backoff (web.jobs.RETRY)
         log.exception("index update failed for organization %s", org_id)
         return False
-
-
-@shared_task(ignore_result=True, name="web.tasks.reindex", **RETRY)
-def reindex() -> dict:
-    """Rebuild the whole organization index (atomic swap, state in state-reindex.json)."""
-    from web.jobs import reindex_job
-
-    return reindex_job()
 
 
 def enqueue_matching(need_id: str) -> None:

@@ -75,16 +75,15 @@ def test_transient_matching_error_is_retried_not_recorded_as_failure(app):
 
 
 def test_task_options_give_at_least_once_delivery_with_backoff():
-    from web.tasks import match_need, reindex, update_org_index
+    from web.tasks import match_need, update_org_index
 
     for task in (
         match_need,
-        reindex,
         update_org_index,
         jobs.reindex,
         jobs.refresh_gaps,
         jobs.retrain_ranker,
-        jobs.index_organization,
+        jobs.ensure_index,
     ):
         assert task.acks_late and task.reject_on_worker_lost
         assert OperationalError in task.autoretry_for and task.retry_backoff

@@ -96,3 +96,9 @@ def test_ocds_validator_catches_a_broken_release(client, world):
 
 def test_empty_package_validates(client, app):
     assert not list(_validator().iter_errors(client.get("/notice.ocds.json").get_json()))
+
+
+def test_ocid_prefix_is_the_operators_setting(app, client, world):
+    app.config["OCDS_OCID_PREFIX"] = "ocds-a1b2c3"
+    (release,) = client.get("/notice.ocds.json").get_json()["releases"]
+    assert release["ocid"].startswith("ocds-a1b2c3-")

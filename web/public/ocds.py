@@ -2,18 +2,20 @@
 listed need (the buyer is the street office, the tender is the service purchase, an award per
 confirmed organization). Validated against the official schema in tests/web/test_ocds.py.
 
-An ocid prefix is registered with the Open Contracting Partnership per publisher; until the
-platform has one, OCID_PREFIX is a setting-style constant that says so plainly."""
+An ocid prefix is registered with the Open Contracting Partnership per publisher: it is the
+setting OCDS_OCID_PREFIX (HUB_OCDS_OCID_PREFIX), whose default says plainly that it is a
+placeholder until the platform's operator has registered one."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from flask import current_app
+
 from catalog.models import Need
 from web.public.notice import NoticeEntry
 
-OCID_PREFIX = "ocds-zh4404"  # placeholder prefix until one is registered with OCP
 PUBLISHER = "珠海市社区服务供需对接平台"
 TENDER_STATUS = {"listed": "active", "matched": "complete", "closed": "complete"}
 CATEGORY_SCHEME = "ZHUHAI-GOV-PURCHASE-ART8"  # the taxonomy of the 2021 Zhuhai measures, Art. 8
@@ -112,7 +114,7 @@ def release(entry: NoticeEntry, base_url: str) -> dict[str, Any]:
     )
     tags = ["tender"] + (["award"] if awards else [])
     out: dict[str, Any] = {
-        "ocid": f"{OCID_PREFIX}-{need.id}",
+        "ocid": f"{current_app.config['OCDS_OCID_PREFIX']}-{need.id}",
         "id": f"{need.id}-{_iso(stamp)}",
         "date": _iso(stamp),
         "tag": tags,
