@@ -25,7 +25,7 @@ BLUEPRINTS = (
 
 
 def init_extensions(app: Flask) -> None:
-    from web import auth, display, i18n, input_guard, security, tasks
+    from web import auth, display, i18n, input_guard, reads, security, tasks
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -35,6 +35,7 @@ def init_extensions(app: Flask) -> None:
     display.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
+    reads.init_app(app)  # after security: its headers then apply to a refused read too
     tasks.celery_init_app(app)
 
 

@@ -10,6 +10,7 @@ from catalog.models.organizations import (
     PerformanceRecord,
     org_categories,
 )
+from catalog.models.reads import ReadChannel, ReadEvent
 from catalog.models.regions import Region
 from catalog.models.suggestions import Interest, Suggestion, SuggestionStatus
 from catalog.models.taxonomy import Category
@@ -26,6 +27,8 @@ __all__ = [
     "OrgArea",
     "Organization",
     "PerformanceRecord",
+    "ReadChannel",
+    "ReadEvent",
     "Region",
     "Role",
     "Suggestion",

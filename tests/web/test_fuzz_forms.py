@@ -159,6 +159,11 @@ def test_the_refusal_names_the_field(access_app):  # noqa: F811
     r = client.post(url, data={**base, "title": "社区\x00长者"})
     assert r.status_code == 400
     assert "title" in r.get_data(as_text=True)
-    api = client.get("/api/v1/public/needs?q=a%00b")
-    assert api.status_code == 400
-    assert api.get_json()["error"]["fields"][0]["field"] == "q"
+    search = client.get("/?q=a%00b")
+    assert search.status_code == 400 and "q" in search.get_data(as_text=True)
+
+
+def test_the_refusal_speaks_the_readers_language(access_app):  # noqa: F811
+    client, url, _, base = _prepared(access_app, "office.new_need")
+    page = client.post(url + "?lang=zh_Hans_CN", data={**base, "title": "社区\x00长者"})
+    assert "控制字符" in page.get_data(as_text=True)

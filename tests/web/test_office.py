@@ -154,3 +154,28 @@ def test_other_roles_are_refused(client, world):
     client.post("/logout")
     r = client.get("/office/")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_long_lists_are_paged_not_cut_off(app, client, world):
+    """A busy street has hundreds of needs: every one is reachable, page by page, in the
+    office's list and in the review queue."""
+    from tests.web.web_world import GONGBEI, add_need
+
+    with app.extensions["db"].session() as s:
+        before = s.query(Need).filter(Need.street_code == GONGBEI).count()
+        for i in range(230 - before):
+            add_need(s, f"bulk-{i:03d}", GONGBEI, "submitted")
+    login(client, "office")
+    seen: set[str] = set()
+    for page in (1, 2, 3):
+        html = client.get(f"/office/?page={page}").get_data(as_text=True)
+        seen |= set(re.findall(r'href="/office/needs/([^"/]+)"', html)) - {"new"}
+    assert len(seen) == 230
+    first = client.get("/office/").get_data(as_text=True)
+    assert 'rel="next"' in first and "page=2" in first
+    last = client.get("/office/?page=3&status=").get_data(as_text=True)
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    client.get("/logout")
+    login(client, "reviewer")
+    queue = client.get("/reviewer/?status=submitted&page=2").get_data(as_text=True)
+    assert 'rel="prev"' in queue and "status=submitted" in queue

@@ -114,3 +114,18 @@ def test_org_pages_need_org_role(client, world):
     login(client, "office")
     assert client.get("/org/").status_code == 403
     assert client.get("/org/profile").status_code == 403
+
+
+def test_interest_carries_a_note_to_the_office(app, client, world):
+    login(client, "organization")
+    too_long = client.post("/org/needs/n-listed/interest", data={"note": "长" * 1001})
+    assert too_long.status_code == 302
+    with app.extensions["db"].session() as s:
+        assert s.scalar(select(Interest).where(Interest.org_id == "org-elder")) is None
+    note = "我们有 6 名持证社工，可于下月开始服务。<b>"
+    client.post("/org/needs/n-listed/interest", data={"note": note})
+    with app.extensions["db"].session() as s:
+        assert s.scalar(select(Interest).where(Interest.org_id == "org-elder")).note == note
+    login(client, "office")
+    page = client.get("/office/needs/n-listed").get_data(as_text=True)
+    assert "可于下月开始服务。&lt;b&gt;" in page  # shown, and escaped

@@ -44,7 +44,14 @@ PAGES = {
         "/reviewer/?status=listed",
     ],
     "organization": ["/org/", "/org/profile"],
-    "admin": ["/admin/", "/admin/accounts/new", "/admin/audit", "/admin/accounts/1"],
+    "admin": [
+        "/admin/",
+        "/admin/accounts/new",
+        "/admin/audit",
+        "/admin/accounts/1",
+        "/admin/reads",  # after the pages above, so it lists their reads
+        "/admin/reads?channel=page&entity_type=need",
+    ],
 }
 
 

@@ -18,16 +18,20 @@ from web.auth import hash_password, password_problem
 from web.authz import actor, roles_required
 from web.database import db_session
 from web.display import ROLE_LABELS, pick
+from web.reads import note_rows, records_read
 
 
 @bp.get("/")
 @roles_required(Role.ADMIN)
+@records_read("account")
 def accounts():
     role = request.args.get("role") or None
     q = select(Account).order_by(Account.role, Account.username)
     if role:
         q = q.where(Account.role == role)
-    return render_template("admin/accounts.html", accounts=list(db_session().scalars(q)), role=role)
+    rows = list(db_session().scalars(q))
+    note_rows(len(rows))
+    return render_template("admin/accounts.html", accounts=rows, role=role)
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -77,6 +81,7 @@ def _load(account_id: int) -> Account:
 
 @bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
+@records_read("account", id_arg="account_id")
 def edit_account(account_id: int):
     account = _load(account_id)
     form = AccountForm(obj=None if request.method == "POST" else account)

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import render_template, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalog.models import AuditEvent, Role
 from web.admin import bp
+from web.admin.filtering import within_days
 from web.authz import roles_required
 from web.database import db_session
+from web.paging import page_number, page_of
+from web.reads import note_rows, records_read
 
 PAGE = 100
 
 
-def _date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @bp.get("/audit")
 @roles_required(Role.ADMIN)
+@records_read("audit_event")
 def audit():
     args = request.args
     q = select(AuditEvent)
@@ -35,22 +30,13 @@ def audit():
         q = q.where(AuditEvent.entity_type == args["entity_type"])
     if args.get("entity_id"):
         q = q.where(AuditEvent.entity_id == args["entity_id"].strip())
-    start, end = _date(args.get("from")), _date(args.get("to"))
-    tz = dt.timezone(dt.timedelta(hours=8))  # dates are read as Zhuhai local days
-    if start:
-        q = q.where(AuditEvent.at >= dt.datetime.combine(start, dt.time(), tz))
-    if end:
-        q = q.where(AuditEvent.at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz))
-    page = max(1, args.get("page", 1, type=int) or 1)
+    q = within_days(q, AuditEvent.at, args)
+    page = page_number(args)
     session = db_session()
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    events = list(
-        session.scalars(
-            q.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .offset((page - 1) * PAGE)
-            .limit(PAGE)
-        )
+    events, total, pages = page_of(
+        session, q, (AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE
     )
+    note_rows(len(events))
     actions = list(
         session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     )
@@ -62,7 +48,7 @@ def audit():
         events=events,
         total=total,
         page=page,
-        pages=max(1, -(-total // PAGE)),
+        pages=pages,
         actions=actions,
         entity_types=entity_types,
         args=args,

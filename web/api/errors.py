@@ -106,16 +106,7 @@ def http_error(exc: HTTPException) -> Response:
         headers["Retry-After"] = "60"
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    fields = []
-    if getattr(exc, "field", None):  # web.input_guard names the offending query field
-        fields = [
-            {
-                "field": exc.field,
-                "zh": "不能包含控制字符",
-                "en": "must not contain control characters",
-            }
-        ]
-    return error_response(status, code, en, zh, fields=fields, headers=headers)
+    return error_response(status, code, en, zh, headers=headers)
 
 
 def _domain_error(exc: DomainError) -> Response:

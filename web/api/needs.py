@@ -31,6 +31,7 @@ from web.api.serialize import interest_json, need_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
+from web.reads import note_rows, records_read
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
 
 @bp.get("/needs")
 @token_required()
+@records_read("need")
 @with_db_retry
 @doc("List needs within the caller's scope", tag="needs", query=LIST_QUERY, response="Page")
 def list_needs():
@@ -138,6 +140,7 @@ def list_needs():
     session = db_session()
     query = filters(scope_filter(select(Need), g.actor)).order_by(Need.created_at.desc(), Need.id)
     items, total, limit, offset = page(session, query)
+    note_rows(len(items))
     return jsonify(
         items=[need_json(n, g.actor) for n in items], total=total, limit=limit, offset=offset
     )
@@ -145,6 +148,7 @@ def list_needs():
 
 @bp.get("/needs/<need_id>")
 @token_required()
+@records_read("need", id_arg="need_id")
 @with_db_retry
 @doc("Read one need", tag="needs", response="Need")
 def get_need(need_id: str):
@@ -297,6 +301,7 @@ def _enqueue_matching(need_id: str) -> None:
 
 @bp.get("/needs/<need_id>/interests")
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 @with_db_retry
 @doc(
     "Organizations that expressed interest in a need",
@@ -314,9 +319,13 @@ def need_interests(need_id: str):
         raise ApiError(
             403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope"
         )
-    rows = session.scalars(
-        select(Interest)
-        .where(Interest.need_id == need.id)
-        .order_by(Interest.created_at, Interest.id)
-    )
-    return jsonify(items=[interest_json(i) for i in rows])
+    items = [
+        interest_json(i)
+        for i in session.scalars(
+            select(Interest)
+            .where(Interest.need_id == need.id)
+            .order_by(Interest.created_at, Interest.id)
+        )
+    ]
+    note_rows(len(items))
+    return jsonify(items=items)

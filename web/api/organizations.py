@@ -24,6 +24,7 @@ from web.api.serialize import org_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
+from web.reads import note_rows, records_read
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ PROFILE_FIELDS: dict[str, Field] = {
 
 @bp.get("/organizations")
 @token_required()
+@records_read("organization")
 @with_db_retry
 @doc(
     "List organizations (public profiles)",
@@ -72,6 +74,7 @@ def list_organizations():
             Organization.id.in_(select(OrgArea.org_id).where(OrgArea.region_code == area))
         )
     items, total, limit, offset = page(db_session(), query)
+    note_rows(len(items))
     return jsonify(items=[org_json(o) for o in items], total=total, limit=limit, offset=offset)
 
 
@@ -85,6 +88,7 @@ def _load(org_id: str) -> Organization:
 
 @bp.get("/organizations/<org_id>")
 @token_required()
+@records_read("organization", id_arg="org_id")
 @with_db_retry
 @doc("Read an organization's public profile", tag="organizations", response="Organization")
 def get_organization(org_id: str):

@@ -21,6 +21,7 @@ from web.api.serialize import suggestion_json
 from web.api.spec import doc
 from web.api.tokens import token_required
 from web.database import db_session
+from web.reads import note_rows, records_read
 
 DECISION_FIELDS = {
     "version": Field(
@@ -43,6 +44,7 @@ LIST_RESPONSE = {
 
 @bp.get("/needs/<need_id>/suggestions")
 @token_required()
+@records_read("need", id_arg="need_id")
 @with_db_retry
 @doc(
     "Suggested organizations for a need, as far as the caller may see them",
@@ -56,6 +58,7 @@ def need_suggestions(need_id: str):
     need = load_need(session, need_id, g.actor)
     full = sees_unconfirmed(need, g.actor)
     items = [suggestion_json(s, full) for s in visible_suggestions(session, need, g.actor)]
+    note_rows(len(items))
     return jsonify(items=items, match_status=need.match_status if full else None)
 
 

@@ -22,6 +22,8 @@ from web.display import error_text, flash_error
 from web.office import bp
 from web.office.forms import NeedForm, funding_choices
 from web.office.screening import screen_need
+from web.paging import page_number, page_of
+from web.reads import note_rows, records_read
 
 EDITABLE = ("draft", "returned")
 OFFICE_ACTIONS = ("submit", "list", "match", "close", "withdraw")
@@ -44,15 +46,26 @@ def load_need(need_id: str) -> Need:
 
 @bp.get("/")
 @roles_required(Role.OFFICE, Role.ADMIN)
+@records_read("need")
 def index():
     session = db_session()
     status = request.args.get("status") or None
-    q = select(Need).where(need_scope_clause(actor())).order_by(Need.updated_at.desc(), Need.id)
+    q = select(Need).where(need_scope_clause(actor()))
     if status:
         q = q.where(Need.status == status)
-    needs = list(session.scalars(q.limit(500)))
+    page = page_number(request.args)
+    needs, total, pages = page_of(session, q, (Need.updated_at.desc(), Need.id), page)
+    note_rows(len(needs))
     street = session.get(Region, actor().scope) if actor().scope else None
-    return render_template("office/index.html", needs=needs, status=status, street=street)
+    return render_template(
+        "office/index.html",
+        needs=needs,
+        status=status,
+        street=street,
+        page=page,
+        pages=pages,
+        total=total,
+    )
 
 
 def _prepare(form: NeedForm) -> None:
@@ -150,6 +163,7 @@ def new_need():
 
 @bp.route("/needs/<need_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.OFFICE, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 def edit_need(need_id: str):
     need = load_need(need_id)
     if need.status not in EDITABLE:
@@ -164,6 +178,7 @@ def edit_need(need_id: str):
 
 @bp.get("/needs/<need_id>")
 @roles_required(Role.OFFICE, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 def need(need_id: str):
     need = load_need(need_id)
     session = db_session()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -80,13 +80,21 @@ def index():
     )
 
 
+# What an organization tells the office with its interest (team, start date, a question).
+MAX_NOTE = 1000
+
+
 @bp.post("/needs/<need_id>/interest")
 @roles_required(Role.ORGANIZATION)
 def interest(need_id: str):
     own_org()
     session = db_session()
+    note = (request.form.get("note") or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        flash(_("The note may be at most %(n)s characters.", n=MAX_NOTE), "error")
+        return redirect(url_for("org.index") + f"#need-{need_id}")
     try:
-        express_interest(session, need_id, actor())
+        express_interest(session, need_id, actor(), note=note)
         session.commit()
         flash(_("Interest sent to the street office."), "success")
     except DomainError as exc:

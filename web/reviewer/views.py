@@ -15,6 +15,8 @@ from web.authz import actor, need_scope_clause, require_street, roles_required
 from web.choices import category_groups
 from web.database import db_session
 from web.display import flash_error
+from web.paging import page_number, page_of
+from web.reads import note_rows, records_read
 from web.reviewer import bp
 from web.tasks import PENDING, enqueue_matching
 
@@ -32,22 +34,31 @@ def load_need(need_id: str) -> Need:
 
 @bp.get("/")
 @roles_required(Role.REVIEWER, Role.ADMIN)
+@records_read("need")
 def queue():
     status = request.args.get("status", "submitted")
     if status not in STATUS_TABS:
         status = "submitted"
-    q = (
-        select(Need)
-        .where(need_scope_clause(actor()), Need.status == status)
-        .order_by(Need.prohibited.desc(), Need.submitted_at, Need.id)
-        .limit(500)
+    q = select(Need).where(need_scope_clause(actor()), Need.status == status)
+    page = page_number(request.args)
+    # Flagged needs first, then oldest first: what has waited longest is reviewed first.
+    order = (Need.prohibited.desc(), Need.submitted_at, Need.id)
+    needs, total, pages = page_of(db_session(), q, order, page)
+    note_rows(len(needs))
+    return render_template(
+        "reviewer/queue.html",
+        needs=needs,
+        status=status,
+        tabs=STATUS_TABS,
+        page=page,
+        pages=pages,
+        total=total,
     )
-    needs = list(db_session().scalars(q))
-    return render_template("reviewer/queue.html", needs=needs, status=status, tabs=STATUS_TABS)
 
 
 @bp.get("/needs/<need_id>")
 @roles_required(Role.REVIEWER, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 def need(need_id: str):
     need = load_need(need_id)
     session = db_session()

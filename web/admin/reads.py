@@ -1,0 +1,71 @@
+"""The data access log (catalog.models.reads): who read which non-public record, through which
+page, API call or export. Filterable by reader, record, channel and date; newest first, paged.
+Opening it is itself recorded, so looking at who looked is on record too."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from catalog.models import ReadChannel, ReadEvent, Role
+from web.admin import bp
+from web.admin.filtering import within_days
+from web.authz import roles_required
+from web.database import db_session
+from web.paging import page_number, page_of
+from web.reads import note_rows, records_read
+
+PAGE = 100
+
+CHANNEL_LABELS = {
+    ReadChannel.PAGE.value: _l("Page"),
+    ReadChannel.API.value: _l("API"),
+    ReadChannel.EXPORT.value: _l("Export"),
+}
+# Record types as the read log names them (web.reads); an unknown one is shown as its code.
+ENTITY_LABELS = {
+    "need": _l("Need record"),
+    "organization": _l("Social organization"),
+    "account": _l("Account"),
+    "analytics": _l("Planning statistics"),
+    "audit_event": _l("Audit log"),
+    "read_event": _l("Data access log"),
+}
+
+
+@bp.get("/reads")
+@roles_required(Role.ADMIN)
+@records_read("read_event")
+def reads():
+    args = request.args
+    q = select(ReadEvent)
+    if args.get("actor"):
+        q = q.where(ReadEvent.actor == args["actor"].strip())
+    if args.get("entity_type"):
+        q = q.where(ReadEvent.entity_type == args["entity_type"])
+    if args.get("entity_id"):
+        q = q.where(ReadEvent.entity_id == args["entity_id"].strip())
+    if args.get("channel") in CHANNEL_LABELS:
+        q = q.where(ReadEvent.channel == args["channel"])
+    q = within_days(q, ReadEvent.at, args)
+    page = page_number(args)
+    session = db_session()
+    events, total, pages = page_of(
+        session, q, (ReadEvent.at.desc(), ReadEvent.id.desc()), page, PAGE
+    )
+    note_rows(len(events))
+    entity_types = list(
+        session.scalars(select(ReadEvent.entity_type).distinct().order_by(ReadEvent.entity_type))
+    )
+    return render_template(
+        "admin/reads.html",
+        events=events,
+        total=total,
+        page=page,
+        pages=pages,
+        entity_types=entity_types,
+        channels=CHANNEL_LABELS,
+        entities=ENTITY_LABELS,
+        args=args,
+    )
