@@ -156,3 +156,20 @@ def test_checker_catches_untranslated_text():
     assert _problems("<p>Sign in</p>", ["Sign in"])
     assert _problems('<input placeholder="Type the street name">', [])
     assert not _problems("<p>登录</p><code>need.approve</code><p>org-elder</p>", ["Sign in"])
+
+
+@pytest.mark.parametrize("locale", sorted(HTML_LANG))
+def test_site_and_planner_catalogues_agree_on_shared_messages(locale):
+    """Both catalogues are merged into one; the planner's is merged last, so a msgid it
+    translates differently would silently change that word on every page of the site."""
+    root = Path(__file__).resolve().parents[2] / "web"
+    site, planner = (
+        read_po((root / d / locale / "LC_MESSAGES" / "messages.po").open("rb"))
+        for d in ("translations", "planner/translations")
+    )
+    clashes = {
+        m.id: (site[m.id].string, m.string)
+        for m in planner
+        if m.id and site.get(m.id) is not None and site[m.id].string != m.string
+    }
+    assert not clashes, f"use the site's translation or another msgid: {clashes}"

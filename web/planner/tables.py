@@ -159,13 +159,13 @@ def gaps_table(session: Session, flt: NeedFilter, names: Names, level: str = "st
 
 def needs_table(session: Session, flt: NeedFilter, names: Names, limit: int | None = None) -> Table:
     headers = [
-        _("Need"),
+        _("Need ID"),
         _("Title"),
         _("Street / town"),
         _("Category"),
-        _("Reason"),
+        _("Gap reason"),
         _("Budget (yuan)"),
-        _("Beneficiaries"),
+        _("Beneficiaries (people)"),
     ]
     t = Table("needs", _("Unmet needs"), headers)
     for n in unmet_needs(session, flt, limit):
@@ -254,7 +254,7 @@ def emerging_table(report, names: Names) -> Table:
         _("Top terms"),
         _("Emerging"),
         _("Closest category"),
-        _("Need"),
+        _("Need ID"),
         _("Title"),
         _("Street / town"),
         _("Category fit"),
