@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from catalog.accounts import create_account
 from catalog.actors import Actor
 from catalog.credit_code import make_credit_code
-from catalog.models import Account, ApiToken, Category, Need, Organization, OrgArea, Suggestion
+from catalog.models import Account, ApiToken, Category, Organization, OrgArea, Suggestion
+from tests.web.web_world import add_need
 from web.api.tokens import hash_token
 from web.auth import hash_password
 
@@ -60,30 +61,6 @@ def add_org(session: Session, org_id: str, n: int, categories: list[str], areas:
     org.categories = [session.get(Category, c) for c in categories]
     org.areas = [OrgArea(region_code=a, position=i) for i, a in enumerate(areas)]
     session.add(org)
-
-
-def add_need(session: Session, need_id: str, street: str, status: str, **extra: object) -> None:
-    stamp = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-    session.add(
-        Need(
-            id=need_id,
-            title=f"独居长者助餐服务{need_id}",
-            description="辖区内独居老人吃饭难，希望有机构提供送餐和探访。",
-            street_code=street,
-            posted_by="拱北街道办事处" if street == GONGBEI else "吉大街道办事处",
-            beneficiaries="独居长者",
-            beneficiary_count=40,
-            budget_yuan=80_000,
-            months=12,
-            funding="财政资金",
-            status=status,
-            category_name="居家养老",
-            category_source="office",
-            submitted_at=stamp if status != "draft" else None,
-            listed_at=stamp if status in ("listed", "matched", "closed") else None,
-            **extra,
-        )
-    )
 
 
 def build_world(app: Flask) -> World:
