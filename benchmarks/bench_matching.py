@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import random
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,8 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.synthetic_catalog import dev_dir as _dev_dir  # noqa: E402
+from benchmarks.synthetic_catalog import synthetic_orgs  # noqa: E402
 from matching.index import VectorIndex  # noqa: E402
 from matching.pipeline import Matcher  # noqa: E402
 from matching.records import load_exchange_dir  # noqa: E402
@@ -28,34 +29,6 @@ from matching.service import load_models  # noqa: E402
 RESULTS = Path(__file__).parent / "results"
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")]
 QUERIES = int(os.environ.get("BENCH_QUERIES", "60"))
-
-
-def _dev_dir() -> Path:
-    shared = Path(
-        os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-    )
-    return shared / "dev"
-
-
-def synthetic_orgs(base, n: int, seed: int = 0):
-    rng = random.Random(seed)
-    areas = sorted({a for o in base for a in o.areas})
-    out = []
-    for i in range(n):
-        o = base[i % len(base)]
-        k = rng.choice([1, 1, 2, 3])
-        # A distinct text per organization, so normalization and TF-IDF costs are honest.
-        out.append(
-            replace(
-                o,
-                id=f"s{i:06d}",
-                name=f"{o.name}{i}",
-                description=f"{o.description}（服务点{i}）",
-                areas=rng.sample(areas, k),
-                capacity=rng.randint(0, 5),
-            )
-        )
-    return out
 
 
 def pct(xs, q):

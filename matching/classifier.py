@@ -4,9 +4,10 @@ prohibited type), as calibrated probabilities.
 Why this shape: relevance in this domain is "the organization offers the need's subcategory and
 covers its street", so understanding the need's subcategory is the main lever. Needs are short and
 colloquial, so the model is a linear SVM over character 1–3-grams (robust to unsegmented Chinese
-and to paraphrase that shares characters), trained on three kinds of text: the category lexicon
-(how people talk about each service), organization profiles labeled by their categories, and
-labeled needs. SVM margins become probabilities by temperature scaling fitted on out-of-fold
+and to paraphrase that shares characters), trained on the category lexicon (how people talk about
+each service) and labeled needs; organization profiles can be added but measured no gain (see
+training.py). Word features, a thesaurus (Cilin) and logistic regression were measured too and
+lost to this shape (matching/README.md). SVM margins become probabilities by temperature scaling fitted on out-of-fold
 margins, so thresholds on them (gap, prohibited) mean something.
 """
 

@@ -69,6 +69,15 @@ def run_cv(
         for k in per_fold[0]
         if isinstance(per_fold[0][k], float | int)
     }
+    # A fold without prohibited needs scores recall 0.0 (nothing to find), which is not a miss:
+    # average prohibited recall over the folds that have some (with 8 in 150, some seeds'
+    # splits leave a fold without any).
+    with_pro = [f["prohibited_recall"] for f in per_fold if f["n_prohibited"]]
+    if with_pro:
+        summary["prohibited_recall"] = {
+            "mean": statistics.mean(with_pro),
+            "std": statistics.pstdev(with_pro),
+        }
     pooled = score_run(runs, qrels, raw, needs)
     base = score_run(baseline_run(orgs, needs), qrels, raw, needs)
     return {"folds": per_fold, "summary": summary, "pooled": pooled, "baseline": base, "runs": runs}

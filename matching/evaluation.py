@@ -72,6 +72,7 @@ def score_run(
         ),
         "ndcg@10_by_lang": {k: mean_over(v) for k, v in sorted(by_lang.items())},
         "n_needs": len(scored),
+        "n_prohibited": n_pro,
     }
 
 

@@ -12,7 +12,7 @@ from flask import Flask, flash
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from catalog.errors import DomainError, FieldError
+from catalog.errors import DomainError, FieldError, ValidationFailed
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -95,7 +95,12 @@ def error_text(exc: DomainError | FieldError) -> str:
 
 
 def flash_error(exc: DomainError) -> None:
-    """Show a domain refusal as a flash message in the reader's language."""
+    """Show a domain refusal as one flash message in the reader's language; a validation
+    failure lists every field's problem (each message names its field in words)."""
+    if isinstance(exc, ValidationFailed) and exc.errors:
+        sep = "; " if locale_name().startswith("en") else "；"
+        flash(sep.join(error_text(e) for e in exc.errors), "error")
+        return
     flash(error_text(exc), "error")
 
 

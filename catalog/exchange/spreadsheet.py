@@ -54,11 +54,15 @@ HEADER_SEARCH_ROWS = 5  # a register may carry a title row or two above the head
 
 
 def safe_cell(value: Any) -> Any:
-    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe, so it is
-    shown as typed. Numbers pass through (a negative number is data, not a formula)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """The value as a spreadsheet or CSV cell should hold it. Numbers, dates and empty cells
+    pass through (a negative number is data, not a formula, and sums must still work); any
+    other value becomes text, prefixed with an apostrophe when a spreadsheet would evaluate it
+    as a formula, so it is shown as typed (OWASP CSV injection). One function for every export
+    of the platform, so no download escapes differently."""
+    if value is None or isinstance(value, int | float | dt.date):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def unescape_cell(value: str) -> str:

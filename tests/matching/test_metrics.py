@@ -27,3 +27,17 @@ def test_recall_and_mrr_respect_grade():
 def test_precision_recall_f1():
     m = precision_recall_f1([True, True, False, False], [True, False, True, False])
     assert m == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+
+
+def test_prohibited_recall_counts_only_folds_with_prohibited_needs():
+    """A scored set without prohibited needs reports n_prohibited 0, so cross-validation can
+    leave it out of the fold mean instead of counting recall 0 as misses."""
+    from matching.evaluation import score_run
+
+    run = [{"need": "n1", "ranking": [], "gap": False, "category": "c", "prohibited": False}]
+    labels = {"n1": {"category": "c", "gap": False, "prohibited": False}}
+    m = score_run(run, {}, labels)
+    assert m["n_prohibited"] == 0 and m["prohibited_recall"] == 0.0
+    labels["n1"] = {"category": None, "gap": False, "prohibited": True}
+    run[0]["prohibited"] = True
+    assert score_run(run, {}, labels)["n_prohibited"] == 1

@@ -24,7 +24,10 @@ TEXTAREA = re.compile(r'<textarea\b[^>]*\bname="([^"]+)"[^>]*>(.*?)</textarea>',
 SELECT = re.compile(r'<select\b[^>]*\bname="([^"]+)"[^>]*>(.*?)</select>', re.S)
 OPTION = re.compile(r'(<option\b[^>]*\bvalue="([^"]*)"[^>]*>)', re.S)
 # Forms whose page starts empty: a submission that passes validation, to fuzz from.
-VALID_BASE = {"office.new_need": GOOD}
+VALID_BASE = {
+    "office.new_need": GOOD,
+    "reviewer.add_credit": {"kind": "warning", "date": "2024-01-15", "source": "珠海市民政局"},
+}
 
 HOSTILE = st.one_of(
     st.text(max_size=40),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.web.web_world import build_world, login
+from tests.web.web_world import add_outcomes, build_world, login
 
 PO = (
     Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}(?:(?:,? |\. |[’']s? ?)[A-Za-z]{2,})+
 ALLOWED = {"EN", "CSV", "OCDS", "CN¥"}  # language switch, format names
 
 PAGES = {
-    None: ["/", "/notice/n-listed", "/login", "/org/register", "/no-such-page"],
+    None: ["/", "/notice/n-listed", "/notice/n-closed", "/login", "/org/register", "/no-such-page"],
     "office": [
         "/office/",
         "/office/needs/new",
@@ -36,14 +36,20 @@ PAGES = {
         "/office/needs/n-listed",
         "/office/needs/n-draft/edit",
         "/office/needs/n-draft",
+        "/office/needs/n-matched",  # the acceptance form
+        "/office/needs/n-closed",  # a recorded acceptance result
     ],
     "reviewer": [
         "/reviewer/",
         "/reviewer/needs/n-submitted",
         "/reviewer/needs/n-approved",
         "/reviewer/?status=listed",
+        "/reviewer/needs/n-closed",
+        "/reviewer/orgs/org-elder",  # profile, credit archive, performance, credit form
+        "/reviewer/orgs/org-youth",  # empty archive and history
     ],
     "organization": ["/org/", "/org/profile"],
+    "organization_2": ["/org/profile"],  # no records yet
     "admin": [
         "/admin/",
         "/admin/accounts/new",
@@ -106,7 +112,9 @@ def _problems(html: str, msgids: list[str]) -> list[str]:
 
 @pytest.fixture
 def world(app):
-    return build_world(app)
+    world = build_world(app)
+    add_outcomes(app)
+    return world
 
 
 @pytest.mark.parametrize("locale", ["zh_Hans_CN", "zh_Hant_TW", "en"])

@@ -174,3 +174,46 @@ def account(app: Flask, label: str) -> Account:
 
     with app.extensions["db"].session() as session:
         return session.scalar(select(Account).where(Account.username == ACCOUNTS[label][0]))
+
+
+def add_outcomes(app: Flask) -> None:
+    """On top of `build_world`: a matched need awaiting its acceptance result (n-matched), a
+    closed one with the result recorded (n-closed), and a credit entry of org-elder. Not part
+    of `build_world`, so the other tests' notice boards and queues stay as they are."""
+    from catalog.models import CreditEvent, PerformanceRecord
+
+    with app.extensions["db"].session() as session:
+        for need_id, status in (("n-matched", "matched"), ("n-closed", "closed")):
+            add_need(session, need_id, GONGBEI, status, match_status="done")
+            session.flush()
+            session.add(
+                Suggestion(
+                    need_id=need_id,
+                    org_id="org-elder",
+                    score=0.9,
+                    rank=1,
+                    status="confirmed",
+                    decided_by="office_gb",
+                    reasons=[],
+                )
+            )
+        session.add(
+            PerformanceRecord(
+                org_id="org-elder",
+                need_id="n-closed",
+                project="独居长者助餐服务n-closed",
+                period_end=dt.date(2024, 12, 31),
+                satisfaction=88.0,
+                evaluation="良好",
+                note="内部备注：个别长者反映送餐偏晚",
+            )
+        )
+        session.add(
+            CreditEvent(
+                org_id="org-elder",
+                date=dt.date(2024, 11, 1),
+                kind="inspection_pass",
+                source="珠海市民政局",
+                note="年度检查合格",
+            )
+        )

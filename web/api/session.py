@@ -33,11 +33,11 @@ _DUMMY_HASH = generate_password_hash("not-a-password-just-timing", method="scryp
 
 
 def _user_limit() -> str:
-    return current_app.config.get("API_LOGIN_LIMIT_USER", "5 per 15 minutes")
+    return current_app.config["API_LOGIN_LIMIT_USER"]
 
 
 def _addr_limit() -> str:
-    return current_app.config.get("API_LOGIN_LIMIT_ADDR", "20 per 15 minutes")
+    return current_app.config["API_LOGIN_LIMIT_ADDR"]
 
 
 def _username_key() -> str:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from catalog.audit import record
 from catalog.errors import DomainError
 from catalog.lifecycle import TRANSITIONS, allowed_actions, transition
-from catalog.models import Interest, Need, Region, Role
+from catalog.models import Interest, Need, Region, Role, SuggestionStatus
+from catalog.outcomes import EVALUABLE_STATUSES, GRADES, outcomes_for_need
 from catalog.reference import Reference
 from catalog.validation import validate_need
 from catalog.visibility import visible_suggestions
@@ -190,11 +191,16 @@ def need(need_id: str):
             .order_by(Interest.created_at)
         )
     )
+    evaluable = need.status in EVALUABLE_STATUSES
     return render_template(
         "office/need.html",
         need=need,
         suggestions=suggestions,
         interests=interests,
+        evaluable=evaluable,
+        confirmed=[s for s in suggestions if s.status == SuggestionStatus.CONFIRMED],
+        outcomes=outcomes_for_need(session, need.id) if evaluable else {},
+        grades=GRADES,
         editable=need.status in EDITABLE,
         posted=bool(request.args.get("posted")),
         actions=[

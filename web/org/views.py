@@ -13,8 +13,10 @@ from sqlalchemy import select
 from catalog.accounts import create_account
 from catalog.actors import Actor
 from catalog.audit import record
+from catalog.credit import credit_archive
 from catalog.errors import DomainError
 from catalog.models import Account, Organization, Role
+from catalog.outcomes import performance_history
 from catalog.reference import Reference
 from catalog.validation import ORG_TYPES, validate_organization
 from web.auth import User, hash_password, password_problem
@@ -151,4 +153,14 @@ def profile():
             else:
                 flash(_("Nothing changed."), "info")
             return redirect(url_for("org.index"))
-    return render_template("org/profile.html", form=form, errors=errors, org=org, **extra)
+    session = db_session()
+    return render_template(
+        "org/profile.html",
+        form=form,
+        errors=errors,
+        org=org,
+        # What the platform holds on the organization, shown to it read-only (transparency).
+        credit=credit_archive(session, org.id),
+        performance=performance_history(session, org.id),
+        **extra,
+    )

@@ -14,26 +14,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from catalog.exchange import safe_cell
 from web.planner.tables import Table
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_cell(value: Any) -> Any:
-    """The value as a spreadsheet should store it: numbers as numbers, None as empty, text
-    defused when it starts like a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _lines(table: Table) -> list[list[Any]]:

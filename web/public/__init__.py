@@ -5,4 +5,6 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from web.public import exports, views  # noqa: E402,F401
+from web.public import exports, records, views  # noqa: E402,F401
+
+bp.record_once(records.register_globals)

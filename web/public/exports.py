@@ -12,20 +12,13 @@ import json
 from flask import Response, request, url_for
 from flask_babel import gettext as _
 
+from catalog.exchange import safe_cell
 from web.authz import public
 from web.database import db_session
 from web.display import named
 from web.public import bp
 from web.public.notice import NoticeFilter, notice_entries
 from web.public.ocds import release_package
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _stamp() -> str:

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("reviewer", __name__, url_prefix="/reviewer")
 
-from web.reviewer import views  # noqa: E402,F401
+from web.reviewer import orgs, views  # noqa: E402,F401

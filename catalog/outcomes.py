@@ -1,0 +1,183 @@
+"""Acceptance results of finished projects (Zhuhai Art. 26–27): beneficiary satisfaction is a
+key acceptance indicator, evaluation results are published and feed later purchases.
+
+The street office that posted a need records, once per confirmed organization, the
+satisfaction (0–100) and the grade (优秀 | 良好 | 合格 | 不合格). A result is final: a second one
+for the same need and organization is refused, because a published evaluation that could be
+quietly replaced would not be worth publishing. The matcher reads performance history as a
+weak feature, so the caller refreshes the organization's index entry after commit.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.actors import Actor
+from catalog.audit import record
+from catalog.credit import clean_note, local_today
+from catalog.errors import (
+    Conflict,
+    FieldError,
+    IllegalTransition,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+)
+from catalog.models import (
+    Need,
+    NeedStatus,
+    Organization,
+    PerformanceRecord,
+    Role,
+    Suggestion,
+    SuggestionStatus,
+)
+
+GRADES = ("优秀", "良好", "合格", "不合格")
+EVALUABLE_STATUSES = (NeedStatus.MATCHED, NeedStatus.CLOSED)
+MAX_PROJECT = 200
+
+
+def parse_satisfaction(value: object, errors: list[FieldError]) -> float | None:
+    """A finite number from 0 to 100 (a form sends text; NaN and infinity are refused)."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and value.strip():
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number):
+        errors.append(
+            FieldError(
+                "satisfaction", "满意度必须是0到100之间的数字", "satisfaction must be a number"
+            )
+        )
+        return None
+    if not 0 <= number <= 100:
+        errors.append(
+            FieldError(
+                "satisfaction", "满意度必须在0到100之间", "satisfaction must be between 0 and 100"
+            )
+        )
+        return None
+    return number
+
+
+def _confirmed_suggestion(session: Session, need_id: str, org_id: str) -> int | None:
+    """The confirmed suggestion's id, its row locked (PostgreSQL) so two clerks recording at
+    once are serialized and the duplicate check sees the first one's record. Only the id is
+    selected: the eager outer join to the organization cannot be locked."""
+    return session.scalar(
+        select(Suggestion.id)
+        .where(
+            Suggestion.need_id == need_id,
+            Suggestion.org_id == org_id,
+            Suggestion.status == SuggestionStatus.CONFIRMED,
+        )
+        .with_for_update()
+    )
+
+
+def record_outcome(
+    session: Session,
+    actor: Actor,
+    need_id: str,
+    org_id: str,
+    satisfaction: float | str | None,
+    evaluation: str | None,
+    note: str | None = None,
+) -> PerformanceRecord:
+    """Record the acceptance result of one confirmed organization on a matched or closed need
+    (flushed, not committed). Only the posting office (or an admin) may; one per organization."""
+    if actor.role not in (Role.OFFICE, Role.ADMIN):
+        raise NotAllowed(
+            "只有发布需求的街道（镇）可以登记验收结果",
+            "only the posting office may record an acceptance result",
+        )
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NotFound("需求不存在", f"need {need_id} does not exist")
+    if not actor.covers_street(need.street_code):
+        raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
+    if need.status not in EVALUABLE_STATUSES:
+        raise IllegalTransition(
+            "需求已对接或已结束后才能登记验收结果",
+            "an acceptance result can be recorded only once the need is matched or closed",
+        )
+    org = session.get(Organization, org_id)
+    if org is None or _confirmed_suggestion(session, need.id, org_id) is None:
+        raise NotFound(
+            "该组织未被确认承接此需求，不能登记验收结果",
+            "this organization was not confirmed for this need",
+        )
+    existing = session.scalar(
+        select(PerformanceRecord.id).where(
+            PerformanceRecord.need_id == need.id, PerformanceRecord.org_id == org_id
+        )
+    )
+    if existing is not None:
+        raise Conflict(
+            "该组织在此需求上的验收结果已登记，不能重复登记或修改",
+            "an acceptance result for this organization on this need is already recorded",
+        )
+    errors: list[FieldError] = []
+    score = parse_satisfaction(satisfaction, errors)
+    grade = str(evaluation or "").strip()
+    if grade not in GRADES:
+        errors.append(
+            FieldError(
+                "evaluation",
+                f"评价等级须为：{'、'.join(GRADES)}",
+                f"evaluation must be one of {', '.join(GRADES)}",
+            )
+        )
+    note_text = clean_note(note, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert score is not None
+    result = PerformanceRecord(
+        org_id=org.id,
+        need_id=need.id,
+        project=need.title[:MAX_PROJECT],
+        period_end=local_today(),
+        satisfaction=score,
+        evaluation=grade,
+        note=note_text,
+    )
+    session.add(result)
+    session.flush()
+    record(
+        session,
+        actor,
+        "outcome.record",
+        "performance_record",
+        str(result.id),
+        need=need.id,
+        organization=org.id,
+        satisfaction=score,
+        evaluation=grade,
+    )
+    session.flush()
+    return result
+
+
+def outcomes_for_need(session: Session, need_id: str) -> dict[str, PerformanceRecord]:
+    """Recorded results of a need by organization id (for the office and the public notice)."""
+    rows = session.scalars(select(PerformanceRecord).where(PerformanceRecord.need_id == need_id))
+    return {r.org_id: r for r in rows}
+
+
+def performance_history(session: Session, org_id: str) -> list[PerformanceRecord]:
+    """An organization's performance records, newest first (imported ones included)."""
+    return list(
+        session.scalars(
+            select(PerformanceRecord)
+            .where(PerformanceRecord.org_id == org_id)
+            .order_by(PerformanceRecord.period_end.desc(), PerformanceRecord.id.desc())
+        )
+    )
