@@ -36,7 +36,8 @@ from catalog.models import (
     SuggestionStatus,
 )
 
-GRADES = ("优秀", "良好", "合格", "不合格")
+FAILED_GRADE = "不合格"  # the one grade that means the project did not pass acceptance
+GRADES = ("优秀", "良好", "合格", FAILED_GRADE)
 EVALUABLE_STATUSES = (NeedStatus.MATCHED, NeedStatus.CLOSED)
 MAX_PROJECT = 200
 
@@ -170,6 +171,20 @@ def outcomes_for_need(session: Session, need_id: str) -> dict[str, PerformanceRe
     """Recorded results of a need by organization id (for the office and the public notice)."""
     rows = session.scalars(select(PerformanceRecord).where(PerformanceRecord.need_id == need_id))
     return {r.org_id: r for r in rows}
+
+
+def published_outcomes(
+    session: Session, needs: list[Need]
+) -> dict[tuple[str, str], PerformanceRecord]:
+    """Results the public may see, by (need id, organization id): Art. 27 publishes evaluation
+    results, and a need's results are published once it is closed (while it is only matched,
+    the office may still be recording them). The caller shows grade, satisfaction and date
+    only: the office's note may name beneficiaries."""
+    closed = [n.id for n in needs if n.status == NeedStatus.CLOSED]
+    if not closed:
+        return {}
+    rows = session.scalars(select(PerformanceRecord).where(PerformanceRecord.need_id.in_(closed)))
+    return {(r.need_id, r.org_id): r for r in rows if r.need_id is not None}
 
 
 def performance_history(session: Session, org_id: str) -> list[PerformanceRecord]:

@@ -4,13 +4,17 @@ public notice of a closed need publishes grade and satisfaction (never the offic
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
 
 import pytest
 from sqlalchemy import select
 
 from catalog.models import AuditEvent, CreditEvent, Need, PerformanceRecord, ReadEvent
+from tests.web.ocds_schema import ocds_errors
 from tests.web.web_world import build_world, login
 
 RESULT = {"satisfaction": "92.5", "evaluation": "优秀", "note": "长者反映送餐准时（内部备注）"}
@@ -137,6 +141,60 @@ def test_public_notice_of_a_closed_need_shows_grade_not_note(app, client, world)
     assert "内部备注" not in page
     english = client.get("/notice/n-listed?lang=en").get_data(as_text=True)
     assert 'class="outcome-grade">Excellent<' in english
+
+
+def test_closed_need_publishes_results_in_api_csv_and_ocds(app, client, world):
+    """Every public channel carries the same published result as the notice page: grade,
+    satisfaction and date, for closed needs only, and never the office's note."""
+    login(client, "office")
+    client.post("/office/needs/n-listed/outcomes/org-elder", data=RESULT)
+    client.post("/logout")
+
+    def api_orgs() -> list[dict]:
+        body = client.get("/api/v1/public/needs/n-listed").get_json()
+        return body["confirmed_organizations"]
+
+    def ocds_release() -> dict:
+        package = client.get("/notice.ocds.json").get_json()
+        assert not ocds_errors(package)
+        return next(r for r in package["releases"] if r["tender"]["id"] == "n-listed")
+
+    assert [o["acceptance"] for o in api_orgs()] == [None]  # matched: not yet published
+    assert "contracts" not in ocds_release()
+
+    _set_status(app, "n-listed", "closed")
+    (org,) = api_orgs()
+    assert org["id"] == "org-elder"
+    assert org["acceptance"] == {
+        "evaluation": "优秀",
+        "satisfaction": 92.5,
+        "accepted_on": org["acceptance"]["accepted_on"],
+    }
+    dt.date.fromisoformat(org["acceptance"]["accepted_on"])
+    listed = client.get("/api/v1/public/needs?status=closed").get_json()["items"]
+    assert [
+        o["acceptance"]["evaluation"] for n in listed for o in n["confirmed_organizations"]
+    ] == ["优秀"]
+
+    rows = list(csv.reader(io.StringIO(client.get("/notice.csv?lang=en").get_data(as_text=True))))
+    column = rows[0].index("Acceptance results")
+    (row,) = [r for r in rows[1:] if r[0] == "n-listed"]
+    assert "Excellent" in row[column] and "92.5" in row[column]
+
+    release = ocds_release()
+    (contract,) = release["contracts"]
+    assert contract["awardID"] in {a["id"] for a in release["awards"]}
+    (milestone,) = contract["implementation"]["milestones"]
+    assert milestone["status"] == "met" and "优秀" in milestone["description"]
+    assert {"contract", "implementation"} <= set(release["tag"])
+
+    published = [
+        json.dumps(client.get("/api/v1/public/needs/n-listed").get_json(), ensure_ascii=False),
+        json.dumps(client.get("/notice.ocds.json").get_json(), ensure_ascii=False),
+        client.get("/notice.csv").get_data(as_text=True),
+    ]
+    assert RESULT["note"] not in "".join(published)
+    assert "内部备注" not in "".join(published)
 
 
 def test_reviewer_adds_a_credit_event_on_the_org_page(app, client, world, index_updates):

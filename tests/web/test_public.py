@@ -6,16 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
-from jsonschema import Draft4Validator, FormatChecker
-from referencing import Registry, Resource
 
 from catalog.models import Need
+from tests.web.ocds_schema import ocds_validator
 from tests.web.web_world import build_world
-
-SCHEMAS = Path(__file__).resolve().parents[2] / "web" / "schemas" / "ocds"
 
 
 @pytest.fixture
@@ -68,18 +64,11 @@ def test_csv_is_escaped_and_filtered(app, client, world):
     )
 
 
-def _validator() -> Draft4Validator:
-    package = json.loads((SCHEMAS / "release-package-schema.json").read_text("utf-8"))
-    release = json.loads((SCHEMAS / "release-schema.json").read_text("utf-8"))
-    registry = Registry().with_resource(release["id"], Resource.from_contents(release))
-    return Draft4Validator(package, registry=registry, format_checker=FormatChecker())
-
-
 def test_ocds_package_validates(client, world):
     r = client.get("/notice.ocds.json")
     assert r.status_code == 200 and r.mimetype == "application/json"
     package = r.get_json()
-    errors = sorted(_validator().iter_errors(package), key=lambda e: list(e.path))
+    errors = sorted(ocds_validator().iter_errors(package), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
     (release,) = package["releases"]
     assert release["tender"]["value"] == {"amount": 80000, "currency": "CNY"}
@@ -91,11 +80,11 @@ def test_ocds_package_validates(client, world):
 def test_ocds_validator_catches_a_broken_release(client, world):
     package = client.get("/notice.ocds.json").get_json()
     del package["releases"][0]["ocid"]
-    assert list(_validator().iter_errors(package))
+    assert list(ocds_validator().iter_errors(package))
 
 
 def test_empty_package_validates(client, app):
-    assert not list(_validator().iter_errors(client.get("/notice.ocds.json").get_json()))
+    assert not list(ocds_validator().iter_errors(client.get("/notice.ocds.json").get_json()))
 
 
 def test_ocid_prefix_is_the_operators_setting(app, client, world):

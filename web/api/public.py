@@ -4,14 +4,12 @@ organizations were suggested but not confirmed) ever appears here."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from flask import jsonify
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_
 
-from catalog.models import Need, Suggestion, SuggestionStatus
+from catalog.models import Need, PerformanceRecord
 from catalog.models.needs import PUBLIC_STATUSES
 from catalog.visibility import public_needs_query
 from web.api import bp
@@ -23,6 +21,7 @@ from web.api.serialize import public_need
 from web.api.spec import doc, q
 from web.api.tokens import public_endpoint
 from web.database import db_session
+from web.public.notice import NoticeEntry, attach_confirmed
 
 PUBLIC_QUERY = [
     q("district", "district code, e.g. 440402"),
@@ -35,22 +34,30 @@ PUBLIC_QUERY = [
 ]
 
 
-def _confirmed(session: Session, need_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if not need_ids:
-        return out
-    rows = session.scalars(
-        select(Suggestion)
-        .where(Suggestion.need_id.in_(need_ids), Suggestion.status == SuggestionStatus.CONFIRMED)
-        .order_by(Suggestion.rank)
-    )
-    for s in rows:
-        out[s.need_id].append({"id": s.org_id, "name": s.organization.name})
-    return out
+def _acceptance(result: PerformanceRecord | None) -> dict[str, Any] | None:
+    """A published acceptance result: grade, satisfaction and date, never the office's note."""
+    if result is None:
+        return None
+    return {
+        "evaluation": result.evaluation,
+        "satisfaction": result.satisfaction,
+        "accepted_on": result.period_end.isoformat(),
+    }
 
 
-def notice(session: Session, need: Need, orgs: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**public_need(need), "confirmed_organizations": orgs}
+def notice(entry: NoticeEntry) -> dict[str, Any]:
+    """One need as the public notice shows it (the same entry the notice page renders)."""
+    return {
+        **public_need(entry.need),
+        "confirmed_organizations": [
+            {
+                "id": s.org_id,
+                "name": s.organization.name,
+                "acceptance": _acceptance(entry.outcomes.get(s.org_id)),
+            }
+            for s in entry.confirmed
+        ],
+    }
 
 
 @bp.get("/public/needs")
@@ -71,9 +78,8 @@ def public_needs():
         like = f"%{words}%"
         query = query.where(or_(Need.title.like(like), Need.description.like(like)))
     items, total, limit, offset = page(session, query.order_by(Need.id))
-    confirmed = _confirmed(session, [n.id for n in items])
     return jsonify(
-        items=[notice(session, n, confirmed.get(n.id, [])) for n in items],
+        items=[notice(e) for e in attach_confirmed(session, items)],
         total=total,
         limit=limit,
         offset=offset,
@@ -85,10 +91,11 @@ def public_needs():
 @with_db_retry
 @doc("Public notice of one listed need", tag="public", response="Need")
 def public_need_detail(need_id: str):
-    """One listed need with its confirmed organizations."""
+    """One listed need with its confirmed organizations and, once the need is closed, each
+    one's published acceptance result."""
     session = db_session()
     key = clean_id(need_id)
     need = session.get(Need, key) if key else None
     if need is None or need.status not in PUBLIC_STATUSES:
         raise ApiError(404, "not_found", "需求不存在或未公示", f"no listed need {need_id!r}")
-    return jsonify(notice(session, need, _confirmed(session, [need.id]).get(need.id, [])))
+    return jsonify(notice(attach_confirmed(session, [need])[0]))

@@ -13,12 +13,28 @@ from flask import Response, request, url_for
 from flask_babel import gettext as _
 
 from catalog.exchange import safe_cell
+from catalog.models import PerformanceRecord, Suggestion
 from web.authz import public
 from web.database import db_session
-from web.display import named
+from web.display import label, named
 from web.public import bp
-from web.public.notice import NoticeFilter, notice_entries
+from web.public.notice import NoticeEntry, NoticeFilter, notice_entries
 from web.public.ocds import release_package
+from web.public.records import GRADE_LABELS
+
+
+def _results(entry: NoticeEntry) -> list[tuple[Suggestion, PerformanceRecord]]:
+    return [(s, entry.outcomes[s.org_id]) for s in entry.confirmed if s.org_id in entry.outcomes]
+
+
+def _acceptance_text(org_name: str, result: PerformanceRecord) -> str:
+    """One published result (Art. 27) as a cell fragment: grade and satisfaction, no note."""
+    return _(
+        "%(org)s: %(grade)s, satisfaction %(score)s",
+        org=org_name,
+        grade=label(GRADE_LABELS, result.evaluation),
+        score=f"{result.satisfaction:g}",
+    )
 
 
 def _stamp() -> str:
@@ -48,6 +64,7 @@ def notice_csv():
             _("Listed on"),
             _("Confirmed organizations"),
             _("Unified social credit codes"),
+            _("Acceptance results"),
         ]
     )
     for e in entries:
@@ -71,6 +88,7 @@ def notice_csv():
                     n.listed_at.date().isoformat() if n.listed_at else "",
                     "；".join(s.organization.name for s in e.confirmed),
                     "；".join(s.organization.credit_code for s in e.confirmed),
+                    "；".join(_acceptance_text(s.organization.name, r) for s, r in _results(e)),
                 )
             ]
         )

@@ -1,5 +1,6 @@
 """The notice board's query: listed needs (and later states) filtered by district, street,
-category and text, with their confirmed organizations. Only what a person approved and
+category and text, with their confirmed organizations and, once a need is closed, their
+published acceptance results. Only what a person approved and
 confirmed is ever returned; no account names or contact data are part of it."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from catalog.models import Need, Suggestion, SuggestionStatus
+from catalog.models import Need, PerformanceRecord, Suggestion, SuggestionStatus
+from catalog.outcomes import published_outcomes
 from catalog.visibility import public_needs_query
 
 MAX_ROWS = 5000
@@ -40,6 +42,8 @@ class NoticeFilter:
 class NoticeEntry:
     need: Need
     confirmed: list[Suggestion] = field(default_factory=list)
+    # Published acceptance results by organization id (closed needs only, Art. 27).
+    outcomes: dict[str, PerformanceRecord] = field(default_factory=dict)
 
 
 def notice_entries(
@@ -76,4 +80,6 @@ def attach_confirmed(session: Session, needs: list[Need]) -> list[NoticeEntry]:
         )
         for s in rows:
             entries[s.need_id].confirmed.append(s)
+        for (need_id, org_id), result in published_outcomes(session, needs).items():
+            entries[need_id].outcomes[org_id] = result
     return list(entries.values())

@@ -1,6 +1,7 @@
 """The notice board as an Open Contracting (OCDS 1.1.5) release package: one release per
 listed need (the buyer is the street office, the tender is the service purchase, an award per
-confirmed organization). Validated against the official schema in tests/web/test_ocds.py.
+confirmed organization, and for a closed need a contract per published acceptance result, the
+result as its implementation milestone). Validated against the official schema in tests/web/test_ocds.py.
 
 An ocid prefix is registered with the Open Contracting Partnership per publisher: it is the
 setting OCDS_OCID_PREFIX (HUB_OCDS_OCID_PREFIX), whose default says plainly that it is a
@@ -13,7 +14,8 @@ from typing import Any
 
 from flask import current_app
 
-from catalog.models import Need
+from catalog.models import Need, PerformanceRecord
+from catalog.outcomes import FAILED_GRADE
 from web.public.notice import NoticeEntry
 
 PUBLISHER = "珠海市社区服务供需对接平台"
@@ -49,6 +51,7 @@ def release(entry: NoticeEntry, base_url: str) -> dict[str, Any]:
         }
     ]
     awards = []
+    contracts = []
     for s in entry.confirmed:
         org = s.organization
         party_id = f"CN-USCC-{org.credit_code}"
@@ -69,6 +72,9 @@ def release(entry: NoticeEntry, base_url: str) -> dict[str, Any]:
                 "suppliers": [{"id": party_id, "name": org.name}],
             }
         )
+        result = entry.outcomes.get(s.org_id)
+        if result is not None:
+            contracts.append(_contract(need, awards[-1]["id"], result))
     tender: dict[str, Any] = {
         "id": need.id,
         "title": need.title,
@@ -112,7 +118,11 @@ def release(entry: NoticeEntry, base_url: str) -> dict[str, Any]:
         + [s.decided_at for s in entry.confirmed if s.decided_at],
         key=lambda d: d.replace(tzinfo=d.tzinfo or dt.UTC),
     )
-    tags = ["tender"] + (["award"] if awards else [])
+    tags = (
+        ["tender"]
+        + (["award"] if awards else [])
+        + (["contract", "implementation"] if contracts else [])
+    )
     out: dict[str, Any] = {
         "ocid": f"{current_app.config['OCDS_OCID_PREFIX']}-{need.id}",
         "id": f"{need.id}-{_iso(stamp)}",
@@ -126,7 +136,34 @@ def release(entry: NoticeEntry, base_url: str) -> dict[str, Any]:
     }
     if awards:
         out["awards"] = awards
+    if contracts:
+        out["contracts"] = contracts
     return out
+
+
+def _contract(need: Need, award_id: str, result: PerformanceRecord) -> dict[str, Any]:
+    """A closed need's published acceptance result (Art. 27) as the contract's implementation
+    milestone: grade and satisfaction in the description, no note (it may name people)."""
+    accepted = f"{result.period_end.isoformat()}T00:00:00+08:00"
+    passed = result.evaluation != FAILED_GRADE
+    return {
+        "id": f"{award_id}-contract",
+        "awardID": award_id,
+        "title": need.title,
+        "status": "terminated",
+        "implementation": {
+            "milestones": [
+                {
+                    "id": "acceptance",
+                    "title": "验收评价",
+                    "type": "delivery",
+                    "status": "met" if passed else "notMet",
+                    **({"dateMet": accepted} if passed else {"dateModified": accepted}),
+                    "description": f"验收评价：{result.evaluation}；服务对象满意度：{result.satisfaction:g}/100",
+                }
+            ]
+        },
+    }
 
 
 def release_package(entries: list[NoticeEntry], uri: str, base_url: str) -> dict[str, Any]:

@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from catalog.models import Account, Need, NeedStatus, Role
-from catalog.outcomes import outcomes_for_need
+from catalog.models import Account, Need, Role
 from web.auth import User, verify_password
 from web.authz import ALL_ROLES, public, roles_required
 from web.choices import category_groups, streets_by_district
@@ -55,10 +54,7 @@ def need(need_id: str):
     if item is None or not item.is_public:
         abort(404)
     entry = attach_confirmed(db_session(), [item])[0]
-    # Art. 27: evaluation results are published, once the need is closed. Grade, satisfaction
-    # and date only; the office's note may name beneficiaries and is never shown here.
-    outcomes = outcomes_for_need(db_session(), item.id) if item.status == NeedStatus.CLOSED else {}
-    return render_template("public/need.html", entry=entry, need=item, outcomes=outcomes)
+    return render_template("public/need.html", entry=entry, need=item)
 
 
 def _safe_next(target: str | None) -> str | None:
