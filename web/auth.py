@@ -3,6 +3,9 @@ werkzeug's scrypt. The Actor handed to the domain is built from the logged-in ac
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import Flask
 from flask_login import AnonymousUserMixin, UserMixin, current_user
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -20,6 +23,7 @@ class User(UserMixin):
 
     def __init__(self, account: Account) -> None:
         self.id = str(account.id)
+        self.session_key = session_key(account)
         self.username = account.username
         self.role = account.role
         self.scope = account.scope
@@ -31,6 +35,11 @@ class User(UserMixin):
     def is_active(self) -> bool:  # type: ignore[override]
         return self._active
 
+    def get_id(self) -> str:
+        """What the session cookie holds: the account id and a stamp of its password hash, so a
+        password change signs out every other browser that was signed in with the old one."""
+        return self.session_key
+
     @property
     def actor(self) -> Actor:
         return Actor(self.username, self.role, self.scope)
@@ -41,6 +50,11 @@ class Anonymous(AnonymousUserMixin):
     scope = None
     locale = None
     actor = None
+
+
+def session_key(account: Account) -> str:
+    stamp = hashlib.sha256(account.password_hash.encode("utf-8")).hexdigest()[:16]
+    return f"{account.id}.{stamp}"
 
 
 def hash_password(password: str) -> str:
@@ -81,6 +95,11 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "public.login"
 
     @login_manager.user_loader
-    def _load(user_id: str) -> User | None:
-        account = db_session().get(Account, int(user_id)) if user_id.isdigit() else None
-        return User(account) if account is not None and account.active else None
+    def _load(key: str) -> User | None:
+        account_id, _sep, _stamp = key.partition(".")
+        account = db_session().get(Account, int(account_id)) if account_id.isdigit() else None
+        if account is None or not account.active:
+            return None
+        user = User(account)
+        # A session from before the last password change (or a forged id) is no session.
+        return user if hmac.compare_digest(user.session_key, key) else None

@@ -98,6 +98,7 @@ NOT_RECORDED: dict[str, str] = {
     "admin.new_account": "an empty form",
     "org.index": "the organization's own dashboard: listed (public) needs and its own interests",
     "org.profile": "the organization's own profile",
+    "account.index": "the signed-in person's own account",
     "api.opportunities": "the organization's own recommendations among listed (public) needs",
     "planner.index": "aggregate figures per district and street; no individual record",
     "planner.gaps": "aggregate figures per region and category; no individual record",

@@ -17,6 +17,7 @@ BLUEPRINTS = (
     ("web.reviewer", "bp"),
     ("web.org", "bp"),
     ("web.admin", "bp"),
+    ("web.account", "bp"),
     ("web.planner", "bp"),
     ("web.planner", "api_bp"),
     ("web.api", "bp"),

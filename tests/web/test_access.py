@@ -124,9 +124,17 @@ def _client(app: Flask, world: World, role: str, api: bool):  # type: ignore[no-
         headers = bearer(mint_token(app, role))
     else:
         with client.session_transaction() as sess:
-            sess["_user_id"] = str(world.account_ids[role])
+            sess["_user_id"] = _session_key(app, world.account_ids[role])
             sess["_fresh"] = True
     return client, headers
+
+
+def _session_key(app: Flask, account_id: int) -> str:
+    from catalog.models import Account
+    from web.auth import session_key
+
+    with app.extensions["db"].session() as session:
+        return session_key(session.get(Account, account_id))
 
 
 def _scoped(rule: str, role: str) -> bool:
