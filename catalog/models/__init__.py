@@ -2,6 +2,7 @@
 
 from catalog.models.accounts import Account, ApiToken, Role
 from catalog.models.audit import AuditEvent
+from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
 from catalog.models.organizations import (
     CreditEvent,
@@ -21,6 +22,8 @@ __all__ = [
     "AuditEvent",
     "Category",
     "CreditEvent",
+    "InspectionDraw",
+    "InspectionItem",
     "Interest",
     "Need",
     "NeedStatus",

@@ -61,6 +61,8 @@ def samples(world: World, endpoint: str, role: str) -> dict[str, object]:
         "name": "gaps",
         "fmt": "csv",
         "filename": "x",
+        "draw_id": 1,  # no draw exists: the route still must refuse the wrong roles first
+        "item_id": 1,
     }
     values["action"] = {
         "office.act": "submit",
