@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import select
 
 from catalog.models import AuditEvent, Role
 from web.admin import bp
-from web.admin.filtering import within_days
+from web.admin.filtering import distinct_values, log_query
 from web.authz import roles_required
 from web.database import db_session
 from web.paging import page_number, page_of
@@ -21,28 +20,17 @@ PAGE = 100
 @records_read("audit_event")
 def audit():
     args = request.args
-    q = select(AuditEvent)
-    if args.get("actor"):
-        q = q.where(AuditEvent.actor == args["actor"].strip())
+    q = log_query(AuditEvent, args)
     if args.get("action"):
         q = q.where(AuditEvent.action.startswith(args["action"].strip()))
-    if args.get("entity_type"):
-        q = q.where(AuditEvent.entity_type == args["entity_type"])
-    if args.get("entity_id"):
-        q = q.where(AuditEvent.entity_id == args["entity_id"].strip())
-    q = within_days(q, AuditEvent.at, args)
     page = page_number(args)
     session = db_session()
     events, total, pages = page_of(
         session, q, (AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE
     )
     note_rows(len(events))
-    actions = list(
-        session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    )
-    entity_types = list(
-        session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type))
-    )
+    actions = distinct_values(session, AuditEvent.action)
+    entity_types = distinct_values(session, AuditEvent.entity_type)
     return render_template(
         "admin/audit.html",
         events=events,

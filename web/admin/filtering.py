@@ -1,5 +1,5 @@
-"""Date filtering shared by the admin's log pages (audit log, data access log), so both read a
-date range the same way (paging: web.paging)."""
+"""Filtering shared by the admin's log pages (audit log, data access log), so both read who,
+which record and which days the same way (paging: web.paging)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 # Dates typed into the filters are Zhuhai calendar days, whatever the server's clock zone.
 ZHUHAI = dt.timezone(dt.timedelta(hours=8))
@@ -30,3 +31,20 @@ def within_days(query: Select[Any], column: Any, args: Mapping[str, str]) -> Sel
         next_day = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), ZHUHAI)
         query = query.where(column < next_day)
     return query
+
+
+def log_query(model: Any, args: Mapping[str, str]) -> Select[Any]:
+    """Rows of a log table (columns actor, entity_type, entity_id, at) matching the filters."""
+    query = select(model)
+    if args.get("actor"):
+        query = query.where(model.actor == args["actor"].strip())
+    if args.get("entity_type"):
+        query = query.where(model.entity_type == args["entity_type"])
+    if args.get("entity_id"):
+        query = query.where(model.entity_id == args["entity_id"].strip())
+    return within_days(query, model.at, args)
+
+
+def distinct_values(session: Session, column: Any) -> list[str]:
+    """The values a filter's drop-down offers, sorted."""
+    return list(session.scalars(select(column).distinct().order_by(column)))

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from catalog.models import ReadChannel, ReadEvent, Role
 from web.admin import bp
-from web.admin.filtering import within_days
+from web.admin.filtering import distinct_values, log_query
 from web.authz import roles_required
 from web.database import db_session
 from web.paging import page_number, page_of
@@ -31,6 +30,7 @@ ENTITY_LABELS = {
     "analytics": _l("Planning statistics"),
     "audit_event": _l("Audit log"),
     "read_event": _l("Data access log"),
+    "inspection_draw": _l("Sampled inspections"),
 }
 
 
@@ -39,25 +39,16 @@ ENTITY_LABELS = {
 @records_read("read_event")
 def reads():
     args = request.args
-    q = select(ReadEvent)
-    if args.get("actor"):
-        q = q.where(ReadEvent.actor == args["actor"].strip())
-    if args.get("entity_type"):
-        q = q.where(ReadEvent.entity_type == args["entity_type"])
-    if args.get("entity_id"):
-        q = q.where(ReadEvent.entity_id == args["entity_id"].strip())
+    q = log_query(ReadEvent, args)
     if args.get("channel") in CHANNEL_LABELS:
         q = q.where(ReadEvent.channel == args["channel"])
-    q = within_days(q, ReadEvent.at, args)
     page = page_number(args)
     session = db_session()
     events, total, pages = page_of(
         session, q, (ReadEvent.at.desc(), ReadEvent.id.desc()), page, PAGE
     )
     note_rows(len(events))
-    entity_types = list(
-        session.scalars(select(ReadEvent.entity_type).distinct().order_by(ReadEvent.entity_type))
-    )
+    entity_types = distinct_values(session, ReadEvent.entity_type)
     return render_template(
         "admin/reads.html",
         events=events,
