@@ -18,6 +18,7 @@ import random
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
@@ -117,9 +118,16 @@ def draw_inspections(
     )
     session.add(draw)
     session.flush()
-    for need_id, org_id in sample(population, share, seed):
-        session.add(InspectionItem(draw_id=draw.id, need_id=need_id, org_id=org_id))
-    session.flush()
+    try:
+        with session.begin_nested():
+            for need_id, org_id in sample(population, share, seed):
+                session.add(InspectionItem(draw_id=draw.id, need_id=need_id, org_id=org_id))
+            session.flush()
+    except IntegrityError as exc:  # a draw by another reviewer took one of them meanwhile
+        raise Conflict(
+            "另一次抽取同时抽中了部分项目，请重新抽取",
+            "another draw took some of these projects at the same time; draw again",
+        ) from exc
     session.refresh(draw)
     record(
         session,

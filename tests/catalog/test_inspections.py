@@ -139,3 +139,18 @@ def test_who_sees_which_draws(session, actors, projects):
     with pytest.raises(NotFound):
         load_draw(session, actors["reviewer_other"], draw.id)
     assert load_draw(session, actors["reviewer_city"], draw.id) is draw
+
+
+def test_a_concurrent_draw_of_the_same_project_is_a_conflict(
+    session, actors, projects, monkeypatch
+):
+    """Two reviewers (city and district) drawing at once: the unique (need, organization) of
+    inspection items refuses the second, as a Conflict to retry rather than a crash."""
+    population = eligible_projects(session, actors["reviewer"])
+    first = draw_inspections(session, actors["reviewer"], 1.0, seed=1)
+    assert len(first.items) == len(population)
+    # The second reviewer read the population before the first draw was written.
+    monkeypatch.setattr("catalog.inspections.eligible_projects", lambda _s, _a: population)
+    with pytest.raises(Conflict) as exc:
+        draw_inspections(session, actors["reviewer_city"], 0.5, seed=2)
+    assert "重新抽取" in exc.value.zh
