@@ -15,9 +15,10 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from matching.dense import Encoder
-from matching.evaluation import baseline_run, score_run
+from matching.evaluation import baseline_run, score_run, score_teams
 from matching.pipeline import Matcher, MatcherConfig
 from matching.records import load_exchange_dir, load_labels
+from matching.teams import attach_teams
 from matching.training import NeedLabel, calibrate_thresholds, train_category_model, train_ranker
 
 
@@ -55,7 +56,9 @@ def run_cv(
         calibrate_thresholds(matcher, train, labels)
         if train_rank:
             matcher.ranker = train_ranker(matcher, train, qrels)
-        run = [to_run_line(r) for r in matcher.match_many(test)]
+        results = matcher.match_many(test)
+        attach_teams(matcher, test, results)
+        run = [to_run_line(r) for r in results]
         runs.extend(run)
         m = score_run(run, qrels, raw, needs)
         m["gap_threshold"] = matcher.config.gap_threshold
@@ -80,7 +83,14 @@ def run_cv(
         }
     pooled = score_run(runs, qrels, raw, needs)
     base = score_run(baseline_run(orgs, needs), qrels, raw, needs)
-    return {"folds": per_fold, "summary": summary, "pooled": pooled, "baseline": base, "runs": runs}
+    return {
+        "folds": per_fold,
+        "summary": summary,
+        "pooled": pooled,
+        "baseline": base,
+        "teams": score_teams(runs, qrels, raw),
+        "runs": runs,
+    }
 
 
 def to_run_line(r) -> dict:
@@ -90,6 +100,10 @@ def to_run_line(r) -> dict:
         "gap": bool(r.gap),
         "category": r.category,
         "prohibited": bool(r.prohibited),
+        "gap_reason": r.gap_reason,
+        "teams": [
+            {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
+        ],
     }
 
 

@@ -76,6 +76,42 @@ def score_run(
     }
 
 
+def score_teams(
+    run: Sequence[Mapping], qrels: Mapping[str, Mapping[str, int]], labels: Mapping[str, Mapping]
+) -> dict:
+    """Team proposals (`matching.teams`) of a run: how many predicted gap needs get at least one,
+    by gap reason, and how many labeled gap needs do; for needs with qrels, whether members are
+    labeled relevant. A gap need has no grade-2 organization by definition, so a lead can be at
+    most grade 1 (does the service, doesn't cover the street), and a partner, chosen for local
+    presence rather than for the service, is usually unlabeled."""
+    by_reason: dict[str, dict[str, int]] = {}
+    gold = {"gap_needs": 0, "with_team": 0}
+    members = {"teams": 0, "with_relevant_member": 0, "members": 0, "relevant_members": 0}
+    first = {"scored": 0, "relevant": 0}  # lead (outside_lead) or first member (split)
+    for r in run:
+        teams = r.get("teams") or []
+        if labels.get(r["need"], {}).get("gap"):
+            gold["gap_needs"] += 1
+            gold["with_team"] += bool(teams)
+        if r.get("gap"):
+            row = by_reason.setdefault(r.get("gap_reason") or "?", {"gap_needs": 0, "with_team": 0})
+            row["gap_needs"] += 1
+            row["with_team"] += bool(teams)
+        grades = qrels.get(r["need"], {})
+        if not grades:
+            continue
+        for t in teams:
+            ids = t["members"] if isinstance(t, Mapping) else t
+            hits = [grades.get(o, 0) > 0 for o in ids]
+            members["teams"] += 1
+            members["with_relevant_member"] += any(hits)
+            members["members"] += len(ids)
+            members["relevant_members"] += sum(hits)
+            first["scored"] += 1
+            first["relevant"] += hits[0]
+    return {"by_gap_reason": by_reason, "labeled_gaps": gold, "qrels": members, "lead": first}
+
+
 def baseline_run(orgs: Sequence[OrgRecord], needs: Sequence[NeedRecord]) -> list[dict]:
     """Plain char TF-IDF (1–2-grams, need text vs profile); category = the top organization's
     first category; never flags gaps or prohibited types."""
@@ -131,6 +167,7 @@ def evaluate_dir(
     qrels, labels = load_labels(path)
     metrics = score_run(run, qrels, labels, needs)
     metrics["baseline"] = score_run(baseline_run(orgs, needs), qrels, labels, needs)
+    metrics["teams"] = score_teams(run, qrels, labels)
     if run_out:
         with Path(run_out).open("w", encoding="utf-8") as fh:
             for line in run:

@@ -73,6 +73,9 @@ class MatchResult:
     ranking: list[str]
     suggestions: list[Suggested] = field(default_factory=list)
     gap_reasons: list[dict] = field(default_factory=list)
+    gap_category: str | None = None  # the unserved category the gap reason is about
+    # Team proposals (matching.teams) for a gap need; filled by the service, not the ranking.
+    teams: list[dict] = field(default_factory=list)
 
 
 class Matcher:
@@ -222,6 +225,7 @@ class Matcher:
         if result.gap:
             cat = self.cats[self.cat_names[gap_cat if gap_cat is not None else jbest]]
             result.gap_reasons = [R.gap_reason_text(gap_kind, cat)]
+            result.gap_category = cat.name
         if not len(self.table):
             return result
         rows = self._candidates(probs, qv)

@@ -16,10 +16,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from catalog.models import Need, Organization, Suggestion
+from catalog.teams import is_team_invite
 from matching.adapter import category_infos, load_orgs, need_record, org_record
 from matching.classifier import CategoryClassifier
 from matching.pipeline import Matcher, MatcherConfig, MatchResult, Opportunity
 from matching.ranker import LinearRanker
+from matching.teams import attach_teams
 
 MODELS_DIR = Path(
     os.environ.get("MATCHING_MODELS_DIR") or Path(__file__).resolve().parent.parent / "models"
@@ -89,9 +91,25 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
             )
         )
     )
+    # Members of a team the office invited are kept like decided ones: the invitation was a
+    # person's act, and re-matching must not undo it.
+    invited = [
+        s
+        for s in session.scalars(
+            select(Suggestion).where(
+                Suggestion.need_id == need.id, Suggestion.status == "suggested"
+            )
+        )
+        if is_team_invite(s)
+    ]
     session.execute(
-        delete(Suggestion).where(Suggestion.need_id == need.id, Suggestion.status == "suggested")
+        delete(Suggestion).where(
+            Suggestion.need_id == need.id,
+            Suggestion.status == "suggested",
+            Suggestion.id.not_in([s.id for s in invited]),
+        )
     )
+    decided |= {s.org_id for s in invited}
     rank = 0
     for s in result.suggestions:
         if s.org_id in decided:
@@ -109,6 +127,9 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
                 status="suggested",
             )
         )
+    for s in invited:  # after the matcher's own list
+        rank += 1
+        s.rank = rank
     if need.category_source not in ("office", "reviewer", "import") and result.category:
         need.category_name = result.category
         need.category_source = "model"
@@ -119,6 +140,7 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
         need.prohibited_detail = result.prohibited_detail
     need.gap = result.gap
     need.gap_reason = result.gap_reason
+    need.team_proposals = list(result.teams)  # replaced by every run (idempotent)
     need.match_status = "done"
     need.match_error = None
     need.matched_at = dt.datetime.now(dt.UTC)
@@ -134,7 +156,9 @@ def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -
     need = session.get(Need, need_id)
     if need is None:
         raise LookupError(f"no need {need_id}")
-    result = matcher.match(need_record(need))
+    record = need_record(need)
+    result = matcher.match(record)
+    attach_teams(matcher, [record], [result])
     _write(session, need, result, model_version(matcher))
     session.flush()
     return result
@@ -149,7 +173,9 @@ def run_all(
     if statuses:
         q = q.where(Need.status.in_(statuses))
     needs = list(session.scalars(q))
-    results = matcher.match_many([need_record(n) for n in needs])
+    records = [need_record(n) for n in needs]
+    results = matcher.match_many(records)
+    attach_teams(matcher, records, results)
     version = model_version(matcher)
     for need, result in zip(needs, results, strict=True):
         _write(session, need, result, version)
@@ -180,6 +206,10 @@ def run_line(r: MatchResult) -> dict:
         "gap": bool(r.gap),
         "category": r.category,
         "prohibited": bool(r.prohibited),
+        "gap_reason": r.gap_reason,
+        "teams": [
+            {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
+        ],
     }
 
 

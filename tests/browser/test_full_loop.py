@@ -7,139 +7,26 @@ test-artifacts/browser/. CSRF protection is on, as in production."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from tests.browser.walk import PHONE, Walk, hub_app, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-TIMEOUT = 20
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def live_server(database_url, tmp_path) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    from catalog import schema
     from tests.web.web_world import build_world
-    from web import create_app
 
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "browser-test",
-            "RATELIMIT_ENABLED": False,
-            "MATCHING_INDEX_DIR": str(tmp_path / "index"),
-            "WTF_CSRF_ENABLED": True,
-        }
-    )
-    schema.upgrade(app.extensions["db"])
+    app = hub_app(database_url, tmp_path)
     build_world(app, needs=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serve(app) as base:
+            yield base
     finally:
-        server.shutdown()
-        thread.join(5)
         app.extensions["db"].dispose()
-
-
-@pytest.fixture
-def browser() -> Iterator:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian chromium + chromium-driver are not installed (make system-deps)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="hub-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=zh-CN",
-        "--window-size=1280,1600",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(TIMEOUT)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-class Walk:
-    """Small helpers over the driver so the test reads as the journey."""
-
-    def __init__(self, driver, base: str) -> None:
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        self.d, self.base, self.By = driver, base, By
-        self.wait = WebDriverWait(driver, TIMEOUT)
-        self.step = 0
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def go(self, path: str) -> None:
-        self.d.get(self.base + path)
-
-    def css(self, selector: str, within=None):
-        return (within or self.d).find_element(self.By.CSS_SELECTOR, selector)
-
-    def all(self, selector: str):
-        return self.d.find_elements(self.By.CSS_SELECTOR, selector)
-
-    def click(self, selector: str, within=None) -> None:
-        """Click something that loads a page, and wait until the new page is there."""
-        from selenium.webdriver.support import expected_conditions as ec
-
-        old = self.d.find_element(self.By.TAG_NAME, "html")
-        self.css(selector, within).click()
-        self.wait.until(ec.staleness_of(old))
-        self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-    def type(self, selector: str, text: str, within=None) -> None:
-        field = self.css(selector, within)
-        field.clear()
-        field.send_keys(text)
-
-    def shot(self, name: str) -> None:
-        self.step += 1
-        self.d.save_screenshot(str(ARTIFACTS / f"{self.step:02d}-{name}.png"))
-
-    def sign_in(self, username: str) -> None:
-        from tests.web.web_world import PASSWORD
-
-        self.go("/login")
-        self.type("#username", username)
-        self.type("#password", PASSWORD)
-        self.click("#sign-in")
-        assert "/login" not in self.d.current_url, self.text()
-
-    def sign_out(self) -> None:
-        self.click("form[action$='/logout'] button")
-
-    def text(self) -> str:
-        return self.css("body").text
 
 
 def test_full_loop(live_server, browser):
@@ -223,7 +110,7 @@ def test_full_loop(live_server, browser):
     w.shot("public-need")
 
     # The same notice on a phone-sized screen, in English.
-    browser.set_window_size(390, 844)
+    browser.set_window_size(*PHONE)
     w.go("/?lang=en")
     assert browser.find_element(w.By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert "Public notice" in w.text()

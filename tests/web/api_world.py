@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 from catalog.accounts import create_account
 from catalog.actors import Actor
 from catalog.credit_code import make_credit_code
-from catalog.models import Account, ApiToken, Category, Organization, OrgArea, Suggestion
+from catalog.models import (
+    Account,
+    ApiToken,
+    Category,
+    Organization,
+    OrgArea,
+    PerformanceRecord,
+    Suggestion,
+)
 from tests.web.web_world import add_need
 from web.api.tokens import hash_token
 from web.auth import hash_password
@@ -27,6 +35,7 @@ JIDA = "440402004"  # 吉大街道 (another office)
 XIANGZHOU = "440402"
 CITY = "440400"
 PASSWORD = "correct-horse-42"
+_STAMP = dt.datetime(2024, 9, 1, tzinfo=dt.UTC)
 _HASH = hash_password(PASSWORD)  # scrypt once per run, shared by every test account
 
 # role label used in tests → (username, role, scope)
@@ -120,6 +129,77 @@ def build_world(app: Flask) -> World:
         )
         world.account_ids["spare"] = spare.id
     return world
+
+
+def add_outcomes_and_gaps(app: Flask) -> None:
+    """On top of `build_world`: a closed need with one published acceptance result and one
+    not yet recorded (n-closed), a gap flagged by the matcher with Art. 11 flags (n-gap), a
+    need whose matching failed with two suggestions still to decide (n-failed), and o2 with a
+    rating — so the contract test sees every nullable field with a value somewhere."""
+    with app.extensions["db"].session() as session:
+        o2 = session.get(Organization, "o2")
+        o2.rating, o2.founded, o2.social_workers = "AAA", 2015, 4
+        common = dict(match_status="done", decided_at=_STAMP)
+        add_need(session, "n-closed", GONGBEI, "closed", gap=False, closed_at=_STAMP, **common)
+        add_need(
+            session,
+            "n-gap",
+            GONGBEI,
+            "approved",
+            gap=True,
+            gap_reason="no_coverage",
+            category_source="model",
+            category_confidence=0.42,
+            prohibited=True,
+            prohibited_rule="art11-profit",
+            prohibited_detail="以营利为目的",
+            **common,
+        )
+        add_need(
+            session,
+            "n-failed",
+            GONGBEI,
+            "approved",
+            match_status="failed",
+            match_error="RuntimeError: no model",
+            return_reason="请补充预算说明",
+            decided_at=_STAMP,
+        )
+        session.flush()
+        for need, org, status in (
+            ("n-closed", "o1", "confirmed"),
+            ("n-closed", "o2", "confirmed"),
+            ("n-failed", "o1", "suggested"),
+            ("n-failed", "o2", "suggested"),
+        ):
+            decided = status != "suggested"
+            session.add(
+                Suggestion(
+                    need_id=need,
+                    org_id=org,
+                    score=0.8,
+                    rank=1 if org == "o1" else 2,
+                    status=status,
+                    model_version="test-model-1",
+                    decided_by="office_gb" if decided else None,
+                    decided_at=_STAMP if decided else None,
+                    decision_reason="服务经验丰富" if decided else None,
+                    reasons=[
+                        {"kind": "area", "zh": "服务范围", "zh_hant": "服務範圍", "en": "area"}
+                    ],
+                )
+            )
+        session.add(
+            PerformanceRecord(
+                org_id="o1",
+                need_id="n-closed",
+                project="独居长者助餐服务n-closed",
+                period_end=dt.date(2024, 12, 31),
+                satisfaction=88.5,
+                evaluation="良好",
+                note="内部备注",
+            )
+        )
 
 
 def mint_token(app: Flask, label: str) -> str:

@@ -8,7 +8,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.web.api_world import World, bearer, build_world, mint_token
 
@@ -39,6 +43,10 @@ def _headers_for(fuzz_app, operation):  # type: ignore[no-untyped-def]
     return lambda: bearer(token)
 
 
+# No 5xx, every answer's status documented, every answer's body as the document describes it.
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+
 def _real_ids(world: World) -> dict[str, list[object]]:
     return {
         "need_id": list(world.needs.values()),
@@ -63,7 +71,7 @@ def _fuzz(operation, headers, real: dict[str, list[object]]) -> None:  # type: i
         for name in list(case.path_parameters or {}):
             if name in real and data.draw(st.booleans(), label=f"real {name}"):
                 case.path_parameters[name] = data.draw(st.sampled_from(real[name]), label=name)
-        case.call_and_validate(headers=headers(), checks=[not_a_server_error])
+        case.call_and_validate(headers=headers(), checks=CHECKS)
 
     run()
 

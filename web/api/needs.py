@@ -134,7 +134,7 @@ def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
 @token_required()
 @records_read("need")
 @with_db_retry
-@doc("List needs within the caller's scope", tag="needs", query=LIST_QUERY, response="Page")
+@doc("List needs within the caller's scope", tag="needs", query=LIST_QUERY, response="NeedPage")
 def list_needs():
     """List needs within the caller's scope (offices: their street; reviewers: their area)."""
     session = db_session()
@@ -306,10 +306,7 @@ def _enqueue_matching(need_id: str) -> None:
 @doc(
     "Organizations that expressed interest in a need",
     tag="needs",
-    response={
-        "type": "object",
-        "properties": {"items": {"type": "array", "items": {"type": "object"}}},
-    },
+    response="InterestList",
 )
 def need_interests(need_id: str):
     """Organizations that expressed interest (the posting office and reviewers in scope)."""

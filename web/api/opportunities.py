@@ -32,13 +32,6 @@ INTEREST_FIELDS = {
         "string", max_length=1000, nullable=True, description="a short note to the posting office"
     )
 }
-OPPORTUNITY_RESPONSE = {
-    "type": "object",
-    "properties": {
-        "items": {"type": "array", "items": {"type": "object"}},
-        "source": {"type": "string", "enum": ["matcher", "profile"]},
-    },
-}
 
 
 _matcher_lock = threading.Lock()
@@ -115,7 +108,7 @@ def _ranked(session: Session, org: Organization, top_k: int) -> tuple[list[dict[
     "Listed needs recommended for the calling organization, with reasons",
     tag="opportunities",
     query=[q("limit", "how many", "integer", minimum=1, maximum=100)],
-    response=OPPORTUNITY_RESPONSE,
+    response="OpportunityList",
     errors=(404,),
 )
 def opportunities():
@@ -168,7 +161,7 @@ def _need_id(need_id: str) -> str:
     tag="opportunities",
     body=INTEREST_FIELDS,
     body_optional=True,
-    response={"type": "object"},
+    response="Interest",
 )
 def add_interest(need_id: str):
     """Express the calling organization's interest in a listed need (idempotent)."""

@@ -50,7 +50,7 @@ PROFILE_FIELDS: dict[str, Field] = {
 @doc(
     "List organizations (public profiles)",
     tag="organizations",
-    response="Page",
+    response="OrganizationPage",
     query=[
         q("category", "offers this subcategory"),
         q("area", "serves this region code (exact)"),

@@ -67,7 +67,7 @@ def notice(entry: NoticeEntry) -> dict[str, Any]:
     "Public notice: listed needs with their confirmed organizations",
     tag="public",
     query=PUBLIC_QUERY,
-    response="Page",
+    response="NoticeNeedPage",
 )
 def public_needs():
     """Listed needs and confirmed organizations, filterable by district, street and category."""
@@ -89,7 +89,7 @@ def public_needs():
 @bp.get("/public/needs/<need_id>")
 @public_endpoint
 @with_db_retry
-@doc("Public notice of one listed need", tag="public", response="Need")
+@doc("Public notice of one listed need", tag="public", response="NoticeNeed")
 def public_need_detail(need_id: str):
     """One listed need with its confirmed organizations and, once the need is closed, each
     one's published acceptance result."""

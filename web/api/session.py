@@ -60,16 +60,7 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     "Exchange HTTP Basic credentials for a Bearer token",
     tag="auth",
     ok=201,
-    response={
-        "type": "object",
-        "required": ["token"],
-        "properties": {
-            "token": {"type": "string"},
-            "expires_at": {"type": "string", "format": "date-time"},
-            "role": {"type": "string"},
-            "scope": {"type": "string", "nullable": True},
-        },
-    },
+    response="Token",
 )
 def create_token():
     """Exchange HTTP Basic credentials for a Bearer token."""

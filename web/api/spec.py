@@ -9,12 +9,13 @@ parameters and responses next to the route that owns them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask
 
 from web.api.inputs import MAX_ID, Field, schema_of
+from web.api.schemas import SCHEMA_REF, ref
 from web.api.tokens import ALLOWED_ROLES_ATTR, AUTH_KIND_ATTR
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,6 +24,7 @@ PREFIX = "/api/v1"
 OPENAPI_ATTR = "openapi"
 _PARAM = re.compile(r"<(?:(?P<conv>[a-zA-Z_]\w*)(?:\((?P<args>[^)]*)\))?:)?(?P<name>[a-zA-Z_]\w*)>")
 
+SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 204: "No Content"}
 ERROR_DESCRIPTIONS = {
     400: "Malformed request (e.g. body is not JSON)",
     401: "Missing, unknown or expired token",
@@ -35,6 +37,9 @@ ERROR_DESCRIPTIONS = {
     422: "Invalid field values; `fields` names each",
     429: "Too many attempts",
 }
+UNEXPECTED = (
+    "Unexpected error (500), or the database is unavailable (503, retry after `Retry-After`)"
+)
 
 
 def q(name: str, description: str, kind: str = "string", **extra: Any) -> dict[str, Any]:
@@ -73,10 +78,8 @@ def doc(
                 "required": not body_optional,
                 "content": {"application/json": {"schema": schema_of(body)}},
             }
-        schema = (
-            {"$ref": f"#/components/schemas/{response}"} if isinstance(response, str) else response
-        )
-        ok_response: dict[str, Any] = {"description": "OK" if ok == 200 else "Created"}
+        schema = ref(response) if isinstance(response, str) else response
+        ok_response: dict[str, Any] = {"description": SUCCESS_DESCRIPTIONS.get(ok, "OK")}
         if schema is not None:
             ok_response["content"] = {"application/json": {"schema": schema}}
         op["responses"] = {str(ok): ok_response}
@@ -141,9 +144,13 @@ def _operation(view: Callable[..., Any], method: str, path_params: list[dict[str
             str(status),
             {
                 "description": ERROR_DESCRIPTIONS.get(status, "Error"),
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                "content": {"application/json": {"schema": ref("Error")}},
             },
         )
+    responses["default"] = {
+        "description": UNEXPECTED,
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
     op["responses"] = responses
     return op
 
@@ -158,7 +165,7 @@ def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
         path, params = _path_and_params(rule.rule[len(PREFIX) :] or "/")
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(view, method, params)
-    return {
+    document = {
         "openapi": "3.0.3",
         "info": {
             "title": "Zhuhai community services supply–demand hub API",
@@ -180,3 +187,20 @@ def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
             "schemas": dict(components),
         },
     }
+    dangling = sorted(set(_refs(document)) - {f"{SCHEMA_REF}{name}" for name in components})
+    if dangling:
+        raise ValueError(f"the OpenAPI document refers to undefined schemas: {dangling}")
+    return document
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every `$ref` in a document tree."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)

@@ -34,12 +34,6 @@ DECISION_FIELDS = {
     "reason": Field("string", max_length=2000, nullable=True, description="required to reject"),
 }
 REJECT_FIELDS = {**DECISION_FIELDS, "reason": Field("string", required=True, max_length=2000)}
-LIST_RESPONSE = {
-    "type": "object",
-    "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}
-    },
-}
 
 
 @bp.get("/needs/<need_id>/suggestions")
@@ -49,7 +43,7 @@ LIST_RESPONSE = {
 @doc(
     "Suggested organizations for a need, as far as the caller may see them",
     tag="suggestions",
-    response=LIST_RESPONSE,
+    response="SuggestionList",
 )
 def need_suggestions(need_id: str):
     """Suggestions the caller may see: all for the office and reviewers in scope, only

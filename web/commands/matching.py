@@ -22,7 +22,7 @@ def _db():
     "--run-out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write one JSON line per need: need, ranking, gap, category, prohibited.",
+    help="Write one JSON line per need: need, ranking, gap, category, prohibited, gap_reason, teams.",
 )
 def evaluate(dataset: Path, run_out: Path | None) -> None:
     """Score the pipeline on a labeled exchange-format folder (throwaway database)."""

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from catalog.decisions import decide
-from catalog.errors import DomainError
+from catalog.errors import DomainError, IllegalTransition, NotFound
 from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Role, Suggestion
+from catalog.teams import invite_team as do_invite_team
 from web.authz import actor, require_street, roles_required
 from web.database import db_session
 from web.display import flash_error
@@ -70,4 +72,43 @@ def decide_suggestion(suggestion_id: int, decision: str):
     except DomainError as exc:
         session.rollback()
         flash_error(exc)
+    return redirect(url_for("office.need", need_id=need_id) + "#suggestions")
+
+
+@bp.post("/needs/<need_id>/teams/<int:team_index>/invite")
+@roles_required(Role.OFFICE, Role.ADMIN)
+def invite_team(need_id: str, team_index: int):
+    """Invite a proposed team: its members become suggestions, decided one by one below.
+    A team that isn't there is 404, a need in the wrong state 409 (a stale page, not a
+    server fault)."""
+    load_need(need_id)
+    session = db_session()
+    try:
+        invitation = do_invite_team(session, actor(), need_id, team_index)
+        session.commit()
+    except NotFound:
+        session.rollback()
+        abort(404)
+    except IllegalTransition:
+        session.rollback()
+        abort(409)
+    except IntegrityError:  # the same member invited concurrently: the other request won
+        session.rollback()
+        abort(409)
+    except DomainError as exc:
+        session.rollback()
+        flash_error(exc)
+        return redirect(url_for("office.need", need_id=need_id))
+    if invitation.invited:
+        flash(
+            _(
+                "Team %(number)s invited: %(count)s organizations added to the suggestions. "
+                "Confirm or reject each one.",
+                number=invitation.team_number,
+                count=len(invitation.invited),
+            ),
+            "success",
+        )
+    else:
+        flash(_("Every member of this team is already among the suggestions."), "success")
     return redirect(url_for("office.need", need_id=need_id) + "#suggestions")

@@ -25,6 +25,7 @@ from web.office.forms import NeedForm, funding_choices
 from web.office.screening import screen_need
 from web.paging import page_number, page_of
 from web.reads import note_rows, records_read
+from web.team_proposals import team_cards
 
 EDITABLE = ("draft", "returned")
 OFFICE_ACTIONS = ("submit", "list", "match", "close", "withdraw")
@@ -196,6 +197,7 @@ def need(need_id: str):
         "office/need.html",
         need=need,
         suggestions=suggestions,
+        teams=team_cards(session, need),
         interests=interests,
         evaluable=evaluable,
         confirmed=[s for s in suggestions if s.status == SuggestionStatus.CONFIRMED],

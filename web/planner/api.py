@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from catalog.analytics import LEVELS, gap_table, unmet_needs
+from catalog.analytics import ALL_STATUSES, LEVELS, gap_table, unmet_needs
 from web.api.errors import register as register_api_errors
+from web.api.schemas import ref
+from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
 from web.planner.params import need_filter
@@ -18,9 +20,32 @@ from web.planner.params import need_filter
 api_bp = Blueprint("planner_api", __name__, url_prefix="/api/v1")
 register_api_errors(api_bp)
 
+# Malformed values are ignored (web.planner.params), never refused.
+FILTER_QUERY = [
+    q("district", "district code (6 digits)", pattern="^[0-9]{6}$"),
+    q("street", "street/town code (9 digits)", pattern="^[0-9]{9}$"),
+    q("category", "service subcategory", maxLength=40),
+    q(
+        "status",
+        "a need status, or `all` (default: submitted and later)",
+        enum=[*ALL_STATUSES, "all"],
+    ),
+    q("since", "needs posted on or after this day", format="date"),
+    q("until", "needs posted on or before this day", format="date"),
+]
+
 
 @api_bp.get("/gaps")
 @token_required("planner", "admin")
+@doc(
+    "Unmet demand by region and category",
+    tag="planner",
+    query=[
+        *FILTER_QUERY,
+        q("level", "rows by street (default), district or city", enum=list(LEVELS)),
+    ],
+    response={"type": "array", "items": ref("GapRow")},
+)
 def gaps():
     """Region × category rows: needs, matched, unmet and the reasons of the unmet ones."""
     flt = need_filter(request.args, g.actor)
@@ -32,6 +57,12 @@ def gaps():
 
 @api_bp.get("/gaps/needs")
 @token_required("planner", "admin")
+@doc(
+    "The unmet needs, each with its street, category and reason",
+    tag="planner",
+    query=FILTER_QUERY,
+    response={"type": "array", "items": ref("UnmetNeed")},
+)
 def gap_needs():
     """The unmet needs themselves, each with its street, category and reason."""
     flt = need_filter(request.args, g.actor)

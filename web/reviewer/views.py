@@ -19,6 +19,7 @@ from web.paging import page_number, page_of
 from web.reads import note_rows, records_read
 from web.reviewer import bp
 from web.tasks import PENDING, enqueue_matching
+from web.team_proposals import team_cards
 
 STATUS_TABS = ("submitted", "approved", "listed", "returned", "matched", "closed")
 REVIEWER_ACTIONS = ("approve", "return", "list", "close", "withdraw")
@@ -71,6 +72,7 @@ def need(need_id: str):
         "reviewer/need.html",
         need=need,
         suggestions=visible_suggestions(session, need, actor()),
+        teams=team_cards(session, need),
         interests=interests,
         categories=category_groups(session),
     )

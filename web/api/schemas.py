@@ -1,0 +1,385 @@
+"""Component schemas of the API's responses (OpenAPI 3.0: `nullable: true`, and `null` listed in
+the enum of a nullable enum). One schema per shape a serializer in web.api.serialize (or a view)
+builds; the contract test (tests/web/test_api_contract.py) checks every documented operation's
+real answers against them, so a key added, removed, renamed or retyped in a serializer fails
+the suite until this module says the same.
+
+Every key a serializer always writes is `required`; keys only some callers get (the workflow
+fields of a need, the decision of a suggestion) are listed but not required, and their
+description says who gets them. Objects are left open (no `additionalProperties: false`) so
+that adding a documented key later is not a breaking change for generated clients; the
+contract test closes them, so an undocumented key still fails the suite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.analytics import GAP_REASONS
+from catalog.lifecycle import TRANSITIONS
+from catalog.models import Role
+from catalog.models.needs import PUBLIC_STATUSES
+from catalog.outcomes import GRADES
+from catalog.validation import FUNDING, LANGS, NEED_STATUSES, ORG_TYPES, RATINGS
+
+Schema = dict[str, Any]
+
+# Values the catalog writes; the enums below are these tuples, so they cannot drift apart.
+MATCH_STATUSES = ("pending", "running", "done", "failed")  # web.tasks
+CATEGORY_SOURCES = ("office", "reviewer", "model", "import")
+SUGGESTION_STATUSES = ("suggested", "confirmed", "rejected")
+OPPORTUNITY_SOURCES = ("matcher", "profile")
+STREET_CODE = "^[0-9]{9}$"
+DISTRICT_CODE = "^[0-9]{6}$"
+REGION_CODE = "^[0-9]{6}([0-9]{3})?$"  # a street, a district or the city
+
+
+SCHEMA_REF = "#/components/schemas/"
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"{SCHEMA_REF}{name}"}
+
+
+def _scalar(kind: str, description: str, nullable: bool, extra: dict[str, Any]) -> Schema:
+    schema: Schema = {"type": kind, **extra}
+    if nullable:
+        schema["nullable"] = True
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def string(description: str = "", *, nullable: bool = False, **extra: Any) -> Schema:
+    if "enum" in extra:
+        extra["enum"] = [str(v) for v in extra["enum"]]
+    return _scalar("string", description, nullable, extra)
+
+
+def integer(description: str = "", *, nullable: bool = False, **extra: Any) -> Schema:
+    return _scalar("integer", description, nullable, extra)
+
+
+def number(description: str = "", *, nullable: bool = False, **extra: Any) -> Schema:
+    return _scalar("number", description, nullable, extra)
+
+
+def boolean(description: str = "", *, nullable: bool = False) -> Schema:
+    return _scalar("boolean", description, nullable, {})
+
+
+def timestamp(description: str = "", *, nullable: bool = False) -> Schema:
+    """ISO 8601 with a UTC offset (web.api.serialize.iso)."""
+    return string(description, nullable=nullable, format="date-time")
+
+
+def array(items: Schema, description: str = "", **extra: Any) -> Schema:
+    schema: Schema = {"type": "array", "items": items, **extra}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def obj(
+    properties: dict[str, Schema],
+    description: str = "",
+    *,
+    optional: tuple[str, ...] = (),
+    nullable: bool = False,
+) -> Schema:
+    """An object whose keys are all required except `optional`."""
+    unknown = set(optional) - set(properties)
+    if unknown:
+        raise ValueError(f"optional keys not among the properties: {sorted(unknown)}")
+    schema: Schema = {
+        "type": "object",
+        "required": [k for k in properties if k not in optional],
+        "properties": properties,
+    }
+    if nullable:
+        schema["nullable"] = True
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def page_of(item: str, description: str) -> Schema:
+    """One page of a list: the items, how many match in all, and the window asked for."""
+    return obj(
+        {
+            "items": array(ref(item)),
+            "total": integer("items matching the filters, over all pages", minimum=0),
+            "limit": integer("page size used", minimum=1),
+            "offset": integer("items skipped", minimum=0),
+        },
+        description,
+    )
+
+
+# ------------------------------------------------------------------ shared pieces
+
+REASON = obj(
+    {
+        "kind": string("what the reason is about: category, area, capacity, terms, record, gap, …"),
+        "zh": string("Simplified Chinese"),
+        "zh_hant": string("Traditional Chinese (reasons written by the matcher)"),
+        "en": string("English"),
+    },
+    "One plain-language reason, in each language.",
+    optional=("zh_hant",),
+)
+
+# The notice-board fields of a need (serialize.public_need), shared by every need shape.
+PUBLIC_NEED_FIELDS: dict[str, Schema] = {
+    "id": string(),
+    "title": string(),
+    "description": string(),
+    "street": string("street/town code", pattern=STREET_CODE),
+    "street_name": string("street/town name", nullable=True),
+    "district": string("district code (first 6 digits of the street code)", pattern=DISTRICT_CODE),
+    "category": string("service subcategory", nullable=True),
+    "beneficiaries": string("who benefits"),
+    "beneficiary_count": integer(minimum=0),
+    "budget_yuan": integer(minimum=0),
+    "months": integer(minimum=0),
+    "funding": string(enum=FUNDING),
+    "status": string(enum=NEED_STATUSES),
+    "listed_at": timestamp("when the need was listed publicly", nullable=True),
+}
+PUBLIC_STATUS = string(enum=PUBLIC_STATUSES)
+
+# What the posting office, reviewers in scope and admins see besides (serialize.need_json).
+WORKFLOW_FIELDS: dict[str, Schema] = {
+    "posted_by": string("posting office"),
+    "lang": string(enum=LANGS),
+    "category_source": string("who set the category", nullable=True, enum=CATEGORY_SOURCES),
+    "category_confidence": number("classifier confidence", nullable=True, minimum=0, maximum=1),
+    "prohibited": boolean("flagged as an Art. 11 prohibited type"),
+    "prohibited_rule": string(nullable=True),
+    "prohibited_detail": string(nullable=True),
+    "return_reason": string("why a reviewer returned it", nullable=True),
+    "match_status": string(nullable=True, enum=MATCH_STATUSES),
+    "match_error": string(nullable=True),
+    "gap": boolean("true: nobody can serve it; null: not matched yet", nullable=True),
+    "gap_reason": string(nullable=True, enum=GAP_REASONS),
+    "created_at": timestamp(),
+    "submitted_at": timestamp(nullable=True),
+    "decided_at": timestamp(nullable=True),
+    "closed_at": timestamp(nullable=True),
+}
+
+NEED = obj(
+    {
+        **PUBLIC_NEED_FIELDS,
+        **WORKFLOW_FIELDS,
+        "actions": array(
+            string(enum=tuple(TRANSITIONS)),
+            "lifecycle actions the caller may take now (POST /needs/{need_id}/{action})",
+        ),
+    },
+    "A need as the caller may see it. Everyone gets the notice fields and `actions`; the "
+    "posting office, reviewers in scope and admins also get the workflow fields "
+    "(`posted_by` … `closed_at`), all of them.",
+    optional=tuple(WORKFLOW_FIELDS),
+)
+
+ACCEPTANCE = obj(
+    {
+        "evaluation": string("grade", nullable=True, enum=GRADES),
+        "satisfaction": number("beneficiary satisfaction, 0–100", minimum=0, maximum=100),
+        "accepted_on": string("end of the accepted period", format="date"),
+    },
+    "The published acceptance result (Art. 27); null until the need is closed and a result "
+    "is recorded.",
+    nullable=True,
+)
+
+CONFIRMED_ORGANIZATION = obj(
+    {"id": string(), "name": string(), "acceptance": ACCEPTANCE},
+    "An organization the posting office confirmed for the need.",
+)
+
+NOTICE_NEED = obj(
+    {
+        **PUBLIC_NEED_FIELDS,
+        "status": PUBLIC_STATUS,
+        "confirmed_organizations": array(ref("ConfirmedOrganization")),
+    },
+    "A need on the public notice (公示): no poster, no internal flags, only confirmed "
+    "organizations.",
+)
+
+ORGANIZATION = obj(
+    {
+        "id": string(),
+        "name": string(),
+        "credit_code": string("unified social credit code (统一社会信用代码)"),
+        "org_type": string(enum=ORG_TYPES),
+        "description": string(),
+        "categories": array(string(), "service subcategories"),
+        "service_areas": array(string(pattern=REGION_CODE), "street, district or city codes"),
+        "capacity": integer("projects it can take on", minimum=0),
+        "staff": integer(nullable=True, minimum=0),
+        "social_workers": integer(nullable=True, minimum=0),
+        "founded": integer("founding year", nullable=True),
+        "rating": string("evaluation grade", nullable=True, enum=RATINGS),
+        "lang": string(enum=LANGS),
+        "profile_version": integer("bumped on every profile change", minimum=1),
+    },
+    "An organization's public capability profile (no contacts, no internal history).",
+)
+
+DECISION_FIELDS: dict[str, Schema] = {
+    "decided_by": string("who confirmed or rejected it", nullable=True),
+    "decided_at": timestamp(nullable=True),
+    "decision_reason": string(nullable=True),
+    "model_version": string("matcher that wrote it", nullable=True),
+}
+
+SUGGESTION = obj(
+    {
+        "id": integer(minimum=1),
+        "need_id": string(),
+        "organization_id": string(),
+        "organization_name": string(nullable=True),
+        "score": number(),
+        "rank": integer(minimum=1),
+        "reasons": array(ref("Reason")),
+        "status": string(enum=SUGGESTION_STATUSES),
+        "version": integer("send it back to confirm or reject", minimum=1),
+        **DECISION_FIELDS,
+    },
+    "An organization suggested for a need, with its reasons. The posting office, reviewers in "
+    "scope and admins also get the decision fields (`decided_by` … `model_version`), all of "
+    "them; everyone else sees confirmed suggestions of listed needs only.",
+    optional=tuple(DECISION_FIELDS),
+)
+
+INTEREST = obj(
+    {
+        "need_id": string(),
+        "organization_id": string(),
+        "organization_name": string(nullable=True),
+        "note": string("the organization's note to the posting office", nullable=True),
+        "active": boolean("false once withdrawn"),
+        "created_at": timestamp(),
+        "withdrawn_at": timestamp(nullable=True),
+    },
+    "An organization's interest in a listed need.",
+)
+
+OPPORTUNITY = obj(
+    {
+        **PUBLIC_NEED_FIELDS,
+        "status": string(enum=("listed",)),
+        "score": number("matcher score; null when ranked by the profile", nullable=True),
+        "rank": integer(minimum=1),
+        "reasons": array(ref("Reason")),
+        "interested": boolean("the caller has expressed interest"),
+    },
+    "A listed need recommended for the calling organization.",
+)
+
+TOKEN = obj(
+    {
+        "token": string("send as `Authorization: Bearer <token>`; shown only once"),
+        "expires_at": timestamp(),
+        "role": string(enum=[r.value for r in Role]),
+        "scope": string("street, region or organization id of the account", nullable=True),
+    },
+    "A Bearer token for the API.",
+)
+
+GAP_ROW = obj(
+    {
+        "region": string("street, district or city code (by `level`)", pattern=REGION_CODE),
+        "category": string("subcategory; null for needs not yet categorised", nullable=True),
+        "needs": integer(minimum=0),
+        "matched": integer("needs the matcher could serve", minimum=0),
+        "unmet": integer("needs flagged as gaps", minimum=0),
+        "reasons": obj({r: integer(minimum=0) for r in GAP_REASONS}, "unmet needs by gap reason"),
+    },
+    "One region × category cell of the gap table.",
+)
+
+UNMET_NEED = obj(
+    {
+        "id": string(),
+        "street": string(pattern=STREET_CODE),
+        "category": string(nullable=True),
+        "reason": string("gap reason", nullable=True, enum=GAP_REASONS),
+    },
+    "A need flagged as a gap, with the reason.",
+)
+
+ERROR = obj(
+    {
+        "error": obj(
+            {
+                "code": string("machine-readable, e.g. not_found, validation_failed"),
+                "message": string("English"),
+                "message_zh": string("Simplified Chinese"),
+                "fields": array(
+                    obj(
+                        {"field": string(), "zh": string(), "en": string()},
+                        "a field and what is wrong with it",
+                    ),
+                    "one entry per invalid field (422); empty otherwise",
+                ),
+            }
+        )
+    },
+    "Every refusal (4xx, 5xx).",
+)
+
+COMPONENTS: dict[str, Schema] = {
+    "Error": ERROR,
+    "Reason": REASON,
+    "Need": NEED,
+    "NeedPage": page_of("Need", "A page of needs within the caller's scope."),
+    "NoticeNeed": NOTICE_NEED,
+    "NoticeNeedPage": page_of("NoticeNeed", "A page of the public notice."),
+    "ConfirmedOrganization": CONFIRMED_ORGANIZATION,
+    "Organization": ORGANIZATION,
+    "OrganizationPage": page_of("Organization", "A page of organization profiles."),
+    "Suggestion": SUGGESTION,
+    "SuggestionList": obj(
+        {
+            "items": array(ref("Suggestion"), "by rank"),
+            "match_status": string(
+                "the need's matching state; null for callers who see only confirmed ones",
+                nullable=True,
+                enum=MATCH_STATUSES,
+            ),
+        },
+        "The suggestions of one need the caller may see.",
+    ),
+    "Interest": INTEREST,
+    "InterestList": obj({"items": array(ref("Interest"))}, "Interest in one need, oldest first."),
+    "Opportunity": OPPORTUNITY,
+    "OpportunityList": obj(
+        {
+            "items": array(ref("Opportunity"), "best first"),
+            "source": string(
+                "matcher: ranked by the matcher; profile: its categories and area (fallback)",
+                enum=OPPORTUNITY_SOURCES,
+            ),
+        },
+        "Listed needs recommended for the calling organization.",
+    ),
+    "Token": TOKEN,
+    "GapRow": GAP_ROW,
+    "UnmetNeed": UNMET_NEED,
+    "OpenApiDocument": obj(
+        {
+            "openapi": string(pattern="^3\\.0\\."),
+            "info": {"type": "object"},
+            "servers": array({"type": "object"}),
+            "paths": {"type": "object"},
+            "components": {"type": "object"},
+        },
+        "This document.",
+    ),
+}
