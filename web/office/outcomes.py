@@ -5,43 +5,33 @@ reads satisfaction as a feature."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from catalog.errors import DomainError
 from catalog.models import Role
 from catalog.outcomes import record_outcome
-from web.authz import actor, roles_required
-from web.database import db_session
-from web.display import flash_error
-from web.jobs import enqueue_after_commit
+from web.authz import roles_required
 from web.office import bp
 from web.office.views import load_need
-from web.tasks import update_org_index
+from web.record_forms import add_to_org_record
 
 
 @bp.post("/needs/<need_id>/outcomes/<org_id>")
 @roles_required(Role.OFFICE, Role.ADMIN)
 def record_result(need_id: str, org_id: str) -> Response:
     need = load_need(need_id)  # 404 outside the office's street
-    session = db_session()
-    back = url_for("office.need", need_id=need.id) + f"#outcome-{org_id}"
-    try:
-        record_outcome(
+    form = request.form
+    return add_to_org_record(
+        lambda session, who: record_outcome(
             session,
-            actor(),
+            who,
             need.id,
             org_id,
-            request.form.get("satisfaction"),
-            request.form.get("evaluation"),
-            request.form.get("note"),
-        )
-        enqueue_after_commit(session, update_org_index, org_id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash_error(exc)
-        return redirect(back)
-    flash(_("Acceptance result recorded."), "success")
-    return redirect(back)
+            form.get("satisfaction"),
+            form.get("evaluation"),
+            form.get("note"),
+        ),
+        done=_("Acceptance result recorded."),
+        back=url_for("office.need", need_id=need.id) + f"#outcome-{org_id}",
+    )

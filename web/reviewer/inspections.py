@@ -25,10 +25,9 @@ from catalog.models import InspectionDraw, Need, Region, Role
 from web.authz import actor, roles_required
 from web.database import db_session
 from web.display import flash_error, named
-from web.jobs import enqueue_after_commit
 from web.reads import records_read
+from web.record_forms import add_to_org_record
 from web.reviewer import bp
-from web.tasks import update_org_index
 
 
 def _authority() -> str:
@@ -96,24 +95,18 @@ def inspection(draw_id: int) -> str:
 @bp.post("/inspections/<int:draw_id>/items/<int:item_id>")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def record_result(draw_id: int, item_id: int) -> Response:
-    session = db_session()
     if item_id not in {i.id for i in _draw_or_404(draw_id).items}:
         abort(404)
-    back = url_for("reviewer.inspection", draw_id=draw_id) + f"#item-{item_id}"
-    try:
-        item = record_inspection(
+    form = request.form
+    return add_to_org_record(
+        lambda session, who: record_inspection(
             session,
-            actor(),
+            who,
             item_id,
-            request.form.get("result") or "",
-            request.form.get("source") or "",
-            request.form.get("note"),
-        )
-        enqueue_after_commit(session, update_org_index, item.org_id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash_error(exc)
-        return redirect(back)
-    flash(_("Inspection result recorded in the credit archive."), "success")
-    return redirect(back)
+            form.get("result") or "",
+            form.get("source") or "",
+            form.get("note"),
+        ),
+        done=_("Inspection result recorded in the credit archive."),
+        back=url_for("reviewer.inspection", draw_id=draw_id) + f"#item-{item_id}",
+    )

@@ -8,21 +8,18 @@ deleted; a correction is a new entry."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from catalog.credit import credit_archive, local_today, record_credit_event
-from catalog.errors import DomainError
 from catalog.models import Organization, Region, Role
 from catalog.outcomes import performance_history
-from web.authz import actor, roles_required
+from web.authz import roles_required
 from web.database import db_session
-from web.display import flash_error
-from web.jobs import enqueue_after_commit
 from web.reads import records_read
+from web.record_forms import add_to_org_record
 from web.reviewer import bp
-from web.tasks import update_org_index
 
 
 def load_org(org_id: str) -> Organization:
@@ -53,23 +50,18 @@ def org(org_id: str) -> str:
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def add_credit(org_id: str) -> Response:
     organization = load_org(org_id)
-    session = db_session()
-    back = url_for("reviewer.org", org_id=organization.id) + "#add-credit"
-    try:
-        record_credit_event(
+    form = request.form
+    return add_to_org_record(
+        lambda session, who: record_credit_event(
             session,
-            actor(),
+            who,
             organization.id,
-            request.form.get("kind") or "",
-            request.form.get("date") or "",
-            request.form.get("source") or "",
-            request.form.get("note"),
-        )
-        enqueue_after_commit(session, update_org_index, organization.id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash_error(exc)
-        return redirect(back)
-    flash(_("Credit entry added."), "success")
-    return redirect(url_for("reviewer.org", org_id=organization.id) + "#credit")
+            form.get("kind") or "",
+            form.get("date") or "",
+            form.get("source") or "",
+            form.get("note"),
+        ),
+        done=_("Credit entry added."),
+        back=url_for("reviewer.org", org_id=organization.id) + "#add-credit",
+        then=url_for("reviewer.org", org_id=organization.id) + "#credit",
+    )

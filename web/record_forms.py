@@ -1,0 +1,48 @@
+"""Page forms that add to an organization's record — an acceptance result, a credit entry, an
+inspection result — share one shape: run the catalog command, commit, refresh the
+organization's entry in the matching index once the commit has happened (the matcher reads the
+record as a feature), and on a refusal roll back and show why on the page the form came from.
+One function, so the three pages cannot drift apart in how they commit or report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from flask import flash, redirect
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from catalog.actors import Actor
+from catalog.errors import DomainError
+from web.authz import actor
+from web.database import db_session
+from web.display import flash_error
+from web.jobs import enqueue_after_commit
+from web.tasks import update_org_index
+
+
+class OrgRecord(Protocol):
+    org_id: str
+
+
+def add_to_org_record(
+    command: Callable[[Session, Actor], OrgRecord],
+    *,
+    done: str,
+    back: str,
+    then: str | None = None,
+) -> Response:
+    """Run `command`; flash `done` and go to `then` (default `back`), or flash the refusal and
+    go `back`."""
+    session = db_session()
+    try:
+        made = command(session, actor())
+        enqueue_after_commit(session, update_org_index, made.org_id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        flash_error(exc)
+        return redirect(back)
+    flash(done, "success")
+    return redirect(then or back)
