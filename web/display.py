@@ -13,6 +13,7 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 from flask_babel import lazy_gettext as _l
 
 from catalog.errors import DomainError, FieldError, ValidationFailed
+from catalog.teams import is_team_invite
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -195,6 +196,7 @@ def init_app(app: Flask) -> None:
         label=label,
         category_label=category_label,
         prohibited_text=prohibited_text,
+        is_team_invite=is_team_invite,  # an invited team member has no matcher score to show
         locale_name=locale_name,
         lang_url=lang_url,
         url_endpoints=app.view_functions,

@@ -159,12 +159,12 @@ class Walk:
         finally:
             self.d.set_window_size(width, height)
 
-    def sign_in(self, username: str) -> None:
+    def sign_in(self, username: str, password: str | None = None) -> None:
         from tests.web.web_world import PASSWORD
 
         self.go("/login")
         self.type("#username", username)
-        self.type("#password", PASSWORD)
+        self.type("#password", password or PASSWORD)
         self.click("#sign-in")
         assert "/login" not in self.d.current_url, self.text()
 

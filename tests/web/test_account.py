@@ -48,6 +48,9 @@ def test_every_role_reaches_its_account_page_from_the_header(client, world, labe
     home = client.get("/account/?lang=zh_Hans_CN").get_data(as_text=True)
     assert 'class="who" href="/account/"' in home
     assert ACCOUNTS[label][0] in home and 'id="password-form"' in home
+    scope_names = {"office": "拱北街道", "reviewer": "香洲区", "organization": "乐龄长者服务中心"}
+    if label in scope_names:  # the scope by name, not only its code
+        assert scope_names[label] in home.split('id="account-scope">')[1].split("</dd>")[0]
 
 
 def test_anonymous_is_sent_to_sign_in(client, world):

@@ -48,6 +48,7 @@ def test_reviewer_draws_and_records_a_result(app, client, world):
     assert f'id="draw-seed">{draw.seed}<' in detail
     assert "n-closed/org-elder" in detail  # the population, to recompute the draw
     assert "香洲区民政局" in detail  # the default authority of the reviewer's area
+    assert "reviewer_xz" not in detail.split('id="draw-facts"')[1].split("</dl>")[0]  # a name
     with app.extensions["db"].session() as s:
         item = s.scalars(select(InspectionItem).where(InspectionItem.need_id == "n-closed")).one()
     url = f"/reviewer/inspections/{draw.id}/items/{item.id}"

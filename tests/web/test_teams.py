@@ -79,9 +79,7 @@ def test_office_sees_proposals_and_invites_a_team(app, client, world):
     assert "org-deleted" not in page  # a member deleted since matching is left out
 
     r = client.post("/office/needs/n-gap/teams/0/invite")
-    assert r.status_code == 302 and r.headers["Location"].endswith(
-        "/office/needs/n-gap#suggestions"
-    )
+    assert r.status_code == 302 and r.headers["Location"].endswith("/office/needs/n-gap")
     got = _suggestions(app, "n-gap")
     assert set(got) == {"org-meal", "org-youth"}
     assert all(s.status == "suggested" for s in got.values())

@@ -47,8 +47,10 @@ PAGES = {
         "/reviewer/needs/n-closed",
         "/reviewer/orgs/org-elder",  # profile, credit archive, performance, credit form
         "/reviewer/orgs/org-youth",  # empty archive and history
+        "/reviewer/inspections",  # the draw form (projects of 拱北 can be drawn)
+        "/account/",
     ],
-    "organization": ["/org/", "/org/profile"],
+    "organization": ["/org/", "/org/profile", "/account/"],
     "organization_2": ["/org/profile"],  # no records yet
     "admin": [
         "/admin/",

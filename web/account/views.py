@@ -11,13 +11,13 @@ from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from catalog.audit import record
-from catalog.models import Account
+from catalog.models import Account, Organization, Region, Role
 from web.account import bp
 from web.account.forms import MAX_DISPLAY_NAME, PasswordForm, PreferencesForm
 from web.auth import User, hash_password, password_problem, verify_password
 from web.authz import ALL_ROLES, actor, roles_required
 from web.database import db_session
-from web.display import pick
+from web.display import named, pick
 from web.extensions import limiter
 
 
@@ -25,6 +25,18 @@ def _account() -> Account:
     account = db_session().get(Account, int(current_user.id))
     assert account is not None  # the session loader admitted this user
     return account
+
+
+def _scope_name(account: Account) -> str:
+    """The account's scope as people say it: the street, district or organization by name."""
+    if not account.scope:
+        return ""
+    session = db_session()
+    if account.role == Role.ORGANIZATION:
+        org = session.get(Organization, account.scope)
+        return org.name if org is not None else account.scope
+    region = session.get(Region, account.scope)
+    return named(region) if region is not None else account.scope
 
 
 def _page(
@@ -40,6 +52,7 @@ def _page(
     html = render_template(
         "account/index.html",
         account=account,
+        scope_name=_scope_name(account),
         password_form=password_form or PasswordForm(),
         preferences_form=prefs,
         errors=errors or {},

@@ -72,7 +72,8 @@ def decide_suggestion(suggestion_id: int, decision: str):
     except DomainError as exc:
         session.rollback()
         flash_error(exc)
-    return redirect(url_for("office.need", need_id=need_id) + "#suggestions")
+    # No #suggestions anchor: the page opens at the top, where the message says what happened.
+    return redirect(url_for("office.need", need_id=need_id))
 
 
 @bp.post("/needs/<need_id>/teams/<int:team_index>/invite")
@@ -111,4 +112,5 @@ def invite_team(need_id: str, team_index: int):
         )
     else:
         flash(_("Every member of this team is already among the suggestions."), "success")
-    return redirect(url_for("office.need", need_id=need_id) + "#suggestions")
+    # No #suggestions anchor: the page opens at the top, where the message says what happened.
+    return redirect(url_for("office.need", need_id=need_id))

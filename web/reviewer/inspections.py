@@ -21,7 +21,7 @@ from catalog.inspections import (
     record_inspection,
     visible_draws,
 )
-from catalog.models import InspectionDraw, Need, Region, Role
+from catalog.models import Account, InspectionDraw, Need, Region, Role
 from web.authz import actor, roles_required
 from web.database import db_session
 from web.display import flash_error, named
@@ -37,6 +37,17 @@ def _authority() -> str:
     return _("%(region)s Civil Affairs Bureau", region=named(region)) if region else ""
 
 
+def _people(usernames: set[str | None]) -> dict[str, str]:
+    """Display names of the reviewers on the page: a colleague's name, not a login."""
+    names = {u for u in usernames if u}
+    if not names:
+        return {}
+    rows = db_session().execute(
+        select(Account.username, Account.display_name).where(Account.username.in_(names))
+    )
+    return {username: display or username for username, display in rows}
+
+
 def _draw_or_404(draw_id: int) -> InspectionDraw:
     """A draw of the reviewer's area; any other is "not found", as if it did not exist."""
     try:
@@ -50,9 +61,11 @@ def _draw_or_404(draw_id: int) -> InspectionDraw:
 @records_read("inspection_draw")
 def inspections() -> str:
     session = db_session()
+    draws = visible_draws(session, actor())
     return render_template(
         "reviewer/inspections.html",
-        draws=visible_draws(session, actor()),
+        draws=draws,
+        people=_people({d.drawn_by for d in draws}),
         eligible=len(eligible_projects(session, actor())),
         default_rate=round(DEFAULT_RATE * 100),
     )
@@ -88,7 +101,11 @@ def inspection(draw_id: int) -> str:
     ids = [i.need_id for i in found.items]
     needs = {n.id: n for n in db_session().scalars(select(Need).where(Need.id.in_(ids)))}
     return render_template(
-        "reviewer/inspection.html", draw=found, needs=needs, authority=_authority()
+        "reviewer/inspection.html",
+        draw=found,
+        needs=needs,
+        authority=_authority(),
+        people=_people({found.drawn_by} | {i.inspected_by for i in found.items}),
     )
 
 
