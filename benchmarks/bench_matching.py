@@ -1,5 +1,6 @@
 """Matching benchmark (not a test): suggestion latency for one need at 1k/10k/100k synthetic
-organizations, index build time, embedding throughput, and FAISS vs a brute-force numpy scan.
+organizations, index build time, embedding throughput, and FAISS vs a brute-force numpy scan;
+and what team proposals (`matching.teams`) add per gap need, against matching that need.
 
 Synthetic scale-up: the labeled dev organizations (or the test catalog when the shared folder is
 absent) are replicated with random service areas, so category and coverage statistics stay
@@ -19,11 +20,18 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.synthetic_catalog import (  # noqa: E402
+    GAP_DISTRICT,
+    GAP_PER_SHAPE,
+    GAP_SHAPES,
+    gap_specs,
+    synthetic_orgs,
+    withhold,
+)
 from benchmarks.synthetic_catalog import dev_dir as _dev_dir  # noqa: E402
-from benchmarks.synthetic_catalog import synthetic_orgs  # noqa: E402
 from matching.index import VectorIndex  # noqa: E402
 from matching.pipeline import Matcher  # noqa: E402
-from matching.records import load_exchange_dir  # noqa: E402
+from matching.records import OrgRecord, load_exchange_dir  # noqa: E402
 from matching.service import load_models  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
@@ -63,6 +71,7 @@ def bench_latency(clf, ranker, cfg, base_orgs, needs) -> list[dict]:
             m.match(nd)
             lat_dense.append(time.perf_counter() - t)
         m.ranker.weights["dense"] = ranker.weights.get("dense", 0.0)
+        del m, vecs  # the team section indexes its own catalog (gap streets withheld)
         row = {
             "orgs": n,
             "index_build_s": round(build, 3),
@@ -71,6 +80,7 @@ def bench_latency(clf, ranker, cfg, base_orgs, needs) -> list[dict]:
             "suggest_dense_p50_ms": round(pct(lat_dense, 50), 2),
             "suggest_dense_p95_ms": round(pct(lat_dense, 95), 2),
             "candidates": "all" if n <= cfg.all_candidates_max else "category+dense",
+            "teams": bench_teams(clf, ranker, cfg, orgs, needs),
         }
         print(row, flush=True)
         rows.append(row)
@@ -177,6 +187,72 @@ def bench_faiss(seeds: np.ndarray) -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------- team proposals for gap needs
+GAP_ROUNDS = int(os.environ.get("BENCH_GAP_ROUNDS", "5"))  # timed passes over the gap needs
+
+
+def bench_teams(clf, ranker, cfg, orgs: list[OrgRecord], needs) -> dict:
+    """ms per gap need of `attach_teams` (what match_need / run_all add for a gap) against
+    `Matcher.match` of the same needs on the same catalog: the synthetic one with the gap
+    needs' streets withheld. Only needs the matcher really flags as the intended gap, with a
+    team of the intended shape, are timed; how many of those built that is, is reported."""
+    from matching.teams import attach_teams
+
+    streets = sorted({a for o in orgs for a in o.areas if a[:6] == GAP_DISTRICT and len(a) == 9})
+    n_gap = min(3 * GAP_PER_SHAPE, len(streets) - 1)
+    specs = gap_specs(Matcher(clf, ranker, config=replace(cfg)), needs, streets[:n_gap])
+    t0 = time.perf_counter()
+    m = Matcher(clf, ranker, config=replace(cfg)).index(withhold(orgs, specs, streets[n_gap:]))
+    build = time.perf_counter() - t0
+    kept, shapes = [], {s: {"built": 0, "gap_with_team": 0} for s in GAP_SHAPES}
+    first = None  # the first gap need on a fresh table also pays per-table set-up
+    for s in specs:
+        r = m.match(s.need)
+        t0 = time.perf_counter()
+        attach_teams(m, [s.need], [r])
+        first = round((time.perf_counter() - t0) * 1000, 2) if first is None else first
+        got = {t["shape"] for t in r.teams}
+        want = "split" if s.shape == "split" else "outside_lead"
+        ok = r.gap and want in got and (s.shape == "split" or r.gap_reason == s.shape)
+        shapes[s.shape]["built"] += 1
+        if ok:
+            shapes[s.shape]["gap_with_team"] += 1
+            kept.append(s)
+    match_t: list[float] = []
+    team_t: dict[str, list[float]] = {s: [] for s in GAP_SHAPES}
+    for _ in range(GAP_ROUNDS):
+        for s in kept:
+            t = time.perf_counter()
+            r = m.match(s.need)
+            match_t.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            attach_teams(m, [s.need], [r])
+            team_t[s.shape].append(time.perf_counter() - t)
+    every = [x for xs in team_t.values() for x in xs]
+    row: dict = {
+        "gap_index_build_s": round(build, 3),
+        "gap_needs": len(kept),
+        "shapes": shapes,
+        "teams_first_ms": first,
+    }
+    if kept:
+        row |= {
+            "match_p50_ms": round(pct(match_t, 50), 2),
+            "match_p95_ms": round(pct(match_t, 95), 2),
+            "teams_p50_ms": round(pct(every, 50), 2),
+            "teams_p95_ms": round(pct(every, 95), 2),
+        }
+        row["teams_over_match_p50"] = round(row["teams_p50_ms"] / row["match_p50_ms"], 3)
+        for shape, xs in team_t.items():
+            if xs:
+                shapes[shape] |= {
+                    "teams_p50_ms": round(pct(xs, 50), 2),
+                    "teams_p95_ms": round(pct(xs, 95), 2),
+                }
+    print({"orgs": len(orgs), "teams": row}, flush=True)
+    return row
+
+
 def main() -> None:
     dev = _dev_dir()
     if not (dev / "organizations.jsonl").exists():
@@ -214,6 +290,33 @@ def render(out: dict) -> str:
         lines.append(
             f"| {r['orgs']} | {r['index_build_s']} | {r['suggest_p50_ms']} | {r['suggest_p95_ms']} | "
             f"{r['suggest_dense_p50_ms']} | {r['suggest_dense_p95_ms']} | {r['candidates']} |"
+        )
+    lines += [
+        "",
+        "## Team proposals per gap need (ms; `attach_teams` vs `Matcher.match` of the same need)",
+        "",
+        "Gap needs built at each size: the synthetic catalog with the needs' streets withheld "
+        "for their service (see `withhold`); only needs the matcher flags as the intended gap "
+        "with a team of that shape are timed (`BENCH_GAP_NEEDS` per shape, "
+        "`BENCH_GAP_ROUNDS` passes).",
+        "",
+        "| orgs | gap needs (coverage / capacity / split) | match p50 | match p95 | teams p50 "
+        "| teams p95 | teams / match p50 | teams p50 no_coverage / no_capacity / split "
+        "| first gap need on a fresh table |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in out["latency"]:
+        t = r.get("teams") or {}
+        if not t.get("gap_needs"):
+            lines.append(f"| {r['orgs']} | 0 | | | | | | | |")
+            continue
+        sh = t["shapes"]
+        counts = " / ".join(f"{sh[k]['gap_with_team']}/{sh[k]['built']}" for k in GAP_SHAPES)
+        per = " / ".join(str(sh[k].get("teams_p50_ms", "–")) for k in GAP_SHAPES)
+        lines.append(
+            f"| {r['orgs']} | {counts} | {t['match_p50_ms']} | {t['match_p95_ms']} | "
+            f"{t['teams_p50_ms']} | {t['teams_p95_ms']} | {t['teams_over_match_p50']} | {per} | "
+            f"{t.get('teams_first_ms', '–')} |"
         )
     lines += [
         "",

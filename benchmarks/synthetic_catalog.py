@@ -3,7 +3,9 @@ set, and a bulk loader that writes them into a throwaway PostgreSQL database.
 
 Scale-up keeps the dev set's category and coverage statistics (each synthetic organization is a
 dev organization with a distinct name and text and random service areas), so matching costs are
-realistic. Loading uses Core `insert()` in batches, because the ORM's per-object unit of work
+realistic. Gap needs of each team-proposal shape are made by withholding, at the needs'
+streets, the coverage or capacity of the organizations offering their service (`withhold`).
+Loading uses Core `insert()` in batches, because the ORM's per-object unit of work
 would make a 100,000-organization catalog take minutes to load.
 """
 
@@ -13,15 +15,20 @@ import datetime as dt
 import os
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 from sqlalchemy import Engine, insert, make_url, select, text
 
 from catalog.credit_code import make_credit_code
 from catalog.models import Need, Organization, OrgArea, Region, org_categories
 from catalog.reference import Reference
-from matching.records import NeedRecord, OrgRecord, load_exchange_dir
+from matching.records import CITY_CODE, NeedRecord, OrgRecord, coverage_level, load_exchange_dir
+
+if TYPE_CHECKING:
+    from matching.pipeline import Matcher
 
 BATCH = 5000
 ORG_TYPE = "社会服务机构"
@@ -92,6 +99,104 @@ def synthetic_needs(
             )
         )
     return out
+
+
+# ---------------------------------------------------------------- gap needs (team proposals)
+GAP_PER_SHAPE = int(os.environ.get("BENCH_GAP_NEEDS", "4"))  # gap needs built per shape
+GAP_DISTRICT = "440402"  # the district whose streets carry the gap needs (most base streets)
+GAP_SHAPES = ("no_coverage", "no_capacity", "split")
+
+
+@dataclass
+class GapSpec:
+    """One gap need and what is withheld at its street to make it a gap: the coverage (for
+    no_capacity: the capacity) of organizations offering any of `cats` there, and for a split
+    need also the coverage of organizations offering all of `both`."""
+
+    shape: str
+    need: NeedRecord
+    cats: list[str]
+    both: list[str] = field(default_factory=list)
+
+
+def withhold(orgs: list[OrgRecord], specs: Sequence[GapSpec], spare: Sequence[str]) -> list:
+    """The catalog with each spec's street withheld: organizations offering the service that
+    cover the street lose the areas that cover it (the street, its district, the city) and,
+    if nothing is left, serve a spare street of the same district instead (so same-district
+    leads exist, as they would); for no_capacity they stay but are full. Nothing else
+    changes, and whether a need then is a gap is left to the matcher."""
+    out = list(orgs)
+    rng = random.Random(7)
+    for s in specs:
+        st = s.need.street
+        cut = {st, st[:6], CITY_CODE, st[:4] + "00"}
+        cats, both = set(s.cats), set(s.both)
+        for i, o in enumerate(out):
+            offered = set(o.categories)
+            if not (offered & cats or (both and both <= offered)):
+                continue
+            if coverage_level(o.areas, st) == 0:
+                continue
+            if s.shape == "no_capacity":
+                out[i] = replace(o, active_projects=o.capacity)
+            else:
+                kept = [a for a in o.areas if a not in cut]
+                out[i] = replace(o, areas=kept or [rng.choice(spare)])
+    return out
+
+
+def _combined(parts: Sequence[NeedRecord], nid: str) -> NeedRecord:
+    """A need written about several services at once (a street's mixed request)."""
+    return replace(
+        parts[0],
+        id=nid,
+        title="，".join(p.title for p in parts),
+        description="".join(p.description for p in parts),
+        category=None,
+    )
+
+
+def gap_specs(matcher: Matcher, needs: Sequence[NeedRecord], streets: Sequence[str]) -> list:
+    """GAP_PER_SHAPE needs per shape, each on its own street. no_coverage / no_capacity: a dev
+    need the classifier is sure is about one service (P ≥ 0.9, a different one per need), that
+    service withheld at its street. split: four dev needs about different services written as
+    one, kept when the classifier gives two services ≥ 0.25 (teams.SPLIT_MIN), the third
+    < 0.25 and ≥ 0.32 to all but the two; those others are withheld at the street, as are
+    organizations offering both of the two (so P(served) drops below the gap threshold and no
+    single local organization offers the split)."""
+    probs, _, _ = matcher.category_probs(needs)
+    names = matcher.cat_names
+    best = probs.argmax(axis=1)
+    free = iter(streets)
+    specs: list[GapSpec] = []
+    for shape in GAP_SHAPES[:2]:
+        used: set[int] = set()
+        for i, nd in enumerate(needs):
+            if len(used) >= GAP_PER_SHAPE:
+                break
+            if int(best[i]) in used or probs[i, best[i]] < 0.9:
+                continue
+            used.add(int(best[i]))
+            need = replace(nd, id=f"gap-{shape}-{i}", street=next(free))
+            specs.append(GapSpec(shape, need, [names[best[i]]]))
+    rng = np.random.default_rng(0)
+    split = 0
+    for attempt in range(2000):
+        if split >= GAP_PER_SHAPE:
+            break
+        pick = rng.choice(len(needs), 4, replace=False)
+        if len({int(best[i]) for i in pick}) < 4:
+            continue
+        nd = _combined([needs[i] for i in pick], f"gap-split-{attempt}")
+        p = matcher.category_probs([nd])[0][0]
+        o = np.argsort(-p)
+        if p[o[1]] < 0.25 or p[o[2]] >= 0.25 or 1 - p[o[0]] - p[o[1]] < 0.32:
+            continue
+        rest = [names[j] for j in o[2:] if p[j] >= 0.005]
+        need = replace(nd, street=next(free))
+        specs.append(GapSpec("split", need, rest, [names[o[0]], names[o[1]]]))
+        split += 1
+    return specs
 
 
 def _conninfo(url: str) -> str:

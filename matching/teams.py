@@ -32,22 +32,33 @@ equal teams does one with a grassroots member (small, young or unrated: the plan
 bands) come first, and a reason says so only when a member is one.
 
 Pure: functions over the `Matcher` (its `OrgTable` and lexical channel) and plain records; no
-database, no Flask. `matching.service` persists what `attach_teams` puts on each result.
+database, no Flask. `matching.service` persists what `attach_teams` puts on each result; the
+reasons' wording lives in `matching.team_reasons`.
+
+Speed: city-wide organizations cover every street, so in a large catalog a role has tens of
+thousands of candidates. Each role's best PER_ROLE are therefore found on arrays (tier keys,
+grassroots bands, an id order, all vectorized; text similarity only for the rows still tied
+after `np.partition`), and Python only sees those few rows and the teams built from them.
+The per-table arrays (`_Columns`) are built on the first gap need of a table (~30 ms at
+100,000 organizations) and live as long as the table. Same proposals as sorting every
+candidate in Python: tests/matching/test_teams.py pins them on a seeded catalog.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from catalog.analytics.fairness import age_band, rating_band, size_band
-from matching import reasons as R
+from matching.features import OrgTable
 from matching.pipeline import Matcher, MatchResult
 from matching.records import NeedRecord, OrgRecord
+from matching.team_reasons import member_reasons, team_reasons
 from matching.text import normalize
 
 MAX_TEAMS = 3
@@ -101,8 +112,8 @@ def propose_teams(
     """Up to `limit` teams for a gap need, best first; [] for a need that is not a gap."""
     if not result.gap or result.prohibited or not len(matcher.table):
         return []
-    ctx = _Context(matcher, need, year or dt.date.today().year)
-    drafts = _split_drafts(ctx, result) + _outside_lead_drafts(ctx, result)
+    ctx = _Context(matcher, need, result, year or dt.date.today().year)
+    drafts = _split_drafts(ctx) + _outside_lead_drafts(ctx, result)
     return [_build(ctx, result, d) for d in _pick(drafts, limit)]
 
 
@@ -117,68 +128,144 @@ def attach_teams(
         result.teams = [t.as_dict() for t in propose_teams(matcher, need, result, year=year)]
 
 
+class _Columns:
+    """Per organization table, once: the grassroots bands and the id order as arrays, so no
+    per-need work walks the organizations in Python. The bands are the planners' own
+    functions, evaluated once per distinct value (a table is rebuilt when profiles change)."""
+
+    def __init__(self, t: OrgTable) -> None:
+        self.small = _mapped([o.staff for o in t.orgs], lambda v: size_band(v) == "staff_1_9")
+        self.unrated = _mapped([o.rating for o in t.orgs], lambda v: rating_band(v) == "unrated")
+        self.founded = [o.founded for o in t.orgs]
+        self.offered = t.cat_matrix.toarray() > 0  # orgs × categories; a few MB at 100k
+        self.broad = np.asarray(t.cat_matrix.sum(axis=1)).ravel() >= BROAD_MIN
+        # The categories an organization offers as bits of one integer (when they fit).
+        self._pos = np.arange(self.offered.shape[1], dtype=np.int64)
+        fits = self.offered.shape[1] <= 62
+        self.bits = self.offered.astype(np.int64) @ (1 << self._pos) if fits else None
+        self.has_room = t.capacity_left > 0
+        self.flagged = t.credit < 0
+        self._near: dict[str, np.ndarray] = {}
+        self.id_rank = np.empty(len(t), dtype=np.int64)
+        self.id_rank[np.argsort(np.asarray(t.ids, dtype=str), kind="stable")] = np.arange(len(t))
+        self.by_area = t.by_area
+        self._grassroots: dict[int, np.ndarray] = {}
+
+    def offers_any(self, cats: np.ndarray) -> np.ndarray:
+        """Per organization: offers any of the categories where `cats` (a mask) is set."""
+        if self.bits is None:  # more categories than bits in an integer
+            return self.offered[:, cats].any(axis=1)
+        return (self.bits & int(cats.astype(np.int64) @ (1 << self._pos))) != 0
+
+    def near(self, district: str) -> np.ndarray:
+        """Serves some area of `district` (a street of it or the district itself)."""
+        if district not in self._near:
+            mask = np.zeros(len(self.has_room), dtype=bool)
+            for code, rows in self.by_area.items():
+                if code[:6] == district:
+                    mask[rows] = True
+            self._near[district] = mask
+        return self._near[district]
+
+    def grassroots(self, year: int) -> np.ndarray:
+        if year not in self._grassroots:
+            young = _mapped(self.founded, lambda v: age_band(v, year) == "years_0_2")
+            self._grassroots[year] = self.small | young | self.unrated
+        return self._grassroots[year]
+
+
+def _mapped(values: list, test: Callable[[object], bool]) -> np.ndarray:
+    """`test` of each value as a boolean array, calling it once per distinct value."""
+    lut = {v: bool(test(v)) for v in dict.fromkeys(values)}
+    return np.fromiter(map(lut.__getitem__, values), dtype=bool, count=len(values))
+
+
+_COLUMNS: weakref.WeakKeyDictionary[OrgTable, _Columns] = weakref.WeakKeyDictionary()
+
+
+def _columns(t: OrgTable) -> _Columns:
+    cols = _COLUMNS.get(t)
+    if cols is None:
+        cols = _COLUMNS[t] = _Columns(t)
+    return cols
+
+
 class _Context:
     """What every shape needs about one need against the table, computed once."""
 
-    def __init__(self, matcher: Matcher, need: NeedRecord, year: int) -> None:
+    def __init__(self, matcher: Matcher, need: NeedRecord, result: MatchResult, year: int):
         self.m = matcher
         self.t = matcher.table
         self.need = need
         self.year = year
+        self.cols = _columns(self.t)
         self.level = self.t.coverage(need.street)
-        self.has_room = self.t.capacity_left > 0
+        self.has_room = self.cols.has_room
         self.local = (self.level > 0) & self.has_room
+        self.flagged = self.cols.flagged
+        self.grass = self.cols.grassroots(year)
+        # The classifier's substantial categories (P ≥ SPLIT_MIN), most likely first.
+        self.substantial = [
+            str(c) for c, p in result.category_top if p >= SPLIT_MIN and c in matcher.cats
+        ]
         self._query = None
+        self._rel: dict[int, float] = {}
 
     def org(self, row: int) -> OrgRecord:
         return self.t.orgs[row]
 
-    def relevance(self, rows: Sequence[int]) -> np.ndarray:
-        """Text similarity of need and profiles: breaks ties only, as in the ranker."""
+    @property
+    def near(self) -> np.ndarray:
+        """Per organization: already working close by (in the need's district)."""
+        return self.cols.near(self.need.district)
+
+    def offers(self, cat: str) -> np.ndarray:
+        return self.cols.offered[:, self.t.categories.index(cat)]
+
+    def relevance(self, rows: np.ndarray) -> np.ndarray:
+        """Text similarity of need and `rows`' profiles: breaks ties only, as in the ranker.
+        Row by row the same numbers whatever other rows are asked for (each output row of
+        the product depends only on its own profile)."""
         lex = self.m.lexical
         if lex.vectorizer is None or lex.matrix is None or not len(rows):
             return np.zeros(len(rows))
-        if self._query is None:
-            self._query = lex.vectorizer.transform([normalize(self.need.text())])
-        return np.asarray((lex.matrix[list(rows)] @ self._query.T).toarray()).ravel()
+        if self._query is None:  # dense: a char 1-2-gram vocabulary, cheap as a vector
+            q = lex.vectorizer.transform([normalize(self.need.text())])
+            self._query = np.asarray(q.toarray()).ravel()
+        return np.asarray(lex.matrix[rows] @ self._query, dtype=np.float64)
 
-    def grassroots(self, row: int) -> list[tuple[str, str]]:
-        """The grassroots traits (zh, en) of an organization that has any; used for ties."""
-        o = self.org(row)
-        out = []
-        if size_band(o.staff) == "staff_1_9":
-            out.append(("员工不足10人", "fewer than 10 staff"))
-        if age_band(o.founded, self.year) == "years_0_2":
-            out.append(("成立不满3年", "founded less than 3 years ago"))
-        if rating_band(o.rating) == "unrated":
-            out.append(("尚未评估等级", "not yet rated"))
-        return out
-
-    def best(self, rows: np.ndarray, tier) -> list[int]:
-        """The PER_ROLE best rows by `tier(row)`, then grassroots, text similarity and id."""
-        rel = dict(zip(rows.tolist(), self.relevance(rows.tolist()), strict=True))
-        order = sorted(
-            rows.tolist(),
-            key=lambda r: (tier(r), not self.grassroots(r), -round(rel[r], 9), self.t.ids[r]),
-        )
-        return order[:PER_ROLE]
+    def best(self, rows: np.ndarray, tiers: Sequence[np.ndarray]) -> list[int]:
+        """The PER_ROLE best `rows` by the tier columns (over `rows`, most significant
+        first), then grassroots first, text similarity and id. The structural key is packed
+        into one integer; `np.partition` keeps only the rows that can still be among the
+        best, and only those get a text similarity and a (numpy) sort."""
+        if not len(rows):
+            return []
+        code = np.zeros(len(rows), dtype=np.int64)
+        for col in [*tiers, ~self.grass[rows]]:
+            col = np.asarray(col, dtype=np.int64)
+            lo = int(col.min())
+            code = code * (int(col.max()) - lo + 1) + (col - lo)
+        if len(rows) > PER_ROLE:
+            keep = code <= np.partition(code, PER_ROLE - 1)[PER_ROLE - 1]
+            rows, code = rows[keep], code[keep]
+        rel = self.relevance(rows)
+        top = np.lexsort((self.cols.id_rank[rows], -np.round(rel, 9), code))[:PER_ROLE]
+        self._rel.update(zip(rows[top].tolist(), rel[top].tolist(), strict=True))
+        return rows[top].tolist()
 
     def team_key(self, shape: str, rows: tuple[int, ...], tiers: tuple) -> tuple:
-        rel = self.relevance(rows)
-        mixed = any(self.grassroots(r) for r in rows)
+        rel = np.array([self._rel[r] for r in rows])  # every member came from `best`
+        mixed = bool(self.grass[list(rows)].any())
         ids = tuple(sorted(self.t.ids[r] for r in rows))
         return (SHAPES.index(shape), tiers, not mixed, -round(float(rel.sum()), 9), ids)
 
 
-def _substantial(ctx: _Context, result: MatchResult) -> list[str]:
-    return [str(c) for c, p in result.category_top if p >= SPLIT_MIN and c in ctx.m.cats]
-
-
-def _split_drafts(ctx: _Context, result: MatchResult) -> list[_Draft]:
-    cats = _substantial(ctx, result)
+def _split_drafts(ctx: _Context) -> list[_Draft]:
+    cats = ctx.substantial
     if len(cats) < 2:
         return []
-    offers = [ctx.t.offers(c) for c in cats]
+    offers = [ctx.offers(c) for c in cats]
     if (np.logical_and.reduce(offers) & ctx.local).any():
         return []  # one organization can do all of it: no team needed
     pools = [np.flatnonzero(o & ctx.local) for o in offers]
@@ -186,9 +273,9 @@ def _split_drafts(ctx: _Context, result: MatchResult) -> list[_Draft]:
         return []
 
     def tier(r: int) -> tuple:
-        return (-int(ctx.level[r]), ctx.org(r).credit < 0)
+        return (-int(ctx.level[r]), bool(ctx.flagged[r]))
 
-    ranked = [ctx.best(p, tier) for p in pools]
+    ranked = [ctx.best(p, [-ctx.level[p], ctx.flagged[p]]) for p in pools]
     drafts = []
     for rows in itertools.product(*ranked):
         if len(set(rows)) < len(rows):
@@ -204,46 +291,56 @@ def _partner_kinds(ctx: _Context, gap_cat: str, others: list[str]) -> np.ndarray
     """Per organization, the index in PARTNER_KINDS of what it brings as a local partner (the
     first that applies), or -1. Vectorized over the table: city-wide organizations cover every
     street, so the candidates of a large catalog are many."""
-    names = ctx.t.categories
-    group = ctx.m.cats[gap_cat].group
-    masks = [
-        [c in others for c in names],
-        [bool(group) and ctx.m.cats[c].group == group and c != gap_cat for c in names],
-        [ctx.m.cats[c].group == LOCAL_GROUP for c in names],
-    ]
+    hits = [ctx.cols.offers_any(m) for m in _kind_masks(ctx, gap_cat, others)]
+    hits.append(ctx.cols.broad)
     kinds = np.full(len(ctx.t), -1, dtype=np.int64)
-    hits = [np.asarray(ctx.t.cat_matrix @ np.asarray(m, dtype=float)).ravel() > 0 for m in masks]
-    hits.append(np.asarray(ctx.t.cat_matrix.sum(axis=1)).ravel() >= BROAD_MIN)
     for k in reversed(range(len(hits))):  # the first kind that applies wins
         kinds[hits[k]] = k
     return kinds
 
 
-def _same_district(ctx: _Context, row: int) -> bool:
-    return any(a[:6] == ctx.need.district for a in ctx.org(row).areas)
+def _kind_masks(ctx: _Context, gap_cat: str, others: list[str]) -> list[np.ndarray]:
+    """Per category: shows a partner kind (other_part, related, community)."""
+    names = ctx.t.categories
+    group = ctx.m.cats[gap_cat].group
+    return [
+        np.array([c in others for c in names]),
+        np.array([bool(group) and ctx.m.cats[c].group == group and c != gap_cat for c in names]),
+        np.array([ctx.m.cats[c].group == LOCAL_GROUP for c in names]),
+    ]
+
+
+def _brought(ctx: _Context, row: int, kind: str, gap_cat: str) -> str | None:
+    """The partner's category that shows its kind (first in its profile); None if broad."""
+    if kind == "comprehensive":
+        return None
+    others = [c for c in ctx.substantial if c != gap_cat]
+    masks = dict(zip(PARTNER_KINDS, _kind_masks(ctx, gap_cat, others), strict=False))
+    shows = dict(zip(ctx.t.categories, masks[kind].tolist(), strict=True))
+    return next((c for c in ctx.org(row).categories if shows.get(c)), None)
 
 
 def _outside_lead_drafts(ctx: _Context, result: MatchResult) -> list[_Draft]:
     cat = result.gap_category
     if result.gap_reason not in ("no_coverage", "no_capacity") or cat not in ctx.m.cats:
         return []
-    offers = ctx.t.offers(cat)
+    offers = ctx.offers(cat)
     leads = np.flatnonzero(offers & ctx.has_room & (ctx.level == 0))
-    others = [c for c in _substantial(ctx, result) if c != cat]
+    others = [c for c in ctx.substantial if c != cat]
     kind = _partner_kinds(ctx, cat, others)
     local = np.flatnonzero(ctx.local & ~offers & (kind >= 0))
     if not len(leads) or not len(local):
         return []
 
     def lead_tier(r: int) -> tuple:
-        return (not _same_district(ctx, r), ctx.org(r).credit < 0)
+        return (not ctx.near[r], bool(ctx.flagged[r]))
 
     def partner_tier(r: int) -> tuple:
-        return (-int(ctx.level[r]), int(kind[r]), ctx.org(r).credit < 0)
+        return (-int(ctx.level[r]), int(kind[r]), bool(ctx.flagged[r]))
 
-    partners = ctx.best(local, partner_tier)
+    partners = ctx.best(local, [-ctx.level[local], kind[local], ctx.flagged[local]])
     drafts = []
-    for lead in ctx.best(leads, lead_tier):
+    for lead in ctx.best(leads, [~ctx.near[leads], ctx.flagged[leads]]):
         for partner in partners:
             rows = (lead, partner)
             key = ctx.team_key("outside_lead", rows, (lead_tier(lead), partner_tier(partner)))
@@ -272,135 +369,11 @@ def _pick(drafts: list[_Draft], limit: int) -> list[_Draft]:
     return picked
 
 
-# ---------------------------------------------------------------- reasons
-# Traditional Chinese comes from OpenCC (`reasons.reason`), as for every other reason.
-def _name(ctx: _Context, cat: str) -> tuple[str, str]:
-    c = ctx.m.cats[cat]
-    return c.name, c.name_en or c.name
-
-
-def _prob(result: MatchResult, cat: str) -> float:
-    return dict(result.category_top).get(cat, 0.0)
-
-
-def _team_reasons(ctx: _Context, result: MatchResult, d: _Draft) -> list[dict]:
-    out = []
-    if d.shape == "split":
-        parts = [(_name(ctx, c), round(_prob(result, c) * 100)) for c in d.categories if c]
-        out.append(
-            R.reason(
-                "team",
-                "本需求同时涉及"
-                + "、".join(f"「{n[0]}」（{p}%）" for n, p in parts)
-                + "，覆盖本街道且有余力的机构中没有一家同时提供这些服务；由各家分别承担一部分，共同承接",
-                "this need spans "
-                + ", ".join(f"{n[1]} ({p}%)" for n, p in parts)
-                + "; no organization serving this street with capacity left offers all of them, "
-                "so each member takes on one part",
-            )
-        )
-    else:
-        zh, en = _name(ctx, d.categories[0] or "")
-        if result.gap_reason == "no_capacity":
-            why_zh = "覆盖本街道的同类机构承接能力已满，由其他地方有余力的同类机构牵头提供服务"
-            why_en = (
-                "organizations offering it here are at full capacity, so one with capacity "
-                "left elsewhere leads"
-            )
-        else:
-            why_zh = "提供该服务的机构都不覆盖本街道，由有余力的机构牵头跨区域提供服务"
-            why_en = "no organization offering it serves this street, so one from outside leads"
-        out.append(
-            R.reason(
-                "team",
-                f"「{zh}」：{why_zh}；覆盖本街道的在地伙伴负责居民联络、场地和日常跟进",
-                f"{en}: {why_en}; a partner that serves this street provides local presence "
-                "(outreach, venues, day-to-day follow-up)",
-            )
-        )
-    if any(ctx.grassroots(r) for r in d.rows):
-        out.append(
-            R.reason(
-                "fairness",
-                "组合中有基层社会组织；成立年限、规模和等级从不作为门槛（第十六条）",
-                "the team includes a grassroots organization; founding year, size and grade are "
-                "never requirements (Art. 16)",
-            )
-        )
-    return out
-
-
-def _member_reasons(
-    ctx: _Context, result: MatchResult, d: _Draft, row: int, role: str, cat: str | None
-) -> list[dict]:
-    org = ctx.org(row)
-    out: list[dict] = []
-    if cat is not None:
-        out.append(R.category_reason(ctx.m.cats[cat], max(_prob(result, cat), 0.01), True))
-    else:
-        kind = d.kinds[d.rows.index(row)] or "comprehensive"
-        out.append(_presence_reason(ctx, row, kind, d.categories[0] or "", result))
-    out.append(R.area_reason(int(ctx.level[row])))
-    if role == "lead" and _same_district(ctx, row):
-        out.append(
-            R.reason(
-                "area",
-                "已在同一区的其他街道提供服务，可就近延伸",
-                "already serves other streets of the same district, close enough to extend",
-            )
-        )
-    out.append(R.capacity_reason(org.capacity_left))
-    rec = R.record_reason(org.credit, org.satisfaction)
-    if rec:
-        out.append(rec)
-    traits = ctx.grassroots(row)
-    if traits:
-        out.append(
-            R.reason(
-                "fairness",
-                "基层社会组织（" + "、".join(t[0] for t in traits) + "）",
-                "grassroots organization (" + ", ".join(t[1] for t in traits) + ")",
-            )
-        )
-    return out
-
-
-def _presence_reason(ctx: _Context, row: int, kind: str, gap_cat: str, result: MatchResult) -> dict:
-    """What a partner without the unserved service brings (`kind`, from `_partner_kinds`)."""
-    others = [c for c in _substantial(ctx, result) if c != gap_cat]
-    cats = [c for c in ctx.org(row).categories if c in ctx.m.cats]
-    if kind == "other_part":
-        zh, en = _name(ctx, next(c for c in cats if c in others))
-        return R.reason(
-            "team",
-            f"还提供「{zh}」，本需求也可能涉及这一方面",
-            f"offers {en}, which this need may also involve",
-        )
-    if kind == "related":
-        group = ctx.m.cats[gap_cat].group
-        zh, en = _name(ctx, next(c for c in cats if ctx.m.cats[c].group == group and c != gap_cat))
-        return R.reason(
-            "team",
-            f"提供相近服务「{zh}」，熟悉这类服务对象",
-            f"offers the related service {en} and knows these beneficiaries",
-        )
-    if kind == "community":
-        zh, en = _name(ctx, next(c for c in cats if ctx.m.cats[c].group == LOCAL_GROUP))
-        return R.reason(
-            "team",
-            f"从事「{zh}」，熟悉社区、能动员居民",
-            f"works in {en}: knows the community and can reach residents",
-        )
-    return R.reason(
-        "team",
-        f"综合性社会组织（提供 {len(cats)} 类服务），可提供在地支持",
-        f"comprehensive organization ({len(cats)} services) able to provide local support",
-    )
-
-
 def _build(ctx: _Context, result: MatchResult, d: _Draft) -> Team:
-    members = [
-        Member(ctx.t.ids[row], role, cat, _member_reasons(ctx, result, d, row, role, cat))
-        for row, role, cat in zip(d.rows, d.roles, d.categories, strict=True)
-    ]
-    return Team(d.shape, [c for c in d.categories if c], members, _team_reasons(ctx, result, d))
+    members = []
+    for row, role, cat, kind in zip(d.rows, d.roles, d.categories, d.kinds, strict=True):
+        kind = kind or "comprehensive"
+        presence = (kind, None if cat else _brought(ctx, row, kind, d.categories[0] or ""))
+        reasons = member_reasons(ctx, result, row, role, cat, presence)
+        members.append(Member(ctx.t.ids[row], role, cat, reasons))
+    return Team(d.shape, [c for c in d.categories if c], members, team_reasons(ctx, result, d))

@@ -293,3 +293,129 @@ def test_service_stores_replaces_and_keeps_invited_members(db, factory):
     with db.session() as s:
         r = match_need(s, "n-gap", factory(s))
         assert not r.gap and s.get(Need, "n-gap").team_proposals == []
+
+
+# ---------------------------------------------------------------- pinned on a mid-size catalog
+# A seeded catalog of a few hundred organizations, large enough that every role has more
+# candidates than teams.PER_ROLE and that ties (same tier, same text, grassroots or not) occur.
+# The expected teams were recorded from the straightforward per-row implementation; the
+# vectorized one must return exactly the same proposals, reasons included (the digest).
+PIN_STREETS = ["440402001", "440402002", "440402003", "440402004", "440403100", "440404100"]
+PIN_AREAS = PIN_STREETS + ["440402", "440403", "440404", "440400"]
+SPARE = "440402006"  # where an organization goes when it loses every area
+PIN_TEXTS = ["社区综合服务", "为居民提供上门服务和探访", "长者照护、心理疏导与志愿活动"]
+
+
+def pin_catalog(seed: int = 11, n: int = 360) -> list[OrgRecord]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        out.append(
+            OrgRecord(
+                f"p{rng.randrange(10**6):06d}-{i}",  # ids not in catalog order
+                rng.choice(["邻里中心", "社工站"]),  # few distinct profile texts: ties
+                rng.choice(PIN_TEXTS),
+                rng.sample(CATS, rng.choice([1, 1, 2, 3, 4])),
+                rng.sample(PIN_AREAS, rng.choice([1, 1, 2])),
+                capacity=rng.randint(0, 3),
+                active_projects=rng.choice([0, 0, 1]),
+                credit=rng.choice([0.0, 0.0, -0.5, 0.4]),
+                satisfaction=rng.choice([None, 70.0, 92.0]),
+                founded=rng.choice([None, YEAR, YEAR - 1, 2012, 2019]),
+                staff=rng.choice([None, 3, 8, 25, 60]),
+                rating=rng.choice([None, "AAA", "aa", "", "4A"]),
+            )
+        )
+    return out
+
+
+def withheld(orgs, street, cats, full=False, both=()):
+    """Nobody offering `cats` (or all of `both`) covers `street` (full=True: all full)."""
+    cut = {street, street[:6], "440400"}
+    out = []
+    for o in orgs:
+        hit = set(cats) & set(o.categories) or (both and set(both) <= set(o.categories))
+        if hit and any(a in cut for a in o.areas):
+            if full:
+                o = dataclasses.replace(o, active_projects=o.capacity)
+            else:
+                o = dataclasses.replace(o, areas=[a for a in o.areas if a not in cut] or [SPARE])
+        out.append(o)
+    return out
+
+
+def pinned_proposals(lexicon_classifier, shuffle: int | None = None) -> dict[str, list[dict]]:
+    orgs = pin_catalog()
+    specs = [  # (need id, street, category, gap reason made)
+        ("pin-cov-1", "440402001", "居家养老", "coverage"),
+        ("pin-cov-2", "440403100", "法律援助", "coverage"),
+        ("pin-cov-3", "440402004", "心理咨询", "coverage"),
+        ("pin-cap-1", "440402002", "社区教育", "capacity"),
+        ("pin-cap-2", "440404100", "妇女儿童服务", "capacity"),
+    ]
+    for _, street, cat, how in specs:
+        orgs = withheld(orgs, street, [cat], full=how == "capacity")
+    split = {"居家养老": 0.4, "心理咨询": 0.3, "社区就业": 0.22}
+    orgs = withheld(orgs, "440402003", ["社区就业"], both=("居家养老", "心理咨询"))
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(orgs)
+    out = {}
+    m = Matcher(lexicon_classifier).index(orgs)
+    for nid, street, cat, _ in specs:
+        n = need(nid, f"{cat}需求", f"居民需要{cat}相关的服务", street=street, category=cat)
+        out[nid] = [t.as_dict() for t in propose_teams(m, n, m.match(n), year=YEAR)]
+    m = Matcher(FixedClassifier(split), config=MatcherConfig(gap_threshold=0.95)).index(orgs)
+    n = need("pin-split", "独居老人心情差还想找工作", "想有人陪伴", street="440402003")
+    out["pin-split"] = [t.as_dict() for t in propose_teams(m, n, m.match(n), year=YEAR)]
+    return out
+
+
+PINNED = {
+    "pin-cov-1": [
+        ("outside_lead", [("p735697-310", "lead"), ("p206139-10", "partner")]),
+        ("outside_lead", [("p125537-181", "lead"), ("p054275-288", "partner")]),
+        ("outside_lead", [("p163567-353", "lead"), ("p184390-132", "partner")]),
+    ],
+    "pin-cov-2": [
+        ("outside_lead", [("p206139-10", "lead"), ("p278498-233", "partner")]),
+        ("outside_lead", [("p735697-310", "lead"), ("p815905-2", "partner")]),
+        ("outside_lead", [("p591749-159", "lead"), ("p242264-125", "partner")]),
+    ],
+    "pin-cov-3": [
+        ("outside_lead", [("p506056-67", "lead"), ("p591749-159", "partner")]),
+        ("outside_lead", [("p814807-251", "lead"), ("p979309-284", "partner")]),
+        ("outside_lead", [("p474354-0", "lead"), ("p763348-328", "partner")]),
+    ],
+    "pin-cap-1": [
+        ("outside_lead", [("p185829-338", "lead"), ("p125537-181", "partner")]),
+        ("outside_lead", [("p481228-30", "lead"), ("p772538-142", "partner")]),
+        ("outside_lead", [("p052703-210", "lead"), ("p189808-93", "partner")]),
+    ],
+    "pin-cap-2": [
+        ("outside_lead", [("p117951-291", "lead"), ("p135375-148", "partner")]),
+        ("outside_lead", [("p814807-251", "lead"), ("p494248-20", "partner")]),
+        ("outside_lead", [("p979309-284", "lead"), ("p897763-286", "partner")]),
+    ],
+    "pin-split": [
+        ("split", [("p163567-353", "member"), ("p038983-264", "member")]),
+        ("split", [("p167606-192", "member"), ("p808688-329", "member")]),
+        ("outside_lead", [("p735697-310", "lead"), ("p652370-9", "partner")]),
+    ],
+}
+PINNED_DIGEST = "9f04b1898427b5f83f0ac22d99285ddeb0f7c38904628646505f54f40364620f"
+
+
+def test_pinned_mid_size_catalog(lexicon_classifier):
+    import hashlib
+    import json
+
+    got = pinned_proposals(lexicon_classifier)
+    summary = {
+        nid: [(t["shape"], [(m["org_id"], m["role"]) for m in t["members"]]) for t in teams]
+        for nid, teams in got.items()
+    }
+    digest = hashlib.sha256(json.dumps(got, ensure_ascii=False, sort_keys=True).encode())
+    assert summary == PINNED
+    assert digest.hexdigest() == PINNED_DIGEST
+    # The same proposals whatever the catalog order.
+    assert pinned_proposals(lexicon_classifier, shuffle=5) == got
