@@ -135,30 +135,30 @@ def member_reasons(
     return out
 
 
+# How a partner's own category shows local presence, by partner kind: (zh, en) templates.
+PRESENCE_WORDING = {
+    "other_part": (
+        "还提供「{}」，本需求也可能涉及这一方面",
+        "offers {}, which this need may also involve",
+    ),
+    "related": (
+        "提供相近服务「{}」，熟悉这类服务对象",
+        "offers the related service {} and knows these beneficiaries",
+    ),
+    "community": (
+        "从事「{}」，熟悉社区、能动员居民",
+        "works in {}: knows the community and can reach residents",
+    ),
+}
+
+
 def presence_reason(ctx: _Context, row: int, kind: str, brought: str | None) -> dict:
     """What a partner without the unserved service brings (`kind`, see teams.PARTNER_KINDS;
     `brought`: the category of its profile that shows it, None for a comprehensive one)."""
-    if kind == "other_part" and brought:
+    wording = PRESENCE_WORDING.get(kind)
+    if wording is not None and brought:
         zh, en = _name(ctx, brought)
-        return R.reason(
-            "team",
-            f"还提供「{zh}」，本需求也可能涉及这一方面",
-            f"offers {en}, which this need may also involve",
-        )
-    if kind == "related" and brought:
-        zh, en = _name(ctx, brought)
-        return R.reason(
-            "team",
-            f"提供相近服务「{zh}」，熟悉这类服务对象",
-            f"offers the related service {en} and knows these beneficiaries",
-        )
-    if kind == "community" and brought:
-        zh, en = _name(ctx, brought)
-        return R.reason(
-            "team",
-            f"从事「{zh}」，熟悉社区、能动员居民",
-            f"works in {en}: knows the community and can reach residents",
-        )
+        return R.reason("team", wording[0].format(zh), wording[1].format(en))
     n = len([c for c in ctx.org(row).categories if c in ctx.m.cats])
     return R.reason(
         "team",
