@@ -7,58 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import AuditEvent, Need, Suggestion
-from tests.web.web_world import GONGBEI, add_need, build_world, login
-
-TEAM_REASON = {
-    "kind": "team",
-    "zh": "「居家养老」：提供该服务的机构都不覆盖本街道",
-    "zh_hant": "「居家養老」：提供該服務的機構都不覆蓋本街道",
-    "en": "Home-based elderly care: no organization offering it serves this street",
-}
-
-
-def _member(org_id: str, role: str, zh: str, en: str) -> dict:
-    return {
-        "org_id": org_id,
-        "role": role,
-        "category": None,
-        "reasons": [{"kind": "area", "zh": zh, "zh_hant": zh, "en": en}],
-    }
+from tests.web.web_world import TEAM_REASON, add_gap_with_teams, build_world, login
 
 
 @pytest.fixture
 def world(app):
     world = build_world(app)
-    with app.extensions["db"].session() as session:
-        add_need(
-            session,
-            "n-gap",
-            GONGBEI,
-            "listed",
-            match_status="done",
-            gap=True,
-            gap_reason="no_coverage",
-            team_proposals=[
-                {
-                    "shape": "outside_lead",
-                    "categories": ["居家养老"],
-                    "members": [
-                        _member("org-meal", "lead", "服务范围覆盖全区", "serves the district"),
-                        _member("org-youth", "partner", "覆盖全市", "serves the city"),
-                    ],
-                    "reasons": [TEAM_REASON],
-                },
-                {
-                    "shape": "outside_lead",
-                    "categories": ["居家养老"],
-                    "members": [
-                        _member("org-meal", "lead", "服务范围覆盖全区", "serves the district"),
-                        _member("org-deleted", "partner", "已删除", "deleted"),
-                    ],
-                    "reasons": [TEAM_REASON],
-                },
-            ],
-        )
+    add_gap_with_teams(app)
     return world
 
 

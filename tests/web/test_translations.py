@@ -11,7 +11,18 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.web.web_world import add_outcomes, build_world, login
+from catalog.actors import Actor
+from catalog.inspections import record_inspection
+from catalog.models import InspectionDraw
+from tests.web.web_world import (
+    ACCOUNTS,
+    XIANGZHOU,
+    add_draw,
+    add_gap_with_teams,
+    add_outcomes,
+    build_world,
+    login,
+)
 
 PO = (
     Path(__file__).resolve().parents[2]
@@ -38,6 +49,7 @@ PAGES = {
         "/office/needs/n-draft",
         "/office/needs/n-matched",  # the acceptance form
         "/office/needs/n-closed",  # a recorded acceptance result
+        "/office/needs/n-gap",  # team proposals with the invite button
     ],
     "reviewer": [
         "/reviewer/",
@@ -47,7 +59,9 @@ PAGES = {
         "/reviewer/needs/n-closed",
         "/reviewer/orgs/org-elder",  # profile, credit archive, performance, credit form
         "/reviewer/orgs/org-youth",  # empty archive and history
-        "/reviewer/inspections",  # the draw form (projects of 拱北 can be drawn)
+        "/reviewer/needs/n-gap",  # team proposals, read-only
+        "/reviewer/inspections",  # the list of draws and the draw form
+        "/reviewer/inspections/{draw}",  # one draw: recorded and open results
         "/account/",
     ],
     "organization": ["/org/", "/org/profile", "/account/"],
@@ -114,9 +128,17 @@ def _problems(html: str, msgids: list[str]) -> list[str]:
 
 @pytest.fixture
 def world(app):
-    world = build_world(app)
+    """The web world, acceptance results, a gap need with team proposals and an inspection
+    draw with one result recorded and the rest open; returns the values of URL placeholders."""
+    build_world(app)
     add_outcomes(app)
-    return world
+    add_gap_with_teams(app)
+    draw = add_draw(app)
+    with app.extensions["db"].session() as session:
+        item = session.get(InspectionDraw, draw).items[0]
+        reviewer = Actor(ACCOUNTS["reviewer"][0], "reviewer", XIANGZHOU)
+        record_inspection(session, reviewer, item.id, "pass", "香洲区民政局", "台账齐全")
+    return {"draw": draw}
 
 
 @pytest.mark.parametrize("locale", ["zh_Hans_CN", "zh_Hant_TW", "en"])
@@ -130,8 +152,9 @@ def test_every_page_is_translated(app, client, world, locale):
             login(client, role)
         client.get(f"/?lang={locale}")  # remembered in the session from here on
         for url in urls:
-            response = client.get(url)
-            assert response.status_code in (200, 404), (url, response.status_code)
+            response = client.get(url.format(**world))
+            expected = 404 if url == "/no-such-page" else 200
+            assert response.status_code == expected, (url, response.status_code)
             html = response.get_data(as_text=True)
             parser = _Text()
             parser.feed(html)

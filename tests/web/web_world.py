@@ -217,3 +217,67 @@ def add_outcomes(app: Flask) -> None:
                 note="年度检查合格",
             )
         )
+
+
+TEAM_REASON = {
+    "kind": "team",
+    "zh": "「居家养老」：提供该服务的机构都不覆盖本街道",
+    "zh_hant": "「居家養老」：提供該服務的機構都不覆蓋本街道",
+    "en": "Home-based elderly care: no organization offering it serves this street",
+}
+
+
+def _team_member(org_id: str, role: str, zh: str, en: str) -> dict:
+    return {
+        "org_id": org_id,
+        "role": role,
+        "category": None,
+        "reasons": [{"kind": "area", "zh": zh, "zh_hant": zh, "en": en}],
+    }
+
+
+def add_gap_with_teams(app: Flask) -> None:
+    """On top of `build_world`: n-gap, a listed gap need of 拱北 (no_coverage) with two team
+    proposals as the matcher stores them; org-meal leads both, org-youth is team 1's partner,
+    team 2's partner has been deleted since matching."""
+    with app.extensions["db"].session() as session:
+        add_need(
+            session,
+            "n-gap",
+            GONGBEI,
+            "listed",
+            match_status="done",
+            gap=True,
+            gap_reason="no_coverage",
+            team_proposals=[
+                {
+                    "shape": "outside_lead",
+                    "categories": ["居家养老"],
+                    "members": [
+                        _team_member("org-meal", "lead", "服务范围覆盖全区", "serves the district"),
+                        _team_member("org-youth", "partner", "覆盖全市", "serves the city"),
+                    ],
+                    "reasons": [TEAM_REASON],
+                },
+                {
+                    "shape": "outside_lead",
+                    "categories": ["居家养老"],
+                    "members": [
+                        _team_member("org-meal", "lead", "服务范围覆盖全区", "serves the district"),
+                        _team_member("org-deleted", "partner", "已删除", "deleted"),
+                    ],
+                    "reasons": [TEAM_REASON],
+                },
+            ],
+        )
+
+
+def add_draw(app: Flask) -> int:
+    """An inspection draw by the Xiangzhou reviewer of every project of the world (call after
+    `add_outcomes`, which makes projects); returns the draw's id."""
+    from catalog.actors import Actor
+    from catalog.inspections import draw_inspections
+
+    with app.extensions["db"].session() as session:
+        reviewer = Actor(ACCOUNTS["reviewer"][0], "reviewer", XIANGZHOU)
+        return draw_inspections(session, reviewer, 1.0, seed=7).id
