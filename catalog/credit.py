@@ -11,17 +11,15 @@ decision relied on stays readable. The matcher reads the archive as a weak featu
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
 from catalog.audit import record
+from catalog.clock import local_today
 from catalog.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from catalog.models import CreditEvent, Organization, Role
-
-ZHUHAI = ZoneInfo("Asia/Shanghai")
 
 # Labels for messages; the web layer has its own translated labels.
 CREDIT_KINDS: dict[str, tuple[str, str]] = {
@@ -36,12 +34,6 @@ MAX_SOURCE = 120
 MAX_NOTE = 2000
 # A typo guard: the archive begins with the social-credit system, not in the 1900s.
 EARLIEST = dt.date(1990, 1, 1)
-
-
-def local_today() -> dt.date:
-    """Today's date in Zhuhai: a date typed just after midnight local time is not "future"
-    because the server runs on UTC."""
-    return dt.datetime.now(ZHUHAI).date()
 
 
 def clean_note(value: object, errors: list[FieldError]) -> str | None:

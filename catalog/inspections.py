@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
 from catalog.audit import now, record
-from catalog.credit import local_today, record_credit_event
+from catalog.clock import local_today
+from catalog.credit import record_credit_event
 from catalog.errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
 from catalog.models import (
     InspectionDraw,

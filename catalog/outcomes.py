@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
 from catalog.audit import record
-from catalog.credit import clean_note, local_today
+from catalog.clock import local_today
+from catalog.credit import clean_note
 from catalog.errors import (
     Conflict,
     FieldError,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func
 
 from catalog.actors import region_contains
+from catalog.clock import local_midnight
 from catalog.models import Need, NeedStatus
 
 # Drafts are the office's private notes and returned needs are back with the office: neither is
@@ -23,8 +23,6 @@ DEFAULT_STATUSES: tuple[str, ...] = (
 )
 ALL_STATUSES: tuple[str, ...] = tuple(s.value for s in NeedStatus)
 GAP_REASONS: tuple[str, ...] = ("no_service", "no_coverage", "no_capacity")
-# Periods are calendar days in Zhuhai, whatever the server's clock says.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def posted_at() -> ColumnElement:
@@ -33,8 +31,8 @@ def posted_at() -> ColumnElement:
 
 
 def _day_start_utc(day: dt.date) -> dt.datetime:
-    local = dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL_TZ)
-    return local.astimezone(dt.UTC)
+    """Periods are calendar days in Zhuhai, whatever the server's clock says."""
+    return local_midnight(day).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

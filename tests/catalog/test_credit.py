@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from catalog import credit
+from catalog import clock, credit
 from catalog.credit import CREDIT_KINDS, credit_archive, record_credit_event
 from catalog.errors import NotAllowed, NotFound, ValidationFailed
 from catalog.models import AuditEvent, CreditEvent
@@ -113,4 +113,4 @@ def test_archive_is_newest_first_and_corrections_are_new_entries(session, actors
 
 def test_local_today_is_zhuhai_time(monkeypatch):
     monkeypatch.undo()
-    assert credit.local_today() == dt.datetime.now(credit.ZHUHAI).date()
+    assert credit.local_today() == dt.datetime.now(clock.ZHUHAI).date()

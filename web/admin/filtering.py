@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-# Dates typed into the filters are Zhuhai calendar days, whatever the server's clock zone.
-ZHUHAI = dt.timezone(dt.timedelta(hours=8))
+from catalog.clock import local_midnight
 
 
 def parse_day(raw: str | None) -> dt.date | None:
@@ -23,12 +22,12 @@ def parse_day(raw: str | None) -> dt.date | None:
 
 
 def within_days(query: Select[Any], column: Any, args: Mapping[str, str]) -> Select[Any]:
-    """Limit to the local days `from`..`to` (both inclusive)."""
+    """Limit to the Zhuhai calendar days `from`..`to` (both inclusive)."""
     start, end = parse_day(args.get("from")), parse_day(args.get("to"))
     if start:
-        query = query.where(column >= dt.datetime.combine(start, dt.time(), ZHUHAI))
+        query = query.where(column >= local_midnight(start))
     if end:
-        next_day = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), ZHUHAI)
+        next_day = local_midnight(end + dt.timedelta(days=1))
         query = query.where(column < next_day)
     return query
 

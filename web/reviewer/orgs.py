@@ -12,7 +12,8 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from catalog.credit import credit_archive, local_today, record_credit_event
+from catalog.clock import local_today
+from catalog.credit import credit_archive, record_credit_event
 from catalog.models import Organization, Region, Role
 from catalog.outcomes import performance_history
 from web.authz import roles_required
