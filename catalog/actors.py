@@ -4,6 +4,9 @@ the browser, the API, the CLI and tasks alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.models import Role
 
@@ -41,12 +44,28 @@ class Actor:
         return self.role == Role.ORGANIZATION and self.scope == org_id
 
 
+def area_prefix(area: str) -> str | None:
+    """The street-code prefix a service area / scope code stands for: a 6-digit code ending in
+    00 is the city (its 4-digit prefix), another 6-digit code a district, anything else a
+    single street (None: exact match). The one place that reads region codes this way."""
+    if len(area) == 6 and area.endswith("00"):
+        return area[:CITY_CODE_LEN]
+    if len(area) == 6:
+        return area
+    return None
+
+
 def region_contains(area: str, street_code: str) -> bool:
     """Whether a service area / scope code (street, district, or city) covers a street."""
     if area == street_code:
         return True
-    if len(area) == 6 and area.endswith("00"):  # the city, e.g. 440400
-        return street_code.startswith(area[:4])
-    if len(area) == 6:  # a district
-        return street_code.startswith(area)
-    return False
+    prefix = area_prefix(area)
+    return prefix is not None and street_code.startswith(prefix)
+
+
+def region_clause(area: str, street_column: Any) -> ColumnElement[bool]:
+    """`region_contains` as SQL over a street-code column, so lists filter in the database."""
+    prefix = area_prefix(area)
+    if prefix is None:
+        return street_column == area
+    return street_column.startswith(prefix, autoescape=True)

@@ -1,27 +1,71 @@
 """What each viewer may see. The confirmation rule lives here: a suggested organization is
 visible beyond the posting office and reviewers only after a person confirmed it, and a need
-is public only once listed."""
+is public only once it was listed (`Need.is_public`), never because of its status: a draft
+withdrawn by its office is `closed` but was never public and never becomes so.
+
+`can_see_need` and `visible_needs_clause` are the same rule, in Python for one record and in
+SQL for lists, kept side by side so they cannot drift apart."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from catalog.actors import Actor
-from catalog.models import Need, Role, Suggestion, SuggestionStatus
-from catalog.models.needs import PUBLIC_STATUSES
+from catalog.actors import Actor, region_clause
+from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
+
+# Roles that see non-public needs of their region; which of those needs is decided below.
+STAFF_ROLES = (Role.OFFICE, Role.REVIEWER, Role.PLANNER, Role.ADMIN)
+
+
+def is_public(need: Need) -> bool:
+    """Listed once (公示), public for good; the rule every public channel asks."""
+    return bool(need.is_public)
+
+
+def sees_drafts(viewer: Actor) -> bool:
+    """Drafts, and drafts withdrawn before they were ever submitted, are the office's own work:
+    reviewers do not review them and planners get counts, not text (catalog.analytics)."""
+    return viewer.role in (Role.OFFICE, Role.ADMIN)
+
+
+def _never_submitted(need: Need) -> bool:
+    return need.status == NeedStatus.DRAFT or need.submitted_at is None
 
 
 def can_see_need(need: Need, viewer: Actor | None) -> bool:
-    if need.status in PUBLIC_STATUSES:
+    if is_public(need):
         return True
-    if viewer is None:
+    if viewer is None or viewer.role not in STAFF_ROLES:
         return False
-    if viewer.role in (Role.OFFICE, Role.REVIEWER, Role.PLANNER, Role.ADMIN):
-        if viewer.role == Role.REVIEWER and need.status in ("draft",):
-            return False  # drafts are the office's own until submitted
-        return viewer.covers_street(need.street_code)
-    return False
+    if _never_submitted(need) and not sees_drafts(viewer):
+        return False
+    return viewer.covers_street(need.street_code)
+
+
+def scope_clause(viewer: Actor) -> ColumnElement[bool]:
+    """Needs whose street lies in the viewer's region scope, as SQL (`Actor.covers_street`)."""
+    if viewer.is_admin:
+        return true()
+    if not viewer.scope or viewer.role not in STAFF_ROLES:
+        return false()
+    if viewer.role == Role.OFFICE:
+        return Need.street_code == viewer.scope
+    return region_clause(viewer.scope, Need.street_code)
+
+
+def visible_needs_clause(viewer: Actor | None) -> ColumnElement[bool]:
+    """`can_see_need` as SQL, so lists page in the database."""
+    public = Need.is_public
+    if viewer is None or viewer.role not in STAFF_ROLES:
+        return public
+    if viewer.is_admin:
+        return true()
+    in_scope = scope_clause(viewer)
+    if not sees_drafts(viewer):
+        in_scope = in_scope & (Need.status != NeedStatus.DRAFT) & Need.submitted_at.is_not(None)
+    return in_scope | public
 
 
 def sees_unconfirmed(need: Need, viewer: Actor | None) -> bool:
@@ -37,8 +81,8 @@ def visible_suggestions_query(need: Need, viewer: Actor | None) -> Select[tuple[
     q = select(Suggestion).where(Suggestion.need_id == need.id).order_by(Suggestion.rank)
     if sees_unconfirmed(need, viewer):
         return q
-    if need.status not in PUBLIC_STATUSES:
-        return q.where(False)
+    if not is_public(need):
+        return q.where(false())
     return q.where(Suggestion.status == SuggestionStatus.CONFIRMED)
 
 
@@ -47,4 +91,4 @@ def visible_suggestions(session: Session, need: Need, viewer: Actor | None) -> l
 
 
 def public_needs_query() -> Select[tuple[Need]]:
-    return select(Need).where(Need.status.in_(PUBLIC_STATUSES)).order_by(Need.listed_at.desc())
+    return select(Need).where(Need.is_public).order_by(Need.listed_at.desc())

@@ -41,6 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.analytics import NeedFilter
+from catalog.analytics.filters import submitted
 from catalog.models import Category, Need
 from matching.text import normalize
 
@@ -291,7 +292,9 @@ def emerging_needs(
     flt = flt or NeedFilter()
     needs = list(
         session.scalars(
-            select(Need).where(*flt.conditions(), Need.prohibited.is_not(True)).order_by(Need.id)
+            select(Need)
+            .where(*flt.conditions(), submitted(), Need.prohibited.is_not(True))
+            .order_by(Need.id)
         )
     )
     # Title and description only: the matcher's text() repeats the title and appends the

@@ -26,7 +26,7 @@ from flask_login import current_user
 
 from catalog.actors import Actor
 from catalog.models import Role
-from catalog.visibility import can_see_need
+from catalog.visibility import can_see_need, scope_clause
 from web.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,18 +110,4 @@ def visible_or_404(need: Any) -> Any:
 
 def need_scope_clause(who: Actor) -> Any:
     """SQL filter of the needs whose street lies in the actor's region scope (list pages)."""
-    from sqlalchemy import false, true
-
-    from catalog.models import Need
-
-    if who.is_admin:
-        return true()
-    if not who.scope:
-        return false()
-    if who.role == Role.OFFICE:
-        return Need.street_code == who.scope
-    if who.role in (Role.REVIEWER, Role.PLANNER):
-        if len(who.scope) == 6 and who.scope.endswith("00"):
-            return Need.street_code.startswith(who.scope[:4])
-        return Need.street_code.startswith(who.scope)
-    return false()
+    return scope_clause(who)

@@ -25,6 +25,12 @@ ALL_STATUSES: tuple[str, ...] = tuple(s.value for s in NeedStatus)
 GAP_REASONS: tuple[str, ...] = ("no_service", "no_coverage", "no_capacity")
 
 
+def submitted() -> ColumnElement[bool]:
+    """Needs whose text a planner may read: submitted at least once. Drafts (and drafts
+    withdrawn unsubmitted) are the office's own and reach planners only as counts."""
+    return Need.submitted_at.is_not(None)
+
+
 def posted_at() -> ColumnElement:
     """When a need entered the pipeline: submission, or creation for needs never submitted."""
     return func.coalesce(Need.submitted_at, Need.created_at)

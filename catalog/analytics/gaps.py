@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session
 
-from catalog.analytics.filters import GAP_REASONS, NeedFilter
+from catalog.analytics.filters import GAP_REASONS, NeedFilter, submitted
 from catalog.models import Need, Region
 
 LEVELS = ("street", "district", "city")
@@ -203,7 +203,7 @@ def unmet_needs(
             func.coalesce(Need.budget_yuan, 0).cast(Integer),
             func.coalesce(Need.beneficiary_count, 0).cast(Integer),
         )
-        .where(Need.gap.is_(True), *flt.conditions())
+        .where(Need.gap.is_(True), *flt.conditions(), submitted())
         .order_by(Need.budget_yuan.desc(), Need.id)
     )
     if limit:

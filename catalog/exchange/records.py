@@ -51,7 +51,11 @@ NEED_KEYS = (
     "funding",
     "lang",
 )
-NEED_EXTRA_KEYS = ("status", "category", "return_reason")
+# `listed`: the need was publicly listed (公示) once. Implied by `listed` and `matched`; a
+# `closed` need without it was withdrawn before listing and stays private.
+# Statuses a need has before it can ever have been listed.
+PRE_LISTING = (NeedStatus.DRAFT, NeedStatus.SUBMITTED, NeedStatus.APPROVED, NeedStatus.RETURNED)
+NEED_EXTRA_KEYS = ("status", "category", "return_reason", "listed")
 
 CREDIT_KINDS = ("commendation", "inspection_pass", "warning", "penalty", "blacklist", "other")
 EVALUATIONS = ("优秀", "良好", "合格", "不合格")
@@ -126,6 +130,8 @@ def need_record(need: Need) -> dict[str, Any]:
         rec["category"] = need.category_name
     if need.return_reason:
         rec["return_reason"] = need.return_reason
+    if need.is_public:
+        rec["listed"] = True
     return rec
 
 
@@ -192,14 +198,30 @@ def validate_history(data: Mapping[str, Any]) -> list[FieldError]:
 
 
 def validate_need_extras(data: Mapping[str, Any]) -> list[FieldError]:
+    errors = []
     reason = data.get("return_reason")
     if reason is not None and (not isinstance(reason, str) or len(reason) > 2000):
-        return [
+        errors.append(
             FieldError(
                 "return_reason", "应为不超过2000字的文本", "must be text of at most 2000 characters"
             )
-        ]
-    return []
+        )
+    listed = data.get("listed")
+    if listed is not None and not isinstance(listed, bool):
+        errors.append(FieldError("listed", "应为 true 或 false", "must be true or false"))
+    elif listed is False and data.get("status") in (NeedStatus.LISTED, NeedStatus.MATCHED):
+        errors.append(
+            FieldError(
+                "listed",
+                "公示中或已对接的需求必然已公示",
+                "a listed or matched need has been listed",
+            )
+        )
+    elif listed and data.get("status") in PRE_LISTING:
+        errors.append(
+            FieldError("listed", "该状态的需求尚未公示", "a need in this status was never listed")
+        )
+    return errors
 
 
 # ---------------------------------------------------------------- records → rows (import side)
@@ -342,7 +364,8 @@ def apply_need(need: Need, rec: Mapping[str, Any], stamp: dt.datetime) -> None:
         need.submitted_at = stamp
     if status not in (NeedStatus.DRAFT, NeedStatus.SUBMITTED) and need.decided_at is None:
         need.decided_at = stamp
-    if status in (NeedStatus.LISTED, NeedStatus.MATCHED) and need.listed_at is None:
+    was_listed = status in (NeedStatus.LISTED, NeedStatus.MATCHED) or rec.get("listed") is True
+    if was_listed and need.listed_at is None:
         need.listed_at = stamp
     if status == NeedStatus.CLOSED and need.closed_at is None:
         need.closed_at = stamp

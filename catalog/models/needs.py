@@ -7,7 +7,9 @@ import datetime as dt
 import enum
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.db import Base
 from catalog.models.regions import Region
@@ -23,6 +25,8 @@ class NeedStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+# Statuses a public reader may filter by. Being public is not a status: a need is public only
+# once it was listed (`listed_at` set), and stays so; see `Need.is_public`.
 PUBLIC_STATUSES = (NeedStatus.LISTED, NeedStatus.MATCHED, NeedStatus.CLOSED)
 
 
@@ -84,9 +88,18 @@ class Need(Base):
     def district_code(self) -> str:
         return self.street_code[:6]
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
-        return self.status in PUBLIC_STATUSES
+        """Publication is a fact, not a status: a need is public once it was listed (公示) and
+        stays public whatever happens later, while a draft, returned or approved need that is
+        withdrawn (`closed`) was never listed and is never public. The SQL form below is the
+        same rule for lists and exports."""
+        return self.listed_at is not None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return cls.listed_at.is_not(None)
 
     def __repr__(self) -> str:
         return f"<Need {self.id} {self.status}>"

@@ -3,6 +3,7 @@ in known states), actors of every role, and the labeled dev set when shared/ is 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from catalog.credit_code import make_credit_code
 from catalog.db import Database
 from catalog.exchange.records import apply_org
 from catalog.models import Need, NeedStatus, Organization, Suggestion, SuggestionStatus
+from catalog.models.needs import PUBLIC_STATUSES
 from catalog.reference import Reference
 from catalog.reference_data import load_defaults
 
@@ -123,6 +125,9 @@ def make_org(session) -> Callable[..., Organization]:
     return make
 
 
+_STAMP = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+
+
 @pytest.fixture
 def make_need(session) -> Callable[..., Need]:
     def make(n: int = 1, status: str = NeedStatus.DRAFT, **overrides: Any) -> Need:
@@ -139,6 +144,10 @@ def make_need(session) -> Callable[..., Need]:
             months=data["months"],
             funding=data["funding"],
             status=status,
+            # The stamps the lifecycle would have left: submitted unless a draft, listed from
+            # `listed` on (publication follows `listed_at`, catalog.visibility).
+            submitted_at=None if status == NeedStatus.DRAFT else _STAMP,
+            listed_at=_STAMP if status in PUBLIC_STATUSES else None,
         )
         session.add(need)
         session.flush()

@@ -3,6 +3,7 @@ organization becomes visible only after a person confirmed it, and only on a lis
 
 import pytest
 
+from catalog.lifecycle import transition
 from catalog.models import SuggestionStatus
 from catalog.visibility import can_see_need, public_needs_query, visible_suggestions
 
@@ -52,6 +53,18 @@ def test_unlisted_need(session, actors, need_with_suggestions, status, viewer):
         assert can_see_need(need, actor) is (viewer == "planner")
 
 
+@pytest.mark.parametrize("source", ["draft", "returned", "approved"])
+def test_withdrawn_before_listing_is_never_public(session, actors, make_need, source):
+    """`withdraw` closes a need; closing does not publish what was never listed."""
+    need = make_need(status=source)
+    transition(session, need, "withdraw", actors["office"], "不再需要")
+    assert need.status == "closed" and not need.is_public
+    assert not can_see_need(need, None)
+    assert need.id not in {n.id for n in session.scalars(public_needs_query())}
+    assert can_see_need(need, actors["office"])
+    assert can_see_need(need, actors["planner"]) is (source != "draft")
+
+
 def test_drafts_stay_with_the_office(actors, make_need):
     need = make_need(status="draft")
     assert can_see_need(need, actors["office"])
@@ -60,7 +73,7 @@ def test_drafts_stay_with_the_office(actors, make_need):
     assert not can_see_need(need, None)
 
 
-def test_public_needs_are_only_listed_matched_closed(session, make_need):
+def test_public_needs_are_those_once_listed(session, make_need):
     for n, status in enumerate(
         ["draft", "submitted", "approved", "returned", "listed", "matched", "closed"], 1
     ):

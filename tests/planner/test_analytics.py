@@ -147,3 +147,16 @@ def test_fairness_bands(small_catalog):
     jd = {(r.dimension, r.band): r for r in fairness(small_catalog, NeedFilter(street=JIDA), 2025)}
     assert jd[("size", "staff_1_9")].suggested == 1
     assert jd[("size", "staff_30_plus")].confirmed == 1
+
+
+def test_drafts_reach_planners_only_as_counts(small_catalog):
+    """Even a draft flagged as a gap (say, matched before it was pulled back) is counted in the
+    figures a planner asks for, but its title never appears in the unmet-needs list."""
+    from catalog.models import Need
+
+    draft = small_catalog.get(Need, "n8")
+    draft.gap, draft.gap_reason, draft.submitted_at = True, "no_service", None
+    small_catalog.flush()
+    everything = NeedFilter(statuses=("draft", "approved"))
+    assert totals(gap_table(small_catalog, everything)).unmet == 5
+    assert "n8" not in {r.id for r in unmet_needs(small_catalog, everything)}

@@ -19,10 +19,14 @@ from catalog.errors import ValidationFailed
 from catalog.exchange.records import need_record
 from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Account, Interest, Need, NeedStatus, Role
-from catalog.models.needs import PUBLIC_STATUSES
 from catalog.reference import Reference
 from catalog.validation import FUNDING, LANGS, LIMITS, NEED_STATUSES, validate_need
-from catalog.visibility import can_see_need, sees_unconfirmed
+from catalog.visibility import (
+    can_see_need,
+    scope_clause,
+    sees_unconfirmed,
+    visible_needs_clause,
+)
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json
@@ -74,19 +78,11 @@ LIST_QUERY = [
 
 
 def scope_filter(query: Select[Any], actor: Actor) -> Select[Any]:
-    """What `can_see_need` allows, as SQL, so lists page in the database."""
-    if actor.is_admin:
-        return query
+    """What `can_see_need` allows, as SQL, so lists page in the database. An office's list is
+    its own street's work; other streets' notices are on the public board."""
     if actor.role == Role.OFFICE:
-        return query.where(Need.street_code == (actor.scope or ""))
-    if actor.role in (Role.REVIEWER, Role.PLANNER):
-        scope = actor.scope or "-"
-        prefix = scope[:4] if len(scope) == 6 and scope.endswith("00") else scope
-        in_scope = Need.street_code.startswith(prefix, autoescape=True)
-        if actor.role == Role.REVIEWER:
-            in_scope = in_scope & (Need.status != NeedStatus.DRAFT)
-        return query.where(in_scope | Need.status.in_(PUBLIC_STATUSES))
-    return query.where(Need.status.in_(PUBLIC_STATUSES))
+        return query.where(scope_clause(actor))
+    return query.where(visible_needs_clause(actor))
 
 
 def filters(query: Select[Any]) -> Select[Any]:

@@ -11,7 +11,7 @@ from sqlalchemy import or_
 
 from catalog.models import Need, PerformanceRecord
 from catalog.models.needs import PUBLIC_STATUSES
-from catalog.visibility import public_needs_query
+from catalog.visibility import is_public, public_needs_query
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import clean_id, query_text
@@ -96,6 +96,6 @@ def public_need_detail(need_id: str):
     session = db_session()
     key = clean_id(need_id)
     need = session.get(Need, key) if key else None
-    if need is None or need.status not in PUBLIC_STATUSES:
+    if need is None or not is_public(need):
         raise ApiError(404, "not_found", "需求不存在或未公示", f"no listed need {need_id!r}")
     return jsonify(notice(attach_confirmed(session, [need])[0]))

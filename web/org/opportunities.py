@@ -67,7 +67,7 @@ def index():
             .where(
                 Suggestion.org_id == org.id,
                 Suggestion.status == "confirmed",
-                Need.status.in_(("listed", "matched", "closed")),
+                Need.is_public,
             )
         )
     )
