@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-SHARED_DATA ?= $(abspath ../shared/data)
+# The labeled sets live in data/ (copied from the shared data so a bare clone measures itself).
+LABELED_DATA ?= $(abspath data)
 export HF_HUB_OFFLINE := 1
-export SHARED_DATA
+export LABELED_DATA
 TRANSLATION_DIRS := $(wildcard web/translations web/planner/translations)
 
 .PHONY: install system-deps services translations db demo demo-data test test-sqlite test-postgres bench lint format clean

@@ -12,6 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.synthetic_catalog import dev_dir  # noqa: E402
 from matching.crossval import run_cv  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
@@ -28,10 +29,7 @@ KEYS = (
 
 
 def _dev() -> Path:
-    shared = Path(
-        os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-    )
-    return shared / "dev"
+    return dev_dir()
 
 
 def _row(name: str, out: dict, seconds: float) -> dict:

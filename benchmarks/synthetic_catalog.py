@@ -34,12 +34,15 @@ BATCH = 5000
 ORG_TYPE = "社会服务机构"
 
 
+def labeled_dir(name: str = "dev") -> Path:
+    """A labeled set in the repository's data/ ($LABELED_DATA points at another copy)."""
+    root = os.environ.get("LABELED_DATA") or Path(__file__).resolve().parents[1] / "data"
+    return Path(root) / name
+
+
 def dev_dir() -> Path:
-    """The labeled dev set ($SHARED_DATA/dev, default ../shared/data/dev next to the repo)."""
-    shared = Path(
-        os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-    )
-    return shared / "dev"
+    """The labeled dev set (data/dev)."""
+    return labeled_dir("dev")
 
 
 def base_records() -> tuple[list[OrgRecord], list[NeedRecord], str]:

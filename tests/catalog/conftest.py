@@ -23,31 +23,21 @@ from catalog.models import Need, NeedStatus, Organization, Suggestion, Suggestio
 from catalog.models.needs import PUBLIC_STATUSES
 from catalog.reference import Reference
 from catalog.reference_data import load_defaults
+from tests.labeled import labeled_set
 
 GONGBEI = "440402005"  # 拱北街道, Xiangzhou
 JIDA = "440402004"  # 吉大街道, Xiangzhou
 BAITENG = "440403001"  # 白藤街道, Doumen
 
 
-def find_shared_dev() -> Path | None:
-    """shared/data/dev: from $SHARED_DATA (the Makefile exports it), else searched upward, since
-    CI keeps shared/ next to the clone and a developer may keep it elsewhere above."""
-    env = os.environ.get("SHARED_DATA")
-    candidates = [Path(env) / "dev"] if env else []
-    for parent in Path(__file__).resolve().parents:
-        candidates.append(parent / "shared" / "data" / "dev")
-    for c in candidates:
-        if (c / "organizations.jsonl").is_file() and (c / "needs.jsonl").is_file():
-            return c
-    return None
+def find_shared_dev() -> Path:
+    """The labeled dev set in the repository (tests.labeled)."""
+    return labeled_set("dev")
 
 
 @pytest.fixture
 def dev_data() -> Path:
-    path = find_shared_dev()
-    if path is None:
-        pytest.skip("shared/data/dev not found (set SHARED_DATA)")
-    return path
+    return find_shared_dev()
 
 
 @pytest.fixture

@@ -18,28 +18,18 @@ from matching.classifier import CategoryClassifier, lexicon_corpus, train_classi
 from matching.pipeline import Matcher  # noqa: E402
 from matching.records import NeedRecord, OrgRecord  # noqa: E402
 from matching.taxonomy import categories, prohibited_types  # noqa: E402
+from tests.labeled import labeled_set
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _dev_dir() -> Path | None:
-    for cand in (
-        os.environ.get("MATCHING_DEV_DIR"),
-        os.environ.get("SHARED_DATA") and Path(os.environ["SHARED_DATA"]) / "dev",
-        REPO.parent / "shared" / "data" / "dev",
-        REPO / "shared" / "data" / "dev",
-    ):
-        if cand and (Path(cand) / "qrels.tsv").exists():
-            return Path(cand)
-    return None
+def _dev_dir() -> Path:
+    return Path(os.environ.get("MATCHING_DEV_DIR") or labeled_set("dev"))
 
 
 @pytest.fixture(scope="session")
 def dev_dir() -> Path:
-    d = _dev_dir()
-    if d is None:
-        pytest.skip("labeled dev set (shared/data/dev) not present")
-    return d
+    return _dev_dir()
 
 
 @pytest.fixture(scope="session")

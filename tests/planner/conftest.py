@@ -6,7 +6,6 @@ The expected figures in test_analytics.py are computed by hand from the table in
 from __future__ import annotations
 
 import datetime as dt
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from catalog.credit_code import make_credit_code
 from catalog.models import Account, Need, Organization, OrgArea, Suggestion
 from catalog.models.taxonomy import Category
+from tests.labeled import labeled_set
 
 GONGBEI = "440402005"  # 拱北街道, 香洲区
 JIDA = "440402004"  # 吉大街道, 香洲区
@@ -167,12 +167,6 @@ def login(client, username: str) -> None:
     assert r.status_code in (302, 303), r.data[:300]
 
 
-def find_shared_dev() -> Path | None:
-    """shared/data/dev from $SHARED_DATA or a `shared` folder above the checkout."""
-    env = os.environ.get("SHARED_DATA")
-    candidates = [Path(env) / "dev"] if env else []
-    candidates += [p / "shared" / "data" / "dev" for p in Path(__file__).resolve().parents]
-    for c in candidates:
-        if (c / "needs.jsonl").is_file() and (c / "organizations.jsonl").is_file():
-            return c
-    return None
+def find_shared_dev() -> Path:
+    """The labeled dev set in the repository (tests.labeled)."""
+    return labeled_set("dev")

@@ -19,8 +19,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def dev_app(app):
     dev = find_shared_dev()
-    if dev is None:
-        pytest.skip("shared/data/dev not found (set SHARED_DATA)")
     from catalog.exchange.importer import import_directory
 
     with app.extensions["db"].session() as s:
