@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     # process keeps its own count and an attacker gets N times the attempts.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # The shared store (Redis) away: count in this process instead of failing the request, with
+    # a warning in the log, and go back to the store once it answers (Flask-Limiter's fallback).
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # Give up on an unreachable Redis store within a second instead of hanging the sign-in.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     # Failed token requests (POST /api/v1/tokens) allowed before 429, per username and address.
     "API_LOGIN_LIMIT_USER": "5 per 15 minutes",
     "API_LOGIN_LIMIT_ADDR": "20 per 15 minutes",
