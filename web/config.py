@@ -38,6 +38,12 @@ DEFAULTS: dict[str, Any] = {
     # A callable(session) -> Matcher replacing the trained one; tests use it to keep the
     # matcher out of what they exercise. Never set in a deployment.
     "MATCHER_FACTORY": None,
+    # Seconds a need may stay "pending" or "running" (since it last changed) before the beat
+    # job `web.tasks.requeue_matching` queues its matching again: the task was lost with the
+    # broker (a Redis restart without persistence) or never sent (the broker was away). Each
+    # attempt and retry touches the need, so this must only exceed the longest wait in the queue
+    # (a shorter one just runs some matches twice, which doubles nothing).
+    "MATCHING_PENDING_TIMEOUT": 1800,
     # Open Contracting ocid prefix, registered with OCP per publisher ("ocds-xxxxxx").
     # The default is a placeholder: set HUB_OCDS_OCID_PREFIX once the operator has one.
     "OCDS_OCID_PREFIX": "ocds-zh4404",
