@@ -38,6 +38,12 @@ DEFAULTS: dict[str, Any] = {
     # A callable(session) -> Matcher replacing the trained one; tests use it to keep the
     # matcher out of what they exercise. Never set in a deployment.
     "MATCHER_FACTORY": None,
+    # Seconds a need may stay "pending" or "running" (since it last changed) before the beat
+    # job `web.tasks.requeue_matching` queues its matching again: the task was lost with the
+    # broker (a Redis restart without persistence) or never sent (the broker was away). Each
+    # attempt and retry touches the need, so this must only exceed the longest wait in the queue
+    # (a shorter one just runs some matches twice, which doubles nothing).
+    "MATCHING_PENDING_TIMEOUT": 1800,
     # Open Contracting ocid prefix, registered with OCP per publisher ("ocds-xxxxxx").
     # The default is a placeholder: set HUB_OCDS_OCID_PREFIX once the operator has one.
     "OCDS_OCID_PREFIX": "ocds-zh4404",
@@ -45,6 +51,11 @@ DEFAULTS: dict[str, Any] = {
     # process keeps its own count and an attacker gets N times the attempts.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # The shared store (Redis) away: count in this process instead of failing the request, with
+    # a warning in the log, and go back to the store once it answers (Flask-Limiter's fallback).
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # Give up on an unreachable Redis store within a second instead of hanging the sign-in.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     # Failed token requests (POST /api/v1/tokens) allowed before 429, per username and address.
     "API_LOGIN_LIMIT_USER": "5 per 15 minutes",
     "API_LOGIN_LIMIT_ADDR": "20 per 15 minutes",

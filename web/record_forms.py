@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from flask import flash, redirect
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -38,11 +39,13 @@ def add_to_org_record(
     session = db_session()
     try:
         made = command(session, actor())
-        enqueue_after_commit(session, update_org_index, made.org_id)
+        queued = enqueue_after_commit(session, update_org_index, made.org_id)
         session.commit()
     except DomainError as exc:
         session.rollback()
         flash_error(exc)
         return redirect(back)
     flash(done, "success")
+    if queued.deferred:
+        flash(_("Matching will run later."), "info")
     return redirect(then or back)

@@ -2,26 +2,26 @@
 is configured from ``app.config["CELERY"]`` (eager by default, so the default install needs no
 broker) and every task runs inside an app context.
 
-Tasks are thin wrappers taking ids: the work itself lives in plain functions of ``matching`` so
-the same code runs inline, in a worker or from the CLI. Views enqueue only after their commit, so
-a worker never looks for a row that is not there yet.
+Each task is a thin wrapper taking ids around one plain function of `web.jobs`, which the CLI
+calls too. Views never call ``.delay`` themselves: they hand a task to
+`web.jobs.enqueue_after_commit`, which queues it once their transaction committed and survives
+a broker that is away.
+
+Task names are pinned (``name=``): they are what the broker holds and the beat schedule names,
+so a deployment upgraded with tasks still queued keeps working. The index, gaps and ranker
+tasks keep their historical ``web.jobs.*`` names.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from typing import Any
 
 from celery import Celery, Task, shared_task
-from flask import Flask, current_app
+from flask import Flask
 
-from web.database import get_db
-from web.jobs import RETRY, is_transient
-
-log = logging.getLogger(__name__)
-
-RUNNING, DONE, FAILED, PENDING = "running", "done", "failed", "pending"
+from web.jobs import RETRY
+from web.jobs import index as index_jobs
+from web.jobs import needs as need_jobs
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -39,76 +39,49 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
-def _set_match_state(need_id: str, status: str, error: str | None = None) -> bool:
-    from catalog.models import Need
-
-    with get_db().session() as session:
-        need = session.get(Need, need_id)
-        if need is None:
-            return False
-        need.match_status = status
-        need.match_error = error
-    return True
-
-
-def run_matching(need_id: str, retry: bool = False) -> str:
-    """Match one need and record the outcome on it: running → done, or failed with the error.
-    Never raises, so an eager call inside a request cannot turn an approval into a 500 — except
-    with ``retry`` (a real worker with retries left): a transient error is re-raised for Celery
-    to retry with backoff, and the need shows pending meanwhile."""
-    if not _set_match_state(need_id, RUNNING):
-        return "missing"
-    try:
-        from matching.service import build_matcher
-        from matching.service import match_need as service_match
-
-        with get_db().session() as session:
-            matcher = build_matcher(
-                session,
-                factory=current_app.config.get("MATCHER_FACTORY"),
-                index_dir=current_app.config.get("MATCHING_INDEX_DIR"),
-                model_setting=current_app.config.get("MATCHING_MODEL"),
-            )
-            service_match(session, need_id, matcher)
-    except Exception as exc:  # noqa: BLE001 - any failure is shown to people, then logged
-        if retry and is_transient(exc):
-            log.warning("matching for need %s will be retried: %s", need_id, exc)
-            with contextlib.suppress(Exception):  # the database may be what is down
-                _set_match_state(need_id, PENDING, f"retrying: {type(exc).__name__}")
-            raise
-        log.exception("matching failed for need %s", need_id)
-        _set_match_state(need_id, FAILED, f"{type(exc).__name__}: {exc}"[:500])
-        return FAILED
-    return DONE
+def _may_retry(task: Task) -> bool:
+    """A real worker with retries left hands a transient error back to Celery; an eager call
+    or the last attempt records the failure instead."""
+    return not task.request.is_eager and task.request.retries < (task.max_retries or 0)
 
 
 @shared_task(bind=True, ignore_result=True, name="web.tasks.match_need", **RETRY)
 def match_need(self: Task, need_id: str) -> str:
-    """Suggest organizations for a need (after approval, or a retry)."""
-    retry = not self.request.is_eager and self.request.retries < (self.max_retries or 0)
-    return run_matching(need_id, retry=retry)
+    """Suggest organizations for a need (after approval, a rematch or a re-queue)."""
+    return need_jobs.match_one_need(need_id, retry=_may_retry(self))
+
+
+@shared_task(ignore_result=True, name="web.tasks.requeue_matching", **RETRY)
+def requeue_matching() -> list[str]:
+    """Queue matching again for needs left pending past the timeout (periodic, via beat)."""
+    return need_jobs.requeue_stalled_matching()
 
 
 @shared_task(bind=True, ignore_result=True, name="web.tasks.update_org_index", **RETRY)
 def update_org_index(self: Task, org_id: str) -> bool:
-    """Refresh one organization in the persisted vector index after its profile changed.
-    Without an index (small catalogs score every organization) there is nothing to do."""
-    from web.jobs import index_organization_job
-
-    try:
-        return index_organization_job(org_id)
-    except Exception as exc:  # noqa: BLE001 - a stale index is ignored by the matcher, never fatal
-        if is_transient(exc) and not self.request.is_eager:
-            raise  # retried with backoff (web.jobs.RETRY)
-        log.exception("index update failed for organization %s", org_id)
-        return False
+    """Refresh one organization in the vector index after its profile changed."""
+    return index_jobs.update_org_in_index(org_id, retry=_may_retry(self))
 
 
-def enqueue_matching(need_id: str) -> None:
-    """Start matching for a need whose match_status the caller already committed as pending.
-    A broker that cannot be reached marks the need failed instead of losing the request."""
-    try:
-        match_need.delay(need_id)
-    except Exception as exc:  # noqa: BLE001 - broker down: say so on the need page
-        log.exception("could not enqueue matching for %s", need_id)
-        _set_match_state(need_id, FAILED, f"queue unavailable: {exc}"[:500])
+@shared_task(ignore_result=True, name="web.jobs.reindex", **RETRY)
+def reindex(force: bool = True) -> dict[str, Any]:
+    """Rebuild the organization index (atomic swap)."""
+    return index_jobs.rebuild_index(force)
+
+
+@shared_task(ignore_result=True, name="web.jobs.ensure_index", **RETRY)
+def ensure_index() -> dict[str, Any]:
+    """Rebuild only when the index no longer matches the catalog (periodic, via beat)."""
+    return index_jobs.rebuild_index(force=False)
+
+
+@shared_task(ignore_result=True, name="web.jobs.refresh_gaps", **RETRY)
+def refresh_gaps() -> dict[str, Any]:
+    """Recompute gap flags for every matchable need (nightly, via beat)."""
+    return index_jobs.refresh_gap_flags()
+
+
+@shared_task(ignore_result=True, name="web.jobs.retrain_ranker", **RETRY)
+def retrain_ranker() -> dict[str, Any]:
+    """Retrain the ranker from confirmed / rejected suggestions."""
+    return index_jobs.retrain_ranker_from_decisions()

@@ -11,7 +11,8 @@ app context. Worker-only settings live here rather than in the shared config:
   e.g. ``{"unacked_restore_interval": 1, "unacked_restore_throttle": 1}`` so the integration
   test sees a killed worker's task come back within seconds.
 * a beat schedule: `ensure_index` every 10 minutes (rebuild only if the index no longer matches
-  the catalog) and `refresh_gaps` nightly.
+  the catalog), `requeue_matching` every 5 minutes (needs left pending past
+  ``MATCHING_PENDING_TIMEOUT``, e.g. after Redis lost its queue) and `refresh_gaps` nightly.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from celery import Celery
 from celery.schedules import crontab
 
 from web import create_app
-from web import jobs as _jobs  # noqa: F401 - registers the index, gaps and ranker tasks
-from web import tasks as _tasks  # noqa: F401 - registers match_need and friends
+from web import tasks as _tasks  # noqa: F401 - registers every task
 
 flask_app = create_app()
 celery: Celery = flask_app.extensions["celery"]
@@ -39,6 +39,7 @@ celery.conf.update(
     task_track_started=True,
     beat_schedule={
         "ensure-index": {"task": "web.jobs.ensure_index", "schedule": 600.0},
+        "requeue-matching": {"task": "web.tasks.requeue_matching", "schedule": 300.0},
         "refresh-gaps": {"task": "web.jobs.refresh_gaps", "schedule": crontab(hour=3, minute=0)},
     },
 )

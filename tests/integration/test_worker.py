@@ -83,12 +83,13 @@ def test_approve_match_suggestions_through_a_real_worker(live_app, workers):
 def test_worker_killed_mid_reindex_old_index_serves_and_task_completes(live_app, workers):
     from matching.index import VectorIndex
     from matching.index_store import load_current, read_state
-    from web import jobs
+    from web import tasks
+    from web.jobs.index import rebuild_index
 
     build_world(live_app)
     index_dir = Path(live_app.config["MATCHING_INDEX_DIR"])
     with live_app.app_context():
-        jobs.reindex_job()  # version 1, built in this process
+        rebuild_index()  # version 1, built in this process
     old = VectorIndex.load(index_dir)
     assert old is not None and len(old) == 2
 
@@ -98,7 +99,7 @@ def test_worker_killed_mid_reindex_old_index_serves_and_task_completes(live_app,
 
     slow = workers.start(pause=30, name="slow")
     with live_app.app_context():
-        jobs.reindex.delay()
+        tasks.reindex.delay()
     wait_for(
         lambda: (
             read_state(index_dir, "reindex").get("pid") == slow.pid

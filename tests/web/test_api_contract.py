@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
+from kombu.exceptions import OperationalError as BrokerError
 
 from catalog.models import Suggestion
 from tests.web.api_world import (
@@ -384,6 +385,24 @@ def _change_things(c: Contract, world: World) -> None:
     c.call("admin", "PATCH", "/organizations/{org_id}", 200, org_id="o2", json={"staff": 12})
 
 
+def _broker_away(c: Contract, world) -> None:  # type: ignore[no-untyped-def]
+    """The queue unreachable: the change is saved and the answer carries its notice."""
+
+    def away(*_args: object) -> None:
+        raise BrokerError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("web.tasks.match_need.delay", away)
+        patch.setattr("web.tasks.update_org_index.delay", away)
+        need = world.needs["submitted"]
+        path = "/needs/{need_id}/{action}"
+        r = c.call("reviewer", "POST", path, 200, need_id=need, action="approve")
+        assert r.get_json()["notice"]["code"] == "matching_deferred"
+        body = {"capacity": 5}
+        r = c.call("organization", "PATCH", "/organizations/{org_id}", 200, org_id="o1", json=body)
+        assert r.get_json()["notice"]["message_zh"] == "匹配将稍后进行。"
+
+
 def _suggestions_of(c: Contract, need_id: str) -> list[Suggestion]:
     with c.api.app.extensions["db"].session() as session:
         return list(session.query(Suggestion).filter_by(need_id=need_id))
@@ -416,6 +435,7 @@ def test_every_answer_matches_the_document(contract):
     c, world, app = contract
     _read_everything(c, world, app)
     _change_things(c, world)
+    _broker_away(c, world)
     _refusals(c, world)
     for label in ("office", "reviewer", "organization", "planner", "admin"):
         c.call(label, "DELETE", "/tokens", 204)

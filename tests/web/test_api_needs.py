@@ -149,7 +149,7 @@ def test_out_of_scope_actions_are_refused(api, world):
 
 def test_approve_starts_matching(app, api, world, monkeypatch):
     started: list[str] = []
-    monkeypatch.setattr("web.tasks.enqueue_matching", started.append)
+    monkeypatch.setattr("web.tasks.match_need.delay", started.append)
     url = f"/api/v1/needs/{world.needs['submitted']}"
     r = api.post("reviewer", f"{url}/approve")
     assert r.status_code == 200, r.get_json()

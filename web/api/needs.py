@@ -35,7 +35,9 @@ from web.api.serialize import interest_json, need_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
+from web.jobs import enqueue_after_commit, with_notice
 from web.reads import note_rows, records_read
+from web.tasks import match_need
 
 log = logging.getLogger(__name__)
 
@@ -278,21 +280,15 @@ def need_action(need_id: str, action: str):
     need = load_need(session, need_id, actor)
     data = check(read_json(optional=True), ACTION_FIELDS)
     transition(session, need, action, actor, reason=data.get("reason"))
+    queued = None
     if action == "approve":
         need.match_status = "pending"
+        queued = enqueue_after_commit(session, match_need, need.id)
     session.commit()
-    if action == "approve":
-        _enqueue_matching(need.id)
+    if queued is not None:  # eager matching has run in its own session: read its outcome
         session.expire_all()
         need = load_need(session, need_id, actor)
-    return jsonify(need_json(need, actor))
-
-
-def _enqueue_matching(need_id: str) -> None:
-    """Hand the need to the background matcher (inline in the default eager configuration)."""
-    from web.tasks import enqueue_matching
-
-    enqueue_matching(need_id)
+    return jsonify(with_notice(need_json(need, actor), queued))
 
 
 @bp.get("/needs/<need_id>/interests")

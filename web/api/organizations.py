@@ -4,8 +4,6 @@ not from the organization itself)."""
 
 from __future__ import annotations
 
-import logging
-
 from flask import g, jsonify
 from sqlalchemy import select
 
@@ -24,9 +22,9 @@ from web.api.serialize import org_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
+from web.jobs import enqueue_after_commit, with_notice
 from web.reads import note_rows, records_read
-
-log = logging.getLogger(__name__)
+from web.tasks import update_org_index
 
 PROFILE_FIELDS: dict[str, Field] = {
     "name": Field("string", max_length=LIMITS["name"][1] * 2),
@@ -121,18 +119,7 @@ def update_organization(org_id: str):
     apply_org(session, org, merged)
     org.profile_version = (org.profile_version or 1) + 1
     record(session, g.actor, "organization.update", "organization", org.id, fields=sorted(data))
+    queued = enqueue_after_commit(session, update_org_index, org.id)
     session.commit()
-    _reindex(org.id)
     session.expire(org)
-    return jsonify(org_json(_load(org_id)))
-
-
-def _reindex(org_id: str) -> None:
-    """Refresh the organization in the vector index after the commit; a failure only leaves
-    the index stale, which the matcher detects, so the edit itself stands."""
-    try:
-        from web.tasks import update_org_index
-
-        update_org_index.delay(org_id)
-    except Exception:  # noqa: BLE001 - broker down must not undo a committed edit
-        log.exception("could not enqueue index update for %s", org_id)
+    return jsonify(with_notice(org_json(_load(org_id)), queued))

@@ -25,7 +25,7 @@ from catalog.validation import FUNDING, LANGS, NEED_STATUSES, ORG_TYPES, RATINGS
 Schema = dict[str, Any]
 
 # Values the catalog writes; the enums below are these tuples, so they cannot drift apart.
-MATCH_STATUSES = ("pending", "running", "done", "failed")  # web.tasks
+MATCH_STATUSES = ("pending", "running", "done", "failed")  # web.jobs
 CATEGORY_SOURCES = ("office", "reviewer", "model", "import")
 SUGGESTION_STATUSES = ("suggested", "confirmed", "rejected")
 OPPORTUNITY_SOURCES = ("matcher", "profile")
@@ -131,6 +131,18 @@ REASON = obj(
     optional=("zh_hant",),
 )
 
+# Added to the answer of a change whose background work (matching, the index update) could not
+# be queued: the change is saved and the work runs later (web.jobs.DEFERRED_NOTICE).
+NOTICE = obj(
+    {
+        "code": string(enum=("matching_deferred",)),
+        "message": string("English"),
+        "message_zh": string("Simplified Chinese"),
+    },
+    "The change is saved, but its background work could not be queued now: matching will run "
+    "later (匹配将稍后进行).",
+)
+
 # The notice-board fields of a need (serialize.public_need), shared by every need shape.
 PUBLIC_NEED_FIELDS: dict[str, Schema] = {
     "id": string(),
@@ -178,11 +190,13 @@ NEED = obj(
             string(enum=tuple(TRANSITIONS)),
             "lifecycle actions the caller may take now (POST /needs/{need_id}/{action})",
         ),
+        "notice": ref("Notice"),
     },
     "A need as the caller may see it. Everyone gets the notice fields and `actions`; the "
     "posting office, reviewers in scope and admins also get the workflow fields "
-    "(`posted_by` … `closed_at`), all of them.",
-    optional=tuple(WORKFLOW_FIELDS),
+    "(`posted_by` … `closed_at`), all of them. An approval whose matching could not be "
+    "queued also carries `notice`.",
+    optional=(*WORKFLOW_FIELDS, "notice"),
 )
 
 ACCEPTANCE = obj(
@@ -227,8 +241,11 @@ ORGANIZATION = obj(
         "rating": string("evaluation grade", nullable=True, enum=RATINGS),
         "lang": string(enum=LANGS),
         "profile_version": integer("bumped on every profile change", minimum=1),
+        "notice": ref("Notice"),
     },
-    "An organization's public capability profile (no contacts, no internal history).",
+    "An organization's public capability profile (no contacts, no internal history). A "
+    "profile change whose index update could not be queued also carries `notice`.",
+    optional=("notice",),
 )
 
 DECISION_FIELDS: dict[str, Schema] = {
@@ -337,6 +354,7 @@ ERROR = obj(
 COMPONENTS: dict[str, Schema] = {
     "Error": ERROR,
     "Reason": REASON,
+    "Notice": NOTICE,
     "Need": NEED,
     "NeedPage": page_of("Need", "A page of needs within the caller's scope."),
     "NoticeNeed": NOTICE_NEED,

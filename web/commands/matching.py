@@ -1,4 +1,6 @@
-"""`flask --app web matching evaluate|reindex|train|run-all`: thin wrappers over `matching`."""
+"""`flask --app web matching evaluate|reindex|train|run-all|requeue-stalled`: thin wrappers over
+`matching`; reindex, run-all and requeue-stalled run the same functions as the background tasks
+(`web.jobs`)."""
 
 from __future__ import annotations
 
@@ -37,15 +39,9 @@ def evaluate(dataset: Path, run_out: Path | None) -> None:
 @matching_cli.command("reindex")
 def reindex() -> None:
     """Rebuild the organization vector index under the instance folder (atomic swap)."""
-    from matching.service import reindex as do_reindex
+    from web.jobs.index import rebuild_index
 
-    with _db().session() as session:
-        info = do_reindex(
-            session,
-            current_app.config["MATCHING_INDEX_DIR"],
-            current_app.config.get("MATCHING_MODEL"),
-        )
-    click.echo(json.dumps(info, ensure_ascii=False))
+    click.echo(json.dumps(rebuild_index(force=True), ensure_ascii=False))
 
 
 @matching_cli.command("train")
@@ -68,14 +64,21 @@ def train(labeled: tuple[Path, ...], models_dir: Path | None) -> None:
 @matching_cli.command("run-all")
 def run_all() -> None:
     """Match every approved or listed need and store the suggestions."""
-    from matching import service
+    from web.jobs.index import refresh_gap_flags
 
-    with _db().session() as session:
-        matcher = service.build_matcher(
-            session,
-            index_dir=current_app.config["MATCHING_INDEX_DIR"],
-            model_setting=current_app.config.get("MATCHING_MODEL"),
-        )
-        results = service.run_all(session, matcher=matcher)
-    gaps = sum(r.gap for r in results)
-    click.echo(json.dumps({"matched": len(results), "gaps": gaps}))
+    click.echo(json.dumps(refresh_gap_flags()))
+
+
+@matching_cli.command("requeue-stalled")
+@click.option(
+    "--older-than",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds since the need last changed (default: MATCHING_PENDING_TIMEOUT).",
+)
+def requeue_stalled(older_than: float | None) -> None:
+    """Queue matching again for needs left pending or running (e.g. after Redis lost its
+    queue); the beat job does the same every 5 minutes. Without a broker it matches inline."""
+    from web.jobs.needs import requeue_stalled_matching
+
+    click.echo(json.dumps({"requeued": requeue_stalled_matching(older_than)}))

@@ -25,6 +25,7 @@ from web.choices import category_groups, city, streets_by_district
 from web.database import db_session
 from web.display import ORG_TYPE_LABELS, error_text, flash_error, pick
 from web.extensions import limiter
+from web.jobs import enqueue_after_commit
 from web.org import bp
 from web.org.forms import ProfileForm, RegistrationForm
 from web.org.profile import apply_profile
@@ -115,14 +116,16 @@ def register():
                     password_hash=hash_password(form.password.data),
                     display_name=org.name,
                 )
+                queued = enqueue_after_commit(session, update_org_index, org_id)
                 session.commit()
             except DomainError as exc:
                 session.rollback()
                 flash_error(exc)
             else:
                 login_user(User(account))
-                update_org_index.delay(org_id)
                 flash(_("Welcome! Your organization is registered."), "success")
+                if queued.deferred:
+                    flash(_("Matching will run later."), "info")
                 return redirect(url_for("org.index"))
     return render_template("org/register.html", form=form, errors=errors, **extra)
 
@@ -146,10 +149,12 @@ def profile():
         if not errors:
             session = db_session()
             changed = apply_profile(session, org, data, actor())
+            queued = enqueue_after_commit(session, update_org_index, org.id) if changed else None
             session.commit()
             if changed:
-                update_org_index.delay(org.id)
                 flash(_("Profile saved."), "success")
+                if queued is not None and queued.deferred:
+                    flash(_("Matching will run later."), "info")
             else:
                 flash(_("Nothing changed."), "info")
             return redirect(url_for("org.index"))

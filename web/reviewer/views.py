@@ -15,10 +15,11 @@ from web.authz import actor, need_scope_clause, require_street, roles_required
 from web.choices import category_groups
 from web.database import db_session
 from web.display import flash_error
+from web.jobs import PENDING, enqueue_after_commit
 from web.paging import page_number, page_of
 from web.reads import note_rows, records_read
 from web.reviewer import bp
-from web.tasks import PENDING, enqueue_matching
+from web.tasks import match_need
 from web.team_proposals import team_cards
 
 STATUS_TABS = ("submitted", "approved", "listed", "returned", "matched", "closed")
@@ -85,7 +86,7 @@ def act(need_id: str, action: str):
         abort(404)
     need = load_need(need_id)
     session = db_session()
-    start_matching = False
+    queued = None
     try:
         category = request.form.get("category") or None
         if action == "approve" and category and category != need.category_name:
@@ -99,14 +100,15 @@ def act(need_id: str, action: str):
         transition(session, need, action, actor(), request.form.get("reason") or None)
         if action == "approve":
             need.match_status, need.match_error = PENDING, None
-            start_matching = True
+            queued = enqueue_after_commit(session, match_need, need_id)
         session.commit()
     except DomainError as exc:
         session.rollback()
         flash_error(exc)
         return redirect(url_for("reviewer.need", need_id=need_id))
-    if start_matching:
-        enqueue_matching(need_id)
+    if queued is not None and queued.deferred:
+        flash(_("Approved. Matching will run later."), "success")
+    elif queued is not None:
         flash(_("Approved. Matching has started."), "success")
     else:
         flash(_("Saved."), "success")
@@ -116,13 +118,17 @@ def act(need_id: str, action: str):
 @bp.post("/needs/<need_id>/rematch")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def rematch(need_id: str):
-    """Run matching again (after a failure, or after organizations joined)."""
+    """Run matching again: after a failure, after organizations joined, or for a need left
+    pending (its task lost with the broker; matching twice doubles nothing)."""
     need = load_need(need_id)
-    if need.status not in ("approved", "listed") or need.match_status in (PENDING, "running"):
+    if need.status not in ("approved", "listed"):
         flash(_("Matching cannot be restarted now."), "error")
         return redirect(url_for("reviewer.need", need_id=need_id))
     need.match_status, need.match_error = PENDING, None
+    queued = enqueue_after_commit(db_session(), match_need, need_id)
     db_session().commit()
-    enqueue_matching(need_id)
-    flash(_("Matching has started."), "success")
+    if queued.deferred:
+        flash(_("Matching will run later."), "info")
+    else:
+        flash(_("Matching has started."), "success")
     return redirect(url_for("reviewer.need", need_id=need_id))
