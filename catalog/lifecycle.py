@@ -83,7 +83,7 @@ def transition(
     t = TRANSITIONS.get(action)
     if t is None:
         raise IllegalTransition(f"未知操作：{action}", f"unknown action: {action}")
-    lock(session, need)
+    lock_need(session, need)
     if actor.role not in t.roles:
         raise NotAllowed(
             f"角色 {actor.role} 不能执行“{action}”", f"role {actor.role} may not {action} a need"
@@ -139,7 +139,7 @@ def transition(
     return need
 
 
-def lock(session: Session, need: Need) -> None:
+def lock_need(session: Session, need: Need) -> None:
     """Lock the need's row for the rest of the transaction and re-read it, so the checks
     below see the state as it is now, not as the caller read it. On PostgreSQL a second
     action waits here until the first commits; SQLite ignores FOR UPDATE but lets only one
