@@ -1,15 +1,16 @@
 """Creating and updating accounts with a scope that fits the role: an office is scoped to a
-street, a reviewer or planner to a district or the city, an organization to its own id."""
+street, a reviewer or planner to a district or the city, an organization to its own id. A new
+password or a deactivation ends every credential the account had (`revoke_credentials`)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.errors import DomainError
-from catalog.models import Account, Organization, Region, Role
+from catalog.models import Account, LoginSession, Organization, Region, Role
 
 
 class AccountError(DomainError):
@@ -64,6 +65,8 @@ def create_account(
     if account is None:
         account = Account(username=username)
         session.add(account)
+    if account.id is not None and account.password_hash != password_hash:
+        set_password(session, account, password_hash)  # a reset (e.g. `users create` again)
     account.role, account.scope, account.password_hash = role, scope, password_hash
     account.display_name = display_name or account.display_name
     account.locale = locale or account.locale
@@ -71,3 +74,18 @@ def create_account(
     session.flush()
     record(session, actor, action, "account", username, role=role, scope=scope)
     return account
+
+
+def set_password(session: Session, account: Account, password_hash: str) -> None:
+    """A new password ends what the old one opened: the account's API tokens and every
+    signed-in browser. Whoever changed it signs in again (the account page does so for the
+    browser the change was made in). The caller audits and commits."""
+    account.password_hash = password_hash
+    revoke_credentials(session, account)
+
+
+def revoke_credentials(session: Session, account: Account) -> None:
+    """Delete the account's API tokens and login sessions (password change or reset,
+    deactivation). Reactivating an account later brings none of them back."""
+    account.tokens.clear()
+    session.execute(delete(LoginSession).where(LoginSession.account_id == account.id))

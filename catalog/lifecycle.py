@@ -1,6 +1,12 @@
 """The need lifecycle: draft → submitted → approved | returned → listed → matched → closed.
 Every transition is checked here (state, role, scope) and writes an audit event, so no view,
-API call or task can skip a step."""
+API call or task can skip a step.
+
+Two people acting on one need at once (two reviewers, one approving and one returning) must not
+both succeed: each transition locks the need's row and re-reads it before checking, so the
+second waits for the first and then finds the need changed (`Conflict`, "refresh"). A row lock
+rather than a version column on the need: the matcher writes its findings on the need while
+people act on it, and a version check would fail those writes for no lifecycle reason."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
 from catalog.audit import now, record
-from catalog.errors import IllegalTransition, NotAllowed
+from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.prohibited import screen
 
@@ -77,6 +83,7 @@ def transition(
     t = TRANSITIONS.get(action)
     if t is None:
         raise IllegalTransition(f"未知操作：{action}", f"unknown action: {action}")
+    lock_need(session, need)
     if actor.role not in t.roles:
         raise NotAllowed(
             f"角色 {actor.role} 不能执行“{action}”", f"role {actor.role} may not {action} a need"
@@ -130,6 +137,27 @@ def transition(
     )
     session.flush()
     return need
+
+
+def lock_need(session: Session, need: Need) -> None:
+    """Lock the need's row for the rest of the transaction and re-read it, so the checks
+    below see the state as it is now, not as the caller read it. On PostgreSQL a second
+    action waits here until the first commits; SQLite ignores FOR UPDATE but lets only one
+    writer in at a time. A need that changed state since the caller read it is a conflict:
+    the person acted on a page that no longer tells the truth."""
+    seen = need.status
+    session.flush()  # the caller's own pending edits (a reviewer's category) are kept
+    # The bare row: FOR UPDATE cannot cover the eager outer join to the street.
+    if session.scalar(select(Need.id).where(Need.id == need.id).with_for_update()) is None:
+        raise NotFound("需求不存在", f"need {need.id} does not exist")
+    session.refresh(need)
+    if need.status != seen:
+        zh_now, en_now = STATUS_LABELS[S(need.status)]
+        raise Conflict(
+            f"该需求刚被他人处理，现为“{zh_now}”，请刷新后再试",
+            f"someone else changed this need meanwhile (now {en_now.lower()}); "
+            "refresh and try again",
+        )
 
 
 def apply_screening(need: Need) -> None:

@@ -1,29 +1,48 @@
 """Login sessions for people (Flask-Login) over catalog accounts; passwords hashed with
-werkzeug's scrypt. The Actor handed to the domain is built from the logged-in account."""
+werkzeug's scrypt. The Actor handed to the domain is built from the logged-in account.
+
+A signed-in browser is a row on the server (`LoginSession`), named by a secret in the signed
+session cookie: signing out deletes the row, so a copy of the cookie stops working with it,
+and other browsers of the account stay signed in. A password change, reset or deactivation
+deletes all of them (`catalog.accounts.revoke_credentials`). Signing in costs the same
+password-hash work whether the account exists, is deactivated or is unknown (`authenticate`),
+so timing does not tell which usernames exist."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import hmac
+import re
+import secrets
 
 from flask import Flask
-from flask_login import AnonymousUserMixin, UserMixin, current_user
+from flask_login import AnonymousUserMixin, UserMixin, current_user, login_user, logout_user
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalog.actors import Actor
-from catalog.models import Account
+from catalog.models import Account, LoginSession
 from web.database import db_session
 from web.extensions import login_manager
 
 MIN_PASSWORD = 10
+# Signed-in browsers kept per account; the oldest beyond this are signed out at the next
+# sign-in, so sessions nobody signed out of do not pile up.
+MAX_SESSIONS = 20
+MAX_USERNAME = 64
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class User(UserMixin):
     """Login wrapper detached from any session, so a request never holds ORM state in g."""
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Account, sid: str) -> None:
         self.id = str(account.id)
-        self.session_key = session_key(account)
+        self.sid = sid
+        self.session_key = session_key(account, sid)
         self.username = account.username
         self.role = account.role
         self.scope = account.scope
@@ -36,8 +55,8 @@ class User(UserMixin):
         return self._active
 
     def get_id(self) -> str:
-        """What the session cookie holds: the account id and a stamp of its password hash, so a
-        password change signs out every other browser that was signed in with the old one."""
+        """What the session cookie holds: the account id, a stamp of its password hash and the
+        secret naming this browser's session on the server."""
         return self.session_key
 
     @property
@@ -52,9 +71,62 @@ class Anonymous(AnonymousUserMixin):
     actor = None
 
 
-def session_key(account: Account) -> str:
+def session_key(account: Account, sid: str) -> str:
     stamp = hashlib.sha256(account.password_hash.encode("utf-8")).hexdigest()[:16]
-    return f"{account.id}.{stamp}"
+    return f"{account.id}.{stamp}.{sid}"
+
+
+def _sid_hash(sid: str) -> str:
+    """Only the hash is stored, like API tokens: a database dump names no live session."""
+    return hashlib.sha256(sid.encode("utf-8")).hexdigest()
+
+
+def start_session(session: Session, account: Account) -> User:
+    """Record a new signed-in browser for the account (the caller commits) and drop the
+    oldest beyond MAX_SESSIONS. Returns the user whose id the session cookie will carry."""
+    sid = secrets.token_urlsafe(24)  # letters, digits, - and _: never the key's "." separator
+    # The clock here, to the microsecond: the database's may tie within a second (SQLite).
+    started = dt.datetime.now(dt.UTC)
+    session.add(LoginSession(id=_sid_hash(sid), account_id=account.id, created_at=started))
+    session.flush()
+    keep = (
+        select(LoginSession.id)
+        .where(LoginSession.account_id == account.id)
+        .order_by(LoginSession.created_at.desc(), LoginSession.id)
+        .limit(MAX_SESSIONS)
+    )
+    session.execute(
+        delete(LoginSession).where(
+            LoginSession.account_id == account.id,
+            LoginSession.id.not_in(keep.scalar_subquery()),
+            LoginSession.id != _sid_hash(sid),
+        )
+    )
+    return User(account, sid)
+
+
+def sign_in(account: Account) -> None:
+    """Sign this browser in: a new server-side session (ending the one it had, if any),
+    committed, then the cookie."""
+    session = db_session()
+    _end_this_session(session)
+    user = start_session(session, account)
+    session.commit()
+    login_user(user)
+
+
+def sign_out() -> None:
+    """End this browser's session on the server, then forget it in the cookie."""
+    session = db_session()
+    _end_this_session(session)
+    session.commit()
+    logout_user()
+
+
+def _end_this_session(session: Session) -> None:
+    sid = getattr(current_user, "sid", None)
+    if sid:
+        session.execute(delete(LoginSession).where(LoginSession.id == _sid_hash(sid)))
 
 
 def hash_password(password: str) -> str:
@@ -63,6 +135,26 @@ def hash_password(password: str) -> str:
 
 def verify_password(account: Account, password: str) -> bool:
     return check_password_hash(account.password_hash, password)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash made by `hash_password` (same method, same parameters as the accounts'), to
+    check a password against when there is no usable account. Computed once per process."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def authenticate(session: Session, username: str, password: str) -> Account | None:
+    """The active account these credentials open, or None. Exactly one password-hash check
+    in every case — existing, deactivated or unknown account, a username that could not
+    exist — so the answer takes the same time and tells nobody which usernames exist."""
+    account = None
+    if 0 < len(username) <= MAX_USERNAME and not _CONTROL.search(username):
+        account = session.scalar(select(Account).where(Account.username == username))
+    usable = account is not None and account.active and "\x00" not in password
+    stored = account.password_hash if usable and account is not None else _dummy_hash()
+    matches = check_password_hash(stored, password.replace("\x00", ""))
+    return account if usable and matches else None
 
 
 def password_problem(password: str, username: str = "") -> tuple[str, str] | None:
@@ -93,13 +185,21 @@ def current_actor() -> Actor | None:
 def init_login(app: Flask) -> None:
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "public.login"
+    _dummy_hash()  # now, not during the first sign-in (which would take longer than others)
 
     @login_manager.user_loader
     def _load(key: str) -> User | None:
-        account_id, _sep, _stamp = key.partition(".")
-        account = db_session().get(Account, int(account_id)) if account_id.isdigit() else None
+        account_id, _stamp, sid = (key.split(".") + ["", "", ""])[:3]
+        if not (account_id.isascii() and account_id.isdigit() and len(account_id) < 10 and sid):
+            return None
+        account = db_session().scalar(
+            select(Account)
+            .join(LoginSession, LoginSession.account_id == Account.id)
+            .where(LoginSession.id == _sid_hash(sid), Account.id == int(account_id))
+        )
+        # A session signed out of, revoked, from before the last password change, of a
+        # deactivated account, or forged, is no session.
         if account is None or not account.active:
             return None
-        user = User(account)
-        # A session from before the last password change (or a forged id) is no session.
+        user = User(account, sid)
         return user if hmac.compare_digest(user.session_key, key) else None

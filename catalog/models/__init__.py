@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 typed models of the domain. Import from here, not from the submodules."""
 
-from catalog.models.accounts import Account, ApiToken, Role
+from catalog.models.accounts import Account, ApiToken, LoginSession, Role
 from catalog.models.audit import AuditEvent
 from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
@@ -25,6 +25,7 @@ __all__ = [
     "InspectionDraw",
     "InspectionItem",
     "Interest",
+    "LoginSession",
     "Need",
     "NeedStatus",
     "OrgArea",

@@ -58,3 +58,19 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     account: Mapped[Account] = relationship(back_populates="tokens")
+
+
+class LoginSession(Base):
+    """One signed-in browser. Its session cookie names it (by a secret whose sha256 is the id);
+    signing out deletes the row, so a copy of the cookie dies with the session. A password
+    change, a reset or a deactivation deletes every row of the account."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

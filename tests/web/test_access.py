@@ -133,11 +133,12 @@ def _client(app: Flask, world: World, role: str, api: bool):  # type: ignore[no-
 
 
 def _session_key(app: Flask, account_id: int) -> str:
+    """A signed-in browser's session, started on the server without the scrypt of a login."""
     from catalog.models import Account
-    from web.auth import session_key
+    from web.auth import start_session
 
     with app.extensions["db"].session() as session:
-        return session_key(session.get(Account, account_id))
+        return start_session(session, session.get(Account, account_id)).get_id()
 
 
 def _scoped(rule: str, role: str) -> bool:

@@ -1,7 +1,8 @@
 """The account page and its two actions. A password change needs the current password (a
 browser left signed in must not be enough to take the account over), follows the same policy
 as accounts an administrator creates, is audited without the password, and signs out every
-other session (the session key carries a stamp of the password hash, see web.auth)."""
+other session and every API token of the account (catalog.accounts.set_password); this browser
+is signed in again under a new session."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
+from catalog.accounts import set_password
 from catalog.audit import record
 from catalog.models import Account, Organization, Region, Role
 from web.account import bp
 from web.account.forms import MAX_DISPLAY_NAME, PasswordForm, PreferencesForm
-from web.auth import User, hash_password, password_problem, verify_password
+from web.auth import User, hash_password, password_problem, sign_in, verify_password
 from web.authz import ALL_ROLES, actor, roles_required
 from web.database import db_session
 from web.display import named, pick
@@ -93,10 +95,10 @@ def change_password() -> Response | tuple[str, int]:
         errors["repeat_password"] = _("The two new passwords differ.")
     if errors:
         return _page(password_form=PasswordForm(formdata=None), errors=errors, status=400)
-    account.password_hash = hash_password(new)
+    set_password(db_session(), account, hash_password(new))
     record(db_session(), actor(), "account.password_change", "account", account.username)
     db_session().commit()
-    login_user(User(account))  # this browser stays signed in under the new session key
+    sign_in(account)  # this browser stays signed in, under a new session
     flash(
         _("Password changed. Other browsers signed in to this account are signed out."), "success"
     )
@@ -129,6 +131,6 @@ def save_preferences() -> Response | tuple[str, int]:
     )
     db_session().commit()
     session.pop("lang", None)  # the saved language now decides, not the last ?lang= link
-    login_user(User(account))  # the header shows the new name at once
+    login_user(User(account, current_user.sid))  # the header shows the new name at once
     flash(_("Settings saved."), "success")
     return redirect(url_for("account.index"))

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from catalog.accounts import create_account, scope_problem
+from catalog.accounts import create_account, revoke_credentials, scope_problem, set_password
 from catalog.audit import record
 from catalog.errors import DomainError
 from catalog.models import Account, Role
 from web.admin import bp
 from web.admin.forms import AccountForm
-from web.auth import hash_password, password_problem
+from web.auth import hash_password, password_problem, sign_in
 from web.authz import actor, roles_required
 from web.database import db_session
 from web.display import ROLE_LABELS, pick
@@ -101,8 +101,8 @@ def edit_account(account_id: int):
         if not errors:
             account.role, account.scope = form.role.data, scope
             account.display_name = (form.display_name.data or "").strip() or None
-            if new_password:
-                account.password_hash = hash_password(new_password)
+            if new_password:  # a reset: the account's tokens and sessions end with the old one
+                set_password(session, account, hash_password(new_password))
             record(
                 session,
                 actor(),
@@ -114,6 +114,8 @@ def edit_account(account_id: int):
                 password_changed=bool(new_password) or None,
             )
             session.commit()
+            if new_password and str(account.id) == current_user.id:
+                sign_in(account)  # an admin resetting their own password stays signed in here
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.accounts"))
     return render_template("admin/account_form.html", form=form, errors=errors, account=account)
@@ -130,8 +132,8 @@ def set_active(account_id: int):
     session = db_session()
     if account.active != active:
         account.active = active
-        if not active:
-            account.tokens.clear()  # API tokens of a deactivated account stop working at once
+        if not active:  # tokens and sessions end now, and reactivating brings none back
+            revoke_credentials(session, account)
         record(
             session,
             actor(),

@@ -11,25 +11,20 @@ import datetime as dt
 
 from flask import current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
-from sqlalchemy import delete, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import delete
 
 from catalog.actors import Actor
 from catalog.audit import record
-from catalog.models import Account, ApiToken
+from catalog.models import ApiToken
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import clean_id
 from web.api.retry import with_db_retry
 from web.api.spec import doc
 from web.api.tokens import AUTH_KIND_ATTR, hash_token, issue_token, token_required
-from web.auth import verify_password
+from web.auth import authenticate
 from web.authz import ANYONE, mark_roles
 from web.database import db_session
 from web.extensions import limiter
-
-# A hash to check against when the username is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not-a-password-just-timing", method="scrypt")
 
 
 def _user_limit() -> str:
@@ -72,15 +67,10 @@ def create_token():
             "请使用 HTTP Basic 提供用户名和密码",
             "send the username and password with HTTP Basic",
         )
-    username = auth.username.strip()
     session = db_session()
-    account = None
-    if clean_id(username) is not None:  # NUL and control characters never reach the database
-        account = session.scalar(select(Account).where(Account.username == username))
-    if account is None or "\x00" in auth.password:
-        _check_dummy(auth.password)  # same work as a real check, so timing reveals nothing
-        raise _bad_credentials()
-    if not account.active or not verify_password(account, auth.password):
+    # One password-hash check for an existing, deactivated or unknown account alike.
+    account = authenticate(session, auth.username.strip(), auth.password)
+    if account is None:
         raise _bad_credentials()
     # Expired tokens of this account are dropped on the way, so the table does not grow forever.
     session.execute(
@@ -107,10 +97,6 @@ def create_token():
     response.status_code = 201
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _check_dummy(password: str) -> None:
-    check_password_hash(_DUMMY_HASH, password.replace("\x00", ""))
 
 
 def _bad_credentials() -> ApiError:

@@ -7,7 +7,7 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 
 from catalog.accounts import create_account
@@ -19,7 +19,7 @@ from catalog.models import Account, Organization, Role
 from catalog.outcomes import performance_history
 from catalog.reference import Reference
 from catalog.validation import ORG_TYPES, validate_organization
-from web.auth import User, hash_password, password_problem
+from web.auth import hash_password, password_problem, sign_in
 from web.authz import actor, public, roles_required
 from web.choices import category_groups, city, streets_by_district
 from web.database import db_session
@@ -122,7 +122,7 @@ def register():
                 session.rollback()
                 flash_error(exc)
             else:
-                login_user(User(account))
+                sign_in(account)
                 flash(_("Welcome! Your organization is registered."), "success")
                 if queued.deferred:
                     flash(_("Matching will run later."), "info")

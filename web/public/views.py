@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from flask_login import current_user
 
-from catalog.models import Account, Need, Role
-from web.auth import User, verify_password
+from catalog.models import Need, Role
+from web.auth import authenticate, sign_in, sign_out
 from web.authz import ALL_ROLES, public, roles_required
 from web.choices import category_groups, streets_by_district
 from web.database import db_session
@@ -74,9 +73,9 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
-        account = db_session().scalar(select(Account).where(Account.username == username))
-        if account is not None and account.active and verify_password(account, password):
-            login_user(User(account))
+        account = authenticate(db_session(), username, password)
+        if account is not None:
+            sign_in(account)
             return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
         flash(_("Wrong username or password."), "error")
     return render_template("public/login.html")
@@ -85,7 +84,7 @@ def login():
 @bp.post("/logout")
 @roles_required(*ALL_ROLES)
 def logout():
-    logout_user()
+    sign_out()
     return redirect(url_for("public.index"))
 
 
