@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from catalog.models import Account, Need, Role
+from catalog.models import Account, Role
+from catalog.visibility import load_need
 from web.auth import User, verify_password
 from web.authz import ALL_ROLES, public, roles_required
 from web.choices import category_groups, streets_by_district
@@ -50,9 +51,7 @@ def index():
 @bp.get("/notice/<need_id>")
 @public
 def need(need_id: str):
-    item = db_session().get(Need, need_id)
-    if item is None or not item.is_public:
-        abort(404)
+    item = load_need(db_session(), need_id, None)  # the public sees listed needs only
     entry = attach_confirmed(db_session(), [item])[0]
     return render_template("public/need.html", entry=entry, need=item)
 
