@@ -120,14 +120,18 @@ def import_exchange_dir(session: Session, path: str | Path) -> None:
             import sys
 
             print(f"matching: catalog import refused ({exc}); loading leniently", file=sys.stderr)
-    # Unvalidated, but written by the same writers as every other front end.
+    _load_leniently(session, Path(path))
+
+
+def _load_leniently(session: Session, path: Path) -> None:
+    """Unvalidated (unknown regions are added, unknown categories dropped), but written by the
+    same writers as every other front end (catalog.commands)."""
     from catalog.commands.needs import screen, write_fields
     from catalog.commands.organizations import write_profile
     from catalog.exchange.records import normalize_org
     from catalog.reference_data import load_defaults
 
     load_defaults(session)
-    path = Path(path)
     known = set(session.scalars(select(Region.code)))
     cats = set(session.scalars(select(Category.name)))
 
