@@ -344,8 +344,8 @@ def create_admin(engine: Engine, username: str, password: str) -> None:
     street), created through the domain function so it is audited like any other."""
     from sqlalchemy.orm import Session
 
-    from catalog.accounts import create_account
     from catalog.actors import Actor
+    from catalog.commands.accounts import create_account
     from web.auth import hash_password
 
     with Session(engine) as session, session.begin():

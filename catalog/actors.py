@@ -63,6 +63,12 @@ def region_contains(area: str, street_code: str) -> bool:
     return prefix is not None and street_code.startswith(prefix)
 
 
+def enclosing_areas(street_code: str) -> tuple[str, str, str]:
+    """The street's own code, its district's and its city's: the service-area codes that
+    cover it (`region_contains` read the other way round, for lookups by code)."""
+    return street_code, street_code[:6], street_code[:CITY_CODE_LEN] + "00"
+
+
 def region_clause(area: str, street_column: Any) -> ColumnElement[bool]:
     """`region_contains` as SQL over a street-code column, so lists filter in the database."""
     prefix = area_prefix(area)

@@ -7,12 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Interest, Need, NeedStatus, Role, Suggestion, SuggestionStatus
-
-DECIDABLE_NEED_STATUSES = (NeedStatus.APPROVED, NeedStatus.LISTED, NeedStatus.MATCHED)
 
 
 def decide(
@@ -30,16 +29,7 @@ def decide(
     s = session.get(Suggestion, suggestion_id)
     if s is None:
         raise NotFound("推荐不存在", f"suggestion {suggestion_id} does not exist")
-    need = s.need
-    if actor.role not in (Role.OFFICE, Role.ADMIN) or not actor.covers_street(need.street_code):
-        raise NotAllowed(
-            "只有发布需求的街道（镇）可以确认或否决推荐", "only the posting office may decide"
-        )
-    if need.status not in DECIDABLE_NEED_STATUSES:
-        raise IllegalTransition(
-            "需求获批后才能确认或否决推荐",
-            "suggestions can be decided only once the need is approved",
-        )
+    permissions.require(permissions.decide_suggestions, actor, s.need)
     if expected_version is not None and s.version != expected_version:
         raise Conflict(
             "该推荐已被他人处理，请刷新后再试",

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.accounts import create_account
 from catalog.actors import Actor
+from catalog.commands.accounts import create_account
 from catalog.exchange import ImportReport, import_directory
 from catalog.models import Account, Role
 from catalog.schema import ensure_reference_data

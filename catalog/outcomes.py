@@ -15,6 +15,7 @@ import math
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.clock import local_today
@@ -22,8 +23,6 @@ from catalog.credit import clean_note
 from catalog.errors import (
     Conflict,
     FieldError,
-    IllegalTransition,
-    NotAllowed,
     NotFound,
     ValidationFailed,
 )
@@ -32,14 +31,12 @@ from catalog.models import (
     NeedStatus,
     Organization,
     PerformanceRecord,
-    Role,
     Suggestion,
     SuggestionStatus,
 )
 
 FAILED_GRADE = "不合格"  # the one grade that means the project did not pass acceptance
 GRADES = ("优秀", "良好", "合格", FAILED_GRADE)
-EVALUABLE_STATUSES = (NeedStatus.MATCHED, NeedStatus.CLOSED)
 MAX_PROJECT = 200
 
 
@@ -96,21 +93,10 @@ def record_outcome(
 ) -> PerformanceRecord:
     """Record the acceptance result of one confirmed organization on a matched or closed need
     (flushed, not committed). Only the posting office (or an admin) may; one per organization."""
-    if actor.role not in (Role.OFFICE, Role.ADMIN):
-        raise NotAllowed(
-            "只有发布需求的街道（镇）可以登记验收结果",
-            "only the posting office may record an acceptance result",
-        )
     need = session.get(Need, need_id)
     if need is None:
         raise NotFound("需求不存在", f"need {need_id} does not exist")
-    if not actor.covers_street(need.street_code):
-        raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
-    if need.status not in EVALUABLE_STATUSES:
-        raise IllegalTransition(
-            "需求已对接或已结束后才能登记验收结果",
-            "an acceptance result can be recorded only once the need is matched or closed",
-        )
+    permissions.require(permissions.record_outcome, actor, need)
     org = session.get(Organization, org_id)
     if org is None or _confirmed_suggestion(session, need.id, org_id) is None:
         raise NotFound(

@@ -15,11 +15,11 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import record
-from catalog.decisions import DECIDABLE_NEED_STATUSES
-from catalog.errors import IllegalTransition, NotAllowed, NotFound
-from catalog.models import Need, Organization, Role, Suggestion, SuggestionStatus
+from catalog.errors import NotFound
+from catalog.models import Need, Organization, Suggestion, SuggestionStatus
 
 TEAM_REASON_KIND = "team_invite"  # marks a suggestion that came from an invited team
 TEAM_MODEL_VERSION = "team"
@@ -57,15 +57,7 @@ def invite_team(session: Session, actor: Actor, need_id: str, team_index: int) -
     need = session.get(Need, need_id)
     if need is None:
         raise NotFound("需求不存在", f"need {need_id} does not exist")
-    if actor.role not in (Role.OFFICE, Role.ADMIN) or not actor.covers_street(need.street_code):
-        raise NotAllowed(
-            "只有发布需求的街道（镇）可以邀请组团", "only the posting office may invite a team"
-        )
-    if need.status not in DECIDABLE_NEED_STATUSES:
-        raise IllegalTransition(
-            "需求获批后、结束前才能邀请组团",
-            "a team can be invited only while the need is approved, listed or matched",
-        )
+    permissions.require(permissions.decide_suggestions, actor, need)
     teams = proposals(need)
     if not 0 <= team_index < len(teams):
         raise NotFound("没有这个组团建议", f"no team proposal {team_index + 1} for this need")

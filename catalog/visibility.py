@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.actors import Actor, region_clause
-from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.errors import NotFound
+from catalog.models import Need, NeedStatus, Organization, Role, Suggestion, SuggestionStatus
 
 # Roles that see non-public needs of their region; which of those needs is decided below.
 STAFF_ROLES = (Role.OFFICE, Role.REVIEWER, Role.PLANNER, Role.ADMIN)
@@ -68,6 +69,12 @@ def visible_needs_clause(viewer: Actor | None) -> ColumnElement[bool]:
     return in_scope | public
 
 
+def worklist_clause(viewer: Actor) -> ColumnElement[bool]:
+    """`load_need(..., in_scope=True)` as SQL: the needs of the viewer's region it may see, as
+    the office's list and the review queue show them (each row then opens)."""
+    return scope_clause(viewer) & visible_needs_clause(viewer)
+
+
 def sees_unconfirmed(need: Need, viewer: Actor | None) -> bool:
     """Office of the need's street, reviewers in scope and admins see every suggestion."""
     return (
@@ -92,3 +99,47 @@ def visible_suggestions(session: Session, need: Need, viewer: Actor | None) -> l
 
 def public_needs_query() -> Select[tuple[Need]]:
     return select(Need).where(Need.is_public).order_by(Need.listed_at.desc())
+
+
+# ---------------------------------------------------------------- loaders (flaskr's get_post)
+
+
+def load_need(
+    session: Session, need_id: str | None, viewer: Actor | None, *, in_scope: bool = False
+) -> Need:
+    """The need if the viewer may see it (`can_see_need`); with `in_scope`, only if it also lies
+    in the viewer's region (the office's and reviewer's work pages: another street's public
+    notice is read on the public board, not worked on).
+
+    :raise NotFound: no such need, or the viewer may not see it: a need one may not see is
+        reported exactly like one that does not exist, so existence is not leaked."""
+    need = session.get(Need, need_id) if need_id else None
+    if (
+        need is None
+        or not can_see_need(need, viewer)
+        or (in_scope and (viewer is None or not viewer.covers_street(need.street_code)))
+    ):
+        raise NotFound("需求不存在", f"no need {need_id!r}")
+    return need
+
+
+def load_suggestion(
+    session: Session, suggestion_id: int | None, viewer: Actor | None
+) -> Suggestion:
+    """A suggestion for the office and reviewers in scope (who see unconfirmed ones).
+
+    :raise NotFound: no such suggestion, or the viewer may not see it."""
+    s = session.get(Suggestion, suggestion_id) if suggestion_id else None
+    if s is None or not can_see_need(s.need, viewer) or not sees_unconfirmed(s.need, viewer):
+        raise NotFound("推荐不存在", f"no suggestion {suggestion_id}")
+    return s
+
+
+def load_org(session: Session, org_id: str | None) -> Organization:
+    """An organization: capability profiles are public (Art. 24), so anyone may load one.
+
+    :raise NotFound: no such organization."""
+    org = session.get(Organization, org_id) if org_id else None
+    if org is None:
+        raise NotFound("社会组织不存在", f"no organization {org_id!r}")
+    return org

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 # Capacity in use is the catalog's own figure, the same the planners see.
 from catalog.analytics.supply import active_projects
-from catalog.models import Category, Need, Organization, OrgArea, Region
+from catalog.commands.needs import HUMAN_CATEGORY_SOURCES
+from catalog.models import Category, Need, Organization, Region
 from matching.records import CategoryInfo, NeedRecord, OrgRecord
 
 CREDIT_SIGN = {
@@ -22,8 +23,6 @@ CREDIT_SIGN = {
     "penalty": -2.0,
     "blacklist": -4.0,
 }
-# A category set by a person is trusted; one predicted by the model is re-predicted.
-HUMAN_CATEGORY_SOURCES = ("office", "reviewer", "import")
 
 
 def credit_score(kinds: Iterable[str]) -> float:
@@ -121,10 +120,18 @@ def import_exchange_dir(session: Session, path: str | Path) -> None:
             import sys
 
             print(f"matching: catalog import refused ({exc}); loading leniently", file=sys.stderr)
+    _load_leniently(session, Path(path))
+
+
+def _load_leniently(session: Session, path: Path) -> None:
+    """Unvalidated (unknown regions are added, unknown categories dropped), but written by the
+    same writers as every other front end (catalog.commands)."""
+    from catalog.commands.needs import screen, write_fields
+    from catalog.commands.organizations import write_profile
+    from catalog.exchange.records import normalize_org
     from catalog.reference_data import load_defaults
 
     load_defaults(session)
-    path = Path(path)
     known = set(session.scalars(select(Region.code)))
     cats = set(session.scalars(select(Category.name)))
 
@@ -140,43 +147,36 @@ def import_exchange_dir(session: Session, path: str | Path) -> None:
         if not line.strip():
             continue
         r = json.loads(line)
-        org = Organization(
-            id=r["id"],
-            name=r["name"],
-            credit_code=r["credit_code"],
-            org_type=r["org_type"],
-            description=r.get("description", ""),
-            capacity=int(r.get("capacity") or 0),
-            staff=r.get("staff"),
-            social_workers=r.get("social_workers"),
-            founded=r.get("founded"),
-            rating=r.get("rating"),
-            lang=r.get("lang") or "zh-Hans",
+        rec = normalize_org(
+            {
+                **r,
+                "description": r.get("description", ""),
+                "capacity": int(r.get("capacity") or 0),
+                "categories": [c for c in r.get("categories", []) if c in cats],
+                "service_areas": [region(a) for a in r.get("service_areas", [])],
+            }
         )
-        org.categories = [session.get(Category, c) for c in r.get("categories", []) if c in cats]
-        org.areas = [
-            OrgArea(region_code=region(a), position=i)
-            for i, a in enumerate(r.get("service_areas", []))
-        ]
-        session.add(org)
+        write_profile(session, Organization(id=r["id"]), rec)
     for line in (path / "needs.jsonl").read_text("utf-8").splitlines():
         if not line.strip():
             continue
         r = json.loads(line)
-        session.add(
-            Need(
-                id=r["id"],
-                title=r["title"],
-                description=r.get("description", ""),
-                street_code=region(r["street"]),
-                posted_by=r.get("posted_by", ""),
-                beneficiaries=r.get("beneficiaries", ""),
-                beneficiary_count=int(r.get("beneficiary_count") or 0),
-                budget_yuan=int(r.get("budget_yuan") or 0),
-                months=int(r.get("months") or 0),
-                funding=r.get("funding", ""),
-                lang=r.get("lang") or "zh-Hans",
-                status="approved",
-            )
+        need = Need(id=r["id"], status="approved")
+        write_fields(
+            need,
+            {
+                "title": r["title"],
+                "description": r.get("description", ""),
+                "street": region(r["street"]),
+                "posted_by": r.get("posted_by", ""),
+                "beneficiaries": r.get("beneficiaries", ""),
+                "beneficiary_count": int(r.get("beneficiary_count") or 0),
+                "budget_yuan": int(r.get("budget_yuan") or 0),
+                "months": int(r.get("months") or 0),
+                "funding": r.get("funding", ""),
+                "lang": r.get("lang") or "zh-Hans",
+            },
         )
+        session.add(need)
+        screen(need, cats, None)
     session.flush()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
+from catalog.actors import enclosing_areas
 from matching.records import CITY_CODE, OrgRecord
 
 FEATURES = (
@@ -72,7 +73,8 @@ class OrgTable:
         if level is not None:
             return level
         level = np.zeros(len(self.orgs), dtype=np.int8)
-        for code, lv in ((CITY_CODE, 1), (street[:4] + "00", 1), (street[:6], 2), (street, 3)):
+        _, district, city = enclosing_areas(street)
+        for code, lv in ((CITY_CODE, 1), (city, 1), (district, 2), (street, 3)):
             idx = self.by_area.get(code)
             if idx is not None and len(idx):
                 level[idx] = np.maximum(level[idx], lv)

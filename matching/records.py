@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog.actors import enclosing_areas
+
 CITY_CODE = "440400"
 
 
@@ -87,11 +89,12 @@ def coverage_level(areas: list[str] | tuple[str, ...] | set[str], street: str) -
     """How an organization's service area covers a street: 3 = names the street,
     2 = its whole district, 1 = the whole city, 0 = not covered."""
     areas = set(areas)
+    _, district, city = enclosing_areas(street)
     if street in areas:
         return 3
-    if street[:6] in areas:
+    if district in areas:
         return 2
-    if CITY_CODE in areas or street[:4] + "00" in areas:
+    if CITY_CODE in areas or city in areas:
         return 1
     return 0
 

@@ -4,7 +4,7 @@ werkzeug's scrypt. The Actor handed to the domain is built from the logged-in ac
 A signed-in browser is a row on the server (`LoginSession`), named by a secret in the signed
 session cookie: signing out deletes the row, so a copy of the cookie stops working with it,
 and other browsers of the account stay signed in. A password change, reset or deactivation
-deletes all of them (`catalog.accounts.revoke_credentials`). Signing in costs the same
+deletes all of them (`catalog.commands.accounts.revoke_credentials`). Signing in costs the same
 password-hash work whether the account exists, is deactivated or is unknown (`authenticate`),
 so timing does not tell which usernames exist."""
 

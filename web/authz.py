@@ -10,9 +10,10 @@ and a new route without a rule fails it:
 - ``@public``: anyone, signed in or not (the notice board, sign-in, registration).
 
 Scope (an office sees only its street, an organization edits only itself) depends on the
-object, so views call ``require_street`` / ``require_org`` / ``visible_or_404`` after loading
-it. The domain checks scope again (catalog.lifecycle / catalog.decisions), so a missed call in a
-view still cannot change another street's data.
+object: views load it through catalog.visibility's loaders, which raise NotFound for what the
+actor may not see (mapped to 404 here, once), and the commands check their permission
+(catalog.permissions) again, so a missed check in a view still cannot change another street's
+data.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import Flask, abort
 from flask_login import current_user
+from werkzeug.exceptions import NotFound as HttpNotFound
 
 from catalog.actors import Actor
-from catalog.models import Role
-from catalog.visibility import can_see_need, scope_clause
+from catalog.errors import NotFound
+from catalog.models import Need, Role
+from catalog.visibility import load_need
 from web.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,13 +45,6 @@ def mark_roles(view: Callable[..., Any], roles: Iterable[str]) -> None:
 
     Other decorators (the API's token check) call this so the rule is read the same way."""
     view.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
-
-
-def has_role(user: Any, roles: Iterable[str]) -> bool:
-    """Whether a (Flask-Login) user is signed in, active and holds one of the roles."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in set(
-        roles
-    )
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -86,28 +82,19 @@ def actor() -> Actor:
     return current_user.actor
 
 
-def require_street(street_code: str) -> None:
-    """404 unless the signed-in actor's region scope covers the street: a street office may
-    not learn that another street's draft even exists."""
-    if not actor().covers_street(street_code):
-        abort(404)
+def need_in_scope(need_id: str) -> Need:
+    """The need for the office's and reviewer's work pages: visible to the signed-in actor and
+    in its region (catalog.visibility.load_need); NotFound, hence 404, otherwise, so a street
+    office cannot learn that another street's draft exists."""
+    from web.database import db_session
+
+    return load_need(db_session(), need_id, actor(), in_scope=True)
 
 
-def require_org(org_id: str) -> None:
-    """404 unless the signed-in account is this organization (or an admin)."""
-    who = actor()
-    if not (who.is_admin or who.is_org(org_id)):
-        abort(404)
+def init_app(app: Flask) -> None:
+    """Map the domain's NotFound to 404 once, for every page (the API blueprint's own handler
+    answers it as JSON first)."""
 
-
-def visible_or_404(need: Any) -> Any:
-    """The need if the viewer may see it (catalog.visibility), else 404."""
-    viewer = current_user.actor if current_user.is_authenticated else None
-    if need is None or not can_see_need(need, viewer):
-        abort(404)
-    return need
-
-
-def need_scope_clause(who: Actor) -> Any:
-    """SQL filter of the needs whose street lies in the actor's region scope (list pages)."""
-    return scope_clause(who)
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound):  # type: ignore[no-untyped-def]
+        return app.handle_http_exception(HttpNotFound())

@@ -26,12 +26,13 @@ BLUEPRINTS = (
 
 
 def init_extensions(app: Flask) -> None:
-    from web import auth, display, i18n, input_guard, reads, security, tasks
+    from web import auth, authz, display, i18n, input_guard, reads, security, tasks
 
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.init_login(app)
+    authz.init_app(app)
     i18n.init_babel(app, babel)
     display.init_app(app)
     security.init_app(app)

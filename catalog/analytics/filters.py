@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, func
 
-from catalog.actors import region_contains
+from catalog.actors import region_clause, region_contains
 from catalog.clock import local_midnight
 from catalog.models import Need, NeedStatus
 
@@ -63,7 +63,7 @@ class NeedFilter:
         """The same region test as `conditions()`, for rows built in Python (supply side)."""
         if self.scope and not region_contains(self.scope, street_code):
             return False
-        if self.district and not street_code.startswith(self.district):
+        if self.district and not region_contains(self.district, street_code):
             return False
         return not (self.street and street_code != self.street)
 
@@ -71,9 +71,9 @@ class NeedFilter:
         """WHERE clauses over `Need`; portable between SQLite and PostgreSQL."""
         out: list[ColumnElement[bool]] = []
         if self.scope:
-            out.append(_region_clause(self.scope))
+            out.append(region_clause(self.scope, Need.street_code))
         if self.district:
-            out.append(Need.street_code.startswith(self.district, autoescape=True))
+            out.append(region_clause(self.district, Need.street_code))
         if self.street:
             out.append(Need.street_code == self.street)
         if self.category:
@@ -85,12 +85,3 @@ class NeedFilter:
         if self.until:
             out.append(posted_at() < _day_start_utc(self.until + dt.timedelta(days=1)))
         return out
-
-
-def _region_clause(area: str) -> ColumnElement[bool]:
-    """SQL form of `catalog.actors.region_contains(area, Need.street_code)`."""
-    if len(area) == 6 and area.endswith("00"):
-        return Need.street_code.startswith(area[:4], autoescape=True)
-    if len(area) == 6:
-        return Need.street_code.startswith(area, autoescape=True)
-    return Need.street_code == area

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session
 
+from catalog.actors import enclosing_areas
 from catalog.analytics.filters import GAP_REASONS, NeedFilter, submitted
 from catalog.models import Need, Region
 
@@ -89,12 +90,13 @@ class UnmetNeed:
 
 def region_of(street_code: str, level: str) -> str:
     """The code of the street's region at `level` (district: 6 digits; city: 4 digits + "00")."""
+    street, district, city = enclosing_areas(street_code)
     if level == "street":
-        return street_code
+        return street
     if level == "district":
-        return street_code[:6]
+        return district
     if level == "city":
-        return street_code[:4] + "00"
+        return city
     raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}")
 
 

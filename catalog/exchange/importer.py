@@ -17,23 +17,20 @@ from tqdm import tqdm
 
 from catalog.actors import Actor
 from catalog.audit import now, record
+from catalog.commands import needs as need_commands
+from catalog.commands import organizations as org_commands
 from catalog.errors import FieldError
 from catalog.exchange.errors import ImportRefused, RowError
 from catalog.exchange.jsonl import Row, read_jsonl
 from catalog.exchange.records import (
     apply_need,
-    apply_org,
-    credit_event_record,
     differs,
     need_record,
     normalize_need,
     normalize_org,
-    org_record,
-    performance_record,
     validate_history,
     validate_need_extras,
 )
-from catalog.lifecycle import apply_screening
 from catalog.models import Need, Organization, Region
 from catalog.reference import Reference
 from catalog.reference_data import load_defaults
@@ -298,23 +295,14 @@ def _write_orgs(
     existing = _load(session, Organization, [r["id"] for r in plan])
     for rec in plan:
         org = existing.get(rec["id"])
+        # The versioning rule of every profile write (catalog.commands.organizations).
+        changed = org_commands.write_profile(session, org or Organization(id=rec["id"]), rec)
         if org is None:
-            org = Organization(id=rec["id"], profile_version=1)
-            session.add(org)
-            apply_org(session, org, rec)
             report.organizations.created += 1
+        elif changed:
+            report.organizations.updated += 1
         else:
-            current = org_record(org, history=False)
-            if "credit_events" in rec:
-                current["credit_events"] = [credit_event_record(e) for e in org.credit_events]
-            if "performance" in rec:
-                current["performance"] = [performance_record(p) for p in org.performance]
-            if differs(current, rec):
-                apply_org(session, org, rec)
-                org.profile_version = (org.profile_version or 0) + 1  # stale index vectors
-                report.organizations.updated += 1
-            else:
-                report.organizations.unchanged += 1
+            report.organizations.unchanged += 1
         bar.update()
     session.flush()
 
@@ -338,7 +326,9 @@ def _write_needs(
             report.needs.unchanged += 1
             bar.update()
             continue
-        apply_screening(need)
+        # The screening of every need write; no category suggestion (catalog has no matcher):
+        # needs the file leaves uncategorized are classified when they are matched.
+        need_commands.screen(need, set(), None)
         report.prohibited_flagged += bool(need.prohibited)
         bar.update()
     session.flush()

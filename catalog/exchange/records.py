@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
+from catalog.commands.needs import write_fields
 from catalog.errors import FieldError
 from catalog.models import (
     CreditEvent,
@@ -334,20 +335,10 @@ def apply_org(session: Session, org: Organization, rec: Mapping[str, Any]) -> No
 
 
 def apply_need(need: Need, rec: Mapping[str, Any], stamp: dt.datetime) -> None:
-    for key in (
-        "id",
-        "title",
-        "description",
-        "posted_by",
-        "beneficiaries",
-        "beneficiary_count",
-        "budget_yuan",
-        "months",
-        "funding",
-        "lang",
-    ):
-        setattr(need, key, rec[key])
-    need.street_code = rec["street"]
+    """An imported record onto the need: its own fields as every need write sets them (the
+    record's id and signature kept), then the state the file gives and the stamps it implies."""
+    need.id = rec["id"]
+    write_fields(need, rec)
     if "status" in rec:
         need.status = NeedStatus(rec["status"])
     elif need.status is None:

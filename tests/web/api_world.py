@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from catalog.accounts import create_account
 from catalog.actors import Actor
+from catalog.commands.accounts import create_account
 from catalog.credit_code import make_credit_code
 from catalog.models import (
     Account,

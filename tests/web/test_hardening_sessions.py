@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from catalog.accounts import create_account
 from catalog.actors import Actor
+from catalog.commands.accounts import update_account
 from catalog.models import Account, ApiToken
 from tests.web.api_world import ACCOUNTS, PASSWORD, bearer, build_world
 from web.auth import hash_password
@@ -94,16 +94,19 @@ def test_admin_password_reset_revokes_tokens_and_sessions(app, world):
 
 
 def test_cli_password_reset_revokes_tokens(app, world):
-    """`users create` on an existing username sets a new password: the same revocation."""
+    """`users update --password` (catalog.commands.accounts.update_account) sets a new
+    password: the same revocation as the account page."""
     token = _token(app.test_client())
     with app.extensions["db"].session() as session:
         username, role, scope = ACCOUNTS["office"]
-        create_account(
+        account = session.scalar(select(Account).where(Account.username == username))
+        update_account(
             session,
             Actor.system("cli"),
-            username=username,
+            account,
             role=role,
             scope=scope,
+            display_name=account.display_name,
             password_hash=hash_password(NEW),
         )
     assert app.test_client().get(ME, headers=bearer(token)).status_code == 401

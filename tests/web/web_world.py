@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from catalog.accounts import create_account
 from catalog.actors import Actor
+from catalog.commands.accounts import create_account
 from catalog.credit_code import make_credit_code
 from catalog.models import Account, Category, Need, Organization, OrgArea, Suggestion
 from web.auth import hash_password

@@ -1,7 +1,7 @@
 """The account page and its two actions. A password change needs the current password (a
 browser left signed in must not be enough to take the account over), follows the same policy
 as accounts an administrator creates, is audited without the password, and signs out every
-other session and every API token of the account (catalog.accounts.set_password); this browser
+other session and every API token of the account (catalog.commands.accounts.set_password); this browser
 is signed in again under a new session."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from catalog.accounts import set_password
 from catalog.audit import record
+from catalog.commands.accounts import set_password
 from catalog.models import Account, Organization, Region, Role
 from web.account import bp
 from web.account.forms import MAX_DISPLAY_NAME, PasswordForm, PreferencesForm

@@ -8,8 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from catalog.accounts import create_account, revoke_credentials, scope_problem, set_password
 from catalog.audit import record
+from catalog.commands.accounts import (
+    account_problems,
+    create_account,
+    revoke_credentials,
+    scope_problem,
+    update_account,
+)
 from catalog.errors import DomainError
 from catalog.models import Account, Role
 from web.admin import bp
@@ -47,8 +53,9 @@ def new_account():
     if request.method == "POST" and form.validate_on_submit():
         session = db_session()
         username = (form.username.data or "").strip()
-        if session.scalar(select(Account.id).where(Account.username == username)):
-            errors["username"] = _("This username is taken.")
+        scope = (form.scope.data or "").strip() or None
+        for e in account_problems(session, username, form.role.data, scope):
+            errors.setdefault(e.field, pick(e.zh, e.en))
         problem = password_problem(form.password.data or "", username)
         if problem:
             errors["password"] = pick(*problem)
@@ -59,7 +66,7 @@ def new_account():
                     actor(),
                     username=username,
                     role=form.role.data,
-                    scope=(form.scope.data or "").strip() or None,
+                    scope=scope,
                     password_hash=hash_password(form.password.data),
                     display_name=(form.display_name.data or "").strip() or None,
                 )
@@ -68,7 +75,7 @@ def new_account():
                 return redirect(url_for("admin.accounts"))
             except DomainError as exc:
                 session.rollback()
-                errors["scope"] = pick(exc.zh, exc.en)
+                errors[getattr(exc, "field", "username")] = pick(exc.zh, exc.en)
     return render_template("admin/account_form.html", form=form, errors=errors, account=None)
 
 
@@ -99,25 +106,25 @@ def edit_account(account_id: int):
             if pw_problem:
                 errors["password"] = pick(*pw_problem)
         if not errors:
-            account.role, account.scope = form.role.data, scope
-            account.display_name = (form.display_name.data or "").strip() or None
-            if new_password:  # a reset: the account's tokens and sessions end with the old one
-                set_password(session, account, hash_password(new_password))
-            record(
-                session,
-                actor(),
-                "account.update",
-                "account",
-                account.username,
-                role=account.role,
-                scope=scope,
-                password_changed=bool(new_password) or None,
-            )
-            session.commit()
-            if new_password and str(account.id) == current_user.id:
-                sign_in(account)  # an admin resetting their own password stays signed in here
-            flash(_("Account saved."), "success")
-            return redirect(url_for("admin.accounts"))
+            try:
+                update_account(
+                    session,
+                    actor(),
+                    account,
+                    role=form.role.data,
+                    scope=scope,
+                    display_name=(form.display_name.data or "").strip() or None,
+                    password_hash=hash_password(new_password) if new_password else None,
+                )
+                session.commit()
+            except DomainError as exc:
+                session.rollback()
+                errors[getattr(exc, "field", "scope")] = pick(exc.zh, exc.en)
+            else:
+                if new_password and str(account.id) == current_user.id:
+                    sign_in(account)  # an admin resetting their own password stays signed in here
+                flash(_("Account saved."), "success")
+                return redirect(url_for("admin.accounts"))
     return render_template("admin/account_form.html", form=form, errors=errors, account=account)
 
 

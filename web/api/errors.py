@@ -176,6 +176,7 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(ApiError, _api_error)
     bp.register_error_handler(ApiAuthError, _auth_error)
     bp.register_error_handler(DomainError, _domain_error)
+    bp.register_error_handler(NotFound, _domain_error)  # before the pages' 404 (web.authz)
     bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(DBAPIError, db_error)
     bp.register_error_handler(Exception, _unexpected)

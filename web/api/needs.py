@@ -5,7 +5,6 @@ this module translates HTTP to those calls and back."""
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -13,20 +12,14 @@ from flask import g, jsonify, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from catalog.actors import Actor
-from catalog.audit import record
-from catalog.errors import ValidationFailed
-from catalog.exchange.records import need_record
+from catalog import visibility
+from catalog.actors import Actor, region_clause
+from catalog.commands import needs as need_commands
+from catalog.errors import NotAllowed
 from catalog.lifecycle import TRANSITIONS, transition
-from catalog.models import Account, Interest, Need, NeedStatus, Role
-from catalog.reference import Reference
-from catalog.validation import FUNDING, LANGS, LIMITS, NEED_STATUSES, validate_need
-from catalog.visibility import (
-    can_see_need,
-    scope_clause,
-    sees_unconfirmed,
-    visible_needs_clause,
-)
+from catalog.models import Interest, Need, Role
+from catalog.validation import FUNDING, LANGS, LIMITS, NEED_STATUSES
+from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_clause
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json
@@ -36,13 +29,13 @@ from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
 from web.jobs import enqueue_after_commit, with_notice
+from web.office import screening
 from web.reads import note_rows, records_read
 from web.tasks import match_need
 
 log = logging.getLogger(__name__)
 
 ACTIONS = tuple(TRANSITIONS)
-EDITABLE = (NeedStatus.DRAFT, NeedStatus.RETURNED)
 MAX_PAGE = 200
 
 
@@ -55,7 +48,7 @@ NEED_FIELDS: dict[str, Field] = {
     "title": _text("title", True, "short title"),
     "description": _text("description", True, "what is needed, for whom, where"),
     "street": Field("string", max_length=12, description="street/town code (offices: their own)"),
-    "posted_by": _text("posted_by", False, "posting office (default: the account's name)"),
+    "posted_by": _text("posted_by", False, "ignored: the catalog signs with the office's name"),
     "beneficiaries": _text("beneficiaries", True, "who benefits"),
     "beneficiary_count": Field("integer", required=True, minimum=1, maximum=10_000_000),
     "budget_yuan": Field("integer", required=True, minimum=0, maximum=100_000_000),
@@ -66,7 +59,13 @@ NEED_FIELDS: dict[str, Field] = {
 }
 PATCH_FIELDS = {k: replace(v, required=False) for k, v in NEED_FIELDS.items()}
 ACTION_FIELDS = {
-    "reason": Field("string", max_length=2000, description="required to return or withdraw")
+    "reason": Field("string", max_length=2000, description="required to return or withdraw"),
+    "category": Field(
+        "string",
+        max_length=40,
+        nullable=True,
+        description="approve only: the reviewer's service subcategory for the need",
+    ),
 }
 
 LIST_QUERY = [
@@ -104,7 +103,7 @@ def filters(query: Select[Any]) -> Select[Any]:
         query = query.where(Need.street_code == street)
     district = query_text("district")
     if district is not None:
-        query = query.where(Need.street_code.startswith(district, autoescape=True))
+        query = query.where(region_clause(district, Need.street_code))
     category = query_text("category")
     if category is not None:
         query = query.where(Need.category_name == category)
@@ -120,12 +119,9 @@ def page(session: Session, query: Select[Any]) -> tuple[list[Any], int, int, int
 
 
 def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
-    """The need if it exists and the viewer may see it; 404 otherwise (existence is not leaked)."""
-    key = clean_id(need_id)
-    need = session.get(Need, key) if key else None
-    if need is None or not can_see_need(need, viewer):
-        raise ApiError(404, "not_found", "需求不存在", f"no need {need_id!r}")
-    return need
+    """catalog.visibility.load_need for an id from the URL; NotFound (404) when the viewer
+    may not see the need, exactly as when there is none."""
+    return visibility.load_need(session, clean_id(need_id), viewer)
 
 
 @bp.get("/needs")
@@ -154,64 +150,23 @@ def get_need(need_id: str):
     return jsonify(need_json(load_need(db_session(), need_id, g.actor), g.actor))
 
 
-def _account_name(session: Session, actor: Actor) -> tuple[int | None, str]:
-    account = session.scalar(select(Account).where(Account.username == actor.username))
-    if account is None:
-        return None, actor.username
-    return account.id, account.display_name or account.username
-
-
-def _validate(session: Session, record_: dict[str, Any]) -> None:
-    errors = validate_need(record_, Reference.load(session))
-    if errors:
-        raise ValidationFailed(errors)
-
-
 @bp.post("/needs")
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
 @doc("Post a new need (as a draft)", tag="needs", body=NEED_FIELDS, ok=201, response="Need")
 def create_need():
-    """Post a new need as a draft; offices post for their own street."""
+    """Post a new need as a draft; offices post for their own street. The id and the
+    signature (`posted_by`: the office, from the gazetteer) are the catalog's."""
     data = check(read_json(), NEED_FIELDS)
     session = db_session()
     actor: Actor = g.actor
-    if actor.role == Role.OFFICE:
-        if data.get("street") not in (None, actor.scope):
-            raise ApiError(
-                403,
-                "not_allowed",
-                "只能为本街道（镇）发布需求",
-                "an office posts needs for its own street only",
-            )
-        data["street"] = actor.scope
-    account_id, name = _account_name(session, actor)
-    data.setdefault("posted_by", name)
-    need_id = "need-" + uuid.uuid4().hex[:12]
-    _validate(session, {**data, "id": need_id})
-    need = Need(
-        id=need_id,
-        title=data["title"].strip(),
-        description=data["description"].strip(),
-        street_code=data["street"],
-        posted_by=data["posted_by"].strip(),
-        posted_by_account_id=account_id,
-        beneficiaries=data["beneficiaries"].strip(),
-        beneficiary_count=data["beneficiary_count"],
-        budget_yuan=data["budget_yuan"],
-        months=data["months"],
-        funding=data["funding"],
-        lang=data.get("lang") or "zh-Hans",
-        status=NeedStatus.DRAFT,
+    need = need_commands.post_need(
+        session, actor, data, suggest_category=screening.suggest_category
     )
-    if data.get("category"):
-        need.category_name, need.category_source = data["category"], "office"
-    session.add(need)
-    record(session, actor, "need.create", "need", need_id, street=need.street_code)
     session.commit()
     response = jsonify(need_json(need, actor))
     response.status_code = 201
-    response.headers["Location"] = url_for("api.get_need", need_id=need_id)
+    response.headers["Location"] = url_for("api.get_need", need_id=need.id)
     return response
 
 
@@ -227,37 +182,7 @@ def update_need(need_id: str):
     actor: Actor = g.actor
     need = load_need(session, need_id, actor)
     data = check(read_json(), PATCH_FIELDS)
-    if not actor.covers_street(need.street_code):
-        raise ApiError(
-            403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope"
-        )
-    if need.status not in EDITABLE:
-        raise ApiError(
-            409,
-            "illegal_transition",
-            "只有草稿或被退回的需求可以修改",
-            f"a {need.status} need cannot be edited (only draft or returned)",
-        )
-    if "street" in data and not actor.covers_street(data["street"] or ""):
-        raise ApiError(
-            403,
-            "not_allowed",
-            "只能为本街道（镇）发布需求",
-            "an office posts needs for its own street only",
-        )
-    # The need as the exchange format writes it, so the merge is validated like an import.
-    current = {**need_record(need), "category": need.category_name}
-    merged = {**current, **data}
-    _validate(session, merged)
-    for key in ("title", "description", "posted_by", "beneficiaries"):
-        setattr(need, key, merged[key].strip())
-    for key in ("beneficiary_count", "budget_yuan", "months", "funding", "lang"):
-        setattr(need, key, merged[key])
-    need.street_code = merged["street"]
-    if "category" in data:
-        need.category_name = data["category"] or None
-        need.category_source = "office" if data["category"] else None
-    record(session, actor, "need.update", "need", need.id, fields=sorted(data))
+    need_commands.edit_need(session, actor, need, data, suggest_category=screening.suggest_category)
     session.commit()
     return jsonify(need_json(need, actor))
 
@@ -279,11 +204,20 @@ def need_action(need_id: str, action: str):
     actor: Actor = g.actor
     need = load_need(session, need_id, actor)
     data = check(read_json(optional=True), ACTION_FIELDS)
-    transition(session, need, action, actor, reason=data.get("reason"))
     queued = None
     if action == "approve":
-        need.match_status = "pending"
+        need_commands.approve_need(session, actor, need, category=data.get("category"))
         queued = enqueue_after_commit(session, match_need, need.id)
+    elif data.get("category") is not None:
+        raise ApiError(
+            422,
+            "validation_failed",
+            "category: 只有批准时可以指定服务类别",
+            "category: only an approval sets the category",
+            [{"field": "category", "zh": "只有批准时可以指定", "en": "only with approve"}],
+        )
+    else:
+        transition(session, need, action, actor, reason=data.get("reason"))
     session.commit()
     if queued is not None:  # eager matching has run in its own session: read its outcome
         session.expire_all()
@@ -305,9 +239,7 @@ def need_interests(need_id: str):
     session = db_session()
     need = load_need(session, need_id, g.actor)
     if not sees_unconfirmed(need, g.actor):
-        raise ApiError(
-            403, "not_allowed", "该需求不在您的管辖范围内", "this need is outside your scope"
-        )
+        raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
     items = [
         interest_json(i)
         for i in session.scalars(

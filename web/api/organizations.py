@@ -7,14 +7,12 @@ from __future__ import annotations
 from flask import g, jsonify
 from sqlalchemy import select
 
-from catalog.audit import record
-from catalog.errors import ValidationFailed
-from catalog.exchange.records import apply_org, org_record
+from catalog import permissions
+from catalog.commands.organizations import update_profile
 from catalog.models import Organization, OrgArea, Role, org_categories
-from catalog.reference import Reference
-from catalog.validation import LANGS, LIMITS, validate_organization
+from catalog.validation import LANGS, LIMITS
+from catalog.visibility import load_org
 from web.api import bp
-from web.api.errors import ApiError
 from web.api.inputs import Field, check, clean_id, query_text, read_json
 from web.api.needs import page
 from web.api.retry import with_db_retry
@@ -77,11 +75,8 @@ def list_organizations():
 
 
 def _load(org_id: str) -> Organization:
-    key = clean_id(org_id)
-    org = db_session().get(Organization, key) if key else None
-    if org is None:
-        raise ApiError(404, "not_found", "社会组织不存在", f"no organization {org_id!r}")
-    return org
+    """The organization (profiles are public); NotFound (404) when there is none."""
+    return load_org(db_session(), clean_id(org_id))
 
 
 @bp.get("/organizations/<org_id>")
@@ -106,20 +101,11 @@ def get_organization(org_id: str):
 def update_organization(org_id: str):
     """Update an organization's own profile (organizations: their own id only)."""
     data = check(read_json(), PROFILE_FIELDS)
-    if not (g.actor.is_admin or g.actor.is_org(org_id)):
-        raise ApiError(
-            403, "not_allowed", "只能修改本组织的资料", "an organization edits its own profile only"
-        )
+    permissions.require(permissions.edit_profile, g.actor, org_id)
     org = _load(org_id)
     session = db_session()
-    merged = {**org_record(org, history=False), **data}
-    errors = validate_organization(merged, Reference.load(session))
-    if errors:
-        raise ValidationFailed(errors)
-    apply_org(session, org, merged)
-    org.profile_version = (org.profile_version or 1) + 1
-    record(session, g.actor, "organization.update", "organization", org.id, fields=sorted(data))
-    queued = enqueue_after_commit(session, update_org_index, org.id)
+    changed = update_profile(session, g.actor, org, data)
+    queued = enqueue_after_commit(session, update_org_index, org.id) if changed else None
     session.commit()
     session.expire(org)
     return jsonify(with_notice(org_json(_load(org_id)), queued))

@@ -11,9 +11,8 @@ from sqlalchemy import or_
 
 from catalog.models import Need, PerformanceRecord
 from catalog.models.needs import PUBLIC_STATUSES
-from catalog.visibility import is_public, public_needs_query
+from catalog.visibility import load_need, public_needs_query
 from web.api import bp
-from web.api.errors import ApiError
 from web.api.inputs import clean_id, query_text
 from web.api.needs import MAX_PAGE, filters, page
 from web.api.retry import with_db_retry
@@ -94,8 +93,5 @@ def public_need_detail(need_id: str):
     """One listed need with its confirmed organizations and, once the need is closed, each
     one's published acceptance result."""
     session = db_session()
-    key = clean_id(need_id)
-    need = session.get(Need, key) if key else None
-    if need is None or not is_public(need):
-        raise ApiError(404, "not_found", "需求不存在或未公示", f"no listed need {need_id!r}")
+    need = load_need(session, clean_id(need_id), None)  # the public sees listed needs only
     return jsonify(notice(attach_confirmed(session, [need])[0]))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from catalog.decisions import decide
 from catalog.models import Role, Suggestion
-from catalog.visibility import can_see_need, sees_unconfirmed, visible_suggestions
+from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import MAX_INT32, Field, check, int_id, read_json
@@ -57,11 +57,8 @@ def need_suggestions(need_id: str):
 
 
 def _load(session: Session, suggestion_id: int) -> Suggestion:
-    key = int_id(suggestion_id)
-    s = session.get(Suggestion, key) if key else None
-    if s is None or not can_see_need(s.need, g.actor) or not sees_unconfirmed(s.need, g.actor):
-        raise ApiError(404, "not_found", "推荐不存在", f"no suggestion {suggestion_id}")
-    return s
+    """catalog.visibility.load_suggestion; NotFound (404) outside the caller's view."""
+    return load_suggestion(session, int_id(suggestion_id), g.actor)
 
 
 def _decide(suggestion_id: int, decision: str, fields: dict[str, Field]):  # type: ignore[no-untyped-def]

@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from catalog.decisions import decide
 from catalog.errors import DomainError, IllegalTransition, NotFound
 from catalog.lifecycle import TRANSITIONS, transition
-from catalog.models import Role, Suggestion
+from catalog.models import Role
 from catalog.teams import invite_team as do_invite_team
-from web.authz import actor, require_street, roles_required
+from catalog.visibility import load_suggestion
+from web.authz import actor, need_in_scope, roles_required
 from web.database import db_session
 from web.display import flash_error
 from web.office import bp
-from web.office.views import OFFICE_ACTIONS, load_need
+from web.office.views import OFFICE_ACTIONS
 
 
 @bp.post("/needs/<need_id>/action/<action>")
@@ -25,7 +26,7 @@ from web.office.views import OFFICE_ACTIONS, load_need
 def act(need_id: str, action: str):
     if action not in OFFICE_ACTIONS or action not in TRANSITIONS:
         abort(404)
-    need = load_need(need_id)
+    need = need_in_scope(need_id)
     session = db_session()
     try:
         transition(session, need, action, actor(), request.form.get("reason") or None)
@@ -49,11 +50,7 @@ def decide_suggestion(suggestion_id: int, decision: str):
     if decision not in ("confirm", "reject"):
         abort(404)
     session = db_session()
-    suggestion = session.get(Suggestion, suggestion_id)
-    if suggestion is None:
-        abort(404)
-    need_id = suggestion.need_id
-    require_street(suggestion.need.street_code)
+    need_id = load_suggestion(session, suggestion_id, actor()).need_id
     version = request.form.get("version", "")
     try:
         decide(
@@ -82,7 +79,7 @@ def invite_team(need_id: str, team_index: int):
     """Invite a proposed team: its members become suggestions, decided one by one below.
     A team that isn't there is 404, a need in the wrong state 409 (a stale page, not a
     server fault)."""
-    load_need(need_id)
+    need_in_scope(need_id)
     session = db_session()
     try:
         invitation = do_invite_team(session, actor(), need_id, team_index)

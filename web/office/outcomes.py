@@ -11,16 +11,15 @@ from werkzeug.wrappers import Response
 
 from catalog.models import Role
 from catalog.outcomes import record_outcome
-from web.authz import roles_required
+from web.authz import need_in_scope, roles_required
 from web.office import bp
-from web.office.views import load_need
 from web.record_forms import add_to_org_record
 
 
 @bp.post("/needs/<need_id>/outcomes/<org_id>")
 @roles_required(Role.OFFICE, Role.ADMIN)
 def record_result(need_id: str, org_id: str) -> Response:
-    need = load_need(need_id)  # 404 outside the office's street
+    need = need_in_scope(need_id)  # 404 outside the office's street
     form = request.form
     return add_to_org_record(
         lambda session, who: record_outcome(

@@ -1,6 +1,7 @@
-"""What the office sees right after posting: the category the matcher's classifier suggests
-and the Art. 11 screening. The classifier is optional: without the matching package or its
-model the page simply shows no suggestion."""
+"""The category suggestion every need write asks for (catalog.commands.needs takes it as
+`suggest_category`, since catalog cannot import the matcher): the one place pages and API
+inject it from. The classifier is optional: without the matching package or its model there is
+simply no suggestion."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import logging
 from functools import lru_cache
 from typing import Any
 
-from catalog.lifecycle import apply_screening
 from catalog.models import Need
 
 log = logging.getLogger(__name__)
@@ -42,14 +42,3 @@ def suggest_category(need: Need) -> tuple[str, float] | None:
     except Exception:  # noqa: BLE001
         log.warning("category suggestion failed", exc_info=True)
     return None
-
-
-def screen_need(need: Need, known_categories: set[str]) -> None:
-    """Flag prohibited types and, unless a person chose one, suggest the category."""
-    apply_screening(need)
-    if need.category_source in ("office", "reviewer", "import"):
-        return
-    guess = suggest_category(need)
-    if guess and guess[0] in known_categories:
-        need.category_name, need.category_confidence = guess
-        need.category_source = "model"

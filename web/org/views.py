@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from catalog.accounts import create_account
 from catalog.actors import Actor
-from catalog.audit import record
+from catalog.commands.accounts import account_problems, create_account
+from catalog.commands.organizations import (
+    register_organization,
+    registration_problems,
+    update_profile,
+)
 from catalog.credit import credit_archive
-from catalog.errors import DomainError
-from catalog.models import Account, Organization, Role
+from catalog.errors import DomainError, FieldError, ValidationFailed
+from catalog.models import Organization, Role
 from catalog.outcomes import performance_history
-from catalog.reference import Reference
-from catalog.validation import ORG_TYPES, validate_organization
+from catalog.validation import ORG_TYPES
+from catalog.visibility import load_org
 from web.auth import hash_password, password_problem, sign_in
 from web.authz import actor, public, roles_required
 from web.choices import category_groups, city, streets_by_district
@@ -27,17 +30,13 @@ from web.display import ORG_TYPE_LABELS, error_text, flash_error, pick
 from web.extensions import limiter
 from web.jobs import enqueue_after_commit
 from web.org import bp
-from web.org.forms import ProfileForm, RegistrationForm
-from web.org.profile import apply_profile
+from web.org.forms import OPTIONAL_NUMBERS, ProfileForm, RegistrationForm
 from web.tasks import update_org_index
 
 
 def own_org() -> Organization:
     """The signed-in organization's record (404 if the account points nowhere)."""
-    org = db_session().get(Organization, actor().scope) if actor().scope else None
-    if org is None:
-        abort(404)
-    return org
+    return load_org(db_session(), actor().scope)
 
 
 def _prepare(form: ProfileForm) -> dict:
@@ -52,11 +51,12 @@ def _prepare(form: ProfileForm) -> dict:
     }
 
 
-def _validate(form: ProfileForm, data: dict) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for e in validate_organization(data, Reference.load(db_session())):
-        errors.setdefault(e.field, error_text(e))
-    return errors
+def _field_errors(errors: list[FieldError]) -> dict[str, str]:
+    """The first problem of each field, in the reader's language, for the form."""
+    out: dict[str, str] = {}
+    for e in errors:
+        out.setdefault(e.field, error_text(e))
+    return out
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -75,22 +75,14 @@ def register():
             "id": org_id,
             "credit_code": (form.credit_code.data or "").strip().upper(),
         }
-        errors = _validate(form, data)
-        if "credit_code" not in errors and session.scalar(
-            select(Organization.id).where(Organization.credit_code == data["credit_code"])
-        ):
-            errors["credit_code"] = _(
-                "An organization with this credit code is already registered."
-            )
         username = (form.username.data or "").strip()
-        if (
-            not username
-            or len(username) > 64
-            or not username.replace("-", "").replace("_", "").isalnum()
-        ):
+        errors = _field_errors(registration_problems(session, data))
+        if not username.replace("-", "").replace("_", "").isalnum():
             errors["username"] = _("Use 1–64 letters, digits, - or _.")
-        elif session.scalar(select(Account.id).where(Account.username == username)):
-            errors["username"] = _("This username is taken.")
+        else:
+            for e in account_problems(session, username, Role.ORGANIZATION, None):
+                if e.field == "username":
+                    errors.setdefault("username", error_text(e))
         problem = password_problem(form.password.data or "", username)
         if problem:
             errors["password"] = pick(*problem)
@@ -98,15 +90,8 @@ def register():
             errors["password2"] = _("The passwords do not match.")
         if not errors:
             try:
-                org = Organization(
-                    id=org_id, credit_code=data["credit_code"], lang="zh-Hans", profile_version=1
-                )
-                session.add(org)
                 who = Actor(username, Role.ORGANIZATION, org_id)
-                apply_profile(session, org, data, who)
-                org.profile_version = 1
-                session.flush()
-                record(session, who, "organization.register", "organization", org_id, name=org.name)
+                org = register_organization(session, who, data)
                 account = create_account(
                     session,
                     who,
@@ -144,13 +129,17 @@ def profile():
             getattr(form, name).data = "" if value is None else str(value)
     errors: dict[str, str] = {}
     if request.method == "POST" and form.validate_on_submit():
-        data = form.record() | {"id": org.id, "credit_code": org.credit_code}
-        errors = _validate(form, data)
-        if not errors:
-            session = db_session()
-            changed = apply_profile(session, org, data, actor())
+        # A blank optional number clears it: the form always sends every field.
+        changes = dict.fromkeys(OPTIONAL_NUMBERS) | form.record()
+        session = db_session()
+        try:
+            changed = update_profile(session, actor(), org, changes)
             queued = enqueue_after_commit(session, update_org_index, org.id) if changed else None
             session.commit()
+        except ValidationFailed as exc:
+            session.rollback()
+            errors = _field_errors(exc.errors)
+        else:
             if changed:
                 flash(_("Profile saved."), "success")
                 if queued is not None and queued.deferred:

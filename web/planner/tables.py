@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.actors import region_contains
 from catalog.analytics import (
     GapRow,
     NeedFilter,
@@ -73,7 +74,9 @@ def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
     ]
     for district in sorted({code[:6] for code in streets} | set(districts)):
         rows = [(district, districts.get(district), _("District"))]
-        rows += [(c, cells.get(c), _("Street / town")) for c in streets if c.startswith(district)]
+        rows += [
+            (c, cells.get(c), _("Street / town")) for c in streets if region_contains(district, c)
+        ]
         for code, r, level in rows:
             r = r or GapRow(region=code, category=None)
             t.rows.append(

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from catalog.actors import region_contains
 from catalog.analytics import ALL_STATUSES, NeedFilter, gap_table, region_figures, totals
 from catalog.models import Region
 from web.authz import roles_required
@@ -47,7 +48,7 @@ def _context(flt: NeedFilter, names: Names, **extra) -> dict:
         select(Region.code).where(Region.level == "district").order_by(Region.code)
     )
     scope = flt.scope
-    visible = [d for d in districts if not scope or scope.endswith("00") or d == scope]
+    visible = [d for d in districts if not scope or region_contains(scope, d)]
     return {
         "flt": flt,
         "args": query_args(flt),
@@ -91,7 +92,7 @@ def _geo_figures(flt: NeedFilter, names: Names) -> dict:
         "districts": [
             {"name": geo_names.get(c, c), **fig(districts.get(c), c)}
             for c in codes
-            if not flt.scope or flt.scope.endswith("00") or c == flt.scope
+            if not flt.scope or region_contains(flt.scope, c)
         ],
         "streets": [fig(s, s.region) for s in streets],
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from catalog.actors import region_clause
 from catalog.models import Need, PerformanceRecord, Suggestion, SuggestionStatus
 from catalog.outcomes import published_outcomes
 from catalog.visibility import public_needs_query
@@ -53,7 +54,7 @@ def notice_entries(
     if flt.street:
         q = q.where(Need.street_code == flt.street)
     elif flt.district:
-        q = q.where(Need.street_code.startswith(flt.district))
+        q = q.where(region_clause(flt.district, Need.street_code))
     if flt.category:
         q = q.where(Need.category_name == flt.category)
     if flt.q:

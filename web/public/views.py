@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog.models import Need, Role
+from catalog.models import Role
+from catalog.visibility import load_need
 from web.auth import authenticate, sign_in, sign_out
 from web.authz import ALL_ROLES, public, roles_required
 from web.choices import category_groups, streets_by_district
@@ -49,9 +50,7 @@ def index():
 @bp.get("/notice/<need_id>")
 @public
 def need(need_id: str):
-    item = db_session().get(Need, need_id)
-    if item is None or not item.is_public:
-        abort(404)
+    item = load_need(db_session(), need_id, None)  # the public sees listed needs only
     entry = attach_confirmed(db_session(), [item])[0]
     return render_template("public/need.html", entry=entry, need=item)
 

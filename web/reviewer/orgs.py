@@ -8,14 +8,15 @@ deleted; a correction is a new entry."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from catalog.clock import local_today
 from catalog.credit import credit_archive, record_credit_event
-from catalog.models import Organization, Region, Role
+from catalog.models import Region, Role
 from catalog.outcomes import performance_history
+from catalog.visibility import load_org
 from web.authz import roles_required
 from web.database import db_session
 from web.reads import records_read
@@ -23,18 +24,11 @@ from web.record_forms import add_to_org_record
 from web.reviewer import bp
 
 
-def load_org(org_id: str) -> Organization:
-    org = db_session().get(Organization, org_id)
-    if org is None:
-        abort(404)
-    return org
-
-
 @bp.get("/orgs/<org_id>")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 @records_read("organization", id_arg="org_id")
 def org(org_id: str) -> str:
-    organization = load_org(org_id)
+    organization = load_org(db_session(), org_id)
     session = db_session()
     areas = [session.get(Region, code) or code for code in organization.area_codes]
     return render_template(
@@ -50,7 +44,7 @@ def org(org_id: str) -> str:
 @bp.post("/orgs/<org_id>/credit")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 def add_credit(org_id: str) -> Response:
-    organization = load_org(org_id)
+    organization = load_org(db_session(), org_id)
     form = request.form
     return add_to_org_record(
         lambda session, who: record_credit_event(

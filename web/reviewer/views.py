@@ -7,15 +7,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from catalog import permissions
+from catalog.commands import needs as need_commands
 from catalog.errors import DomainError
 from catalog.lifecycle import transition
-from catalog.models import Category, Interest, Need, Role
-from catalog.visibility import visible_suggestions
-from web.authz import actor, need_scope_clause, require_street, roles_required
+from catalog.models import Interest, Need, Role
+from catalog.permissions import allowed
+from catalog.visibility import visible_suggestions, worklist_clause
+from web.authz import actor, need_in_scope, roles_required
 from web.choices import category_groups
 from web.database import db_session
 from web.display import flash_error
-from web.jobs import PENDING, enqueue_after_commit
+from web.jobs import enqueue_after_commit
 from web.paging import page_number, page_of
 from web.reads import note_rows, records_read
 from web.reviewer import bp
@@ -26,14 +29,6 @@ STATUS_TABS = ("submitted", "approved", "listed", "returned", "matched", "closed
 REVIEWER_ACTIONS = ("approve", "return", "list", "close", "withdraw")
 
 
-def load_need(need_id: str) -> Need:
-    need = db_session().get(Need, need_id)
-    if need is None or need.status == "draft":
-        abort(404)
-    require_street(need.street_code)
-    return need
-
-
 @bp.get("/")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 @records_read("need")
@@ -41,7 +36,7 @@ def queue():
     status = request.args.get("status", "submitted")
     if status not in STATUS_TABS:
         status = "submitted"
-    q = select(Need).where(need_scope_clause(actor()), Need.status == status)
+    q = select(Need).where(worklist_clause(actor()), Need.status == status)
     page = page_number(request.args)
     # Flagged needs first, then oldest first: what has waited longest is reviewed first.
     order = (Need.prohibited.desc(), Need.submitted_at, Need.id)
@@ -62,7 +57,7 @@ def queue():
 @roles_required(Role.REVIEWER, Role.ADMIN)
 @records_read("need", id_arg="need_id")
 def need(need_id: str):
-    need = load_need(need_id)
+    need = need_in_scope(need_id)
     session = db_session()
     interests = list(
         session.scalars(
@@ -76,6 +71,8 @@ def need(need_id: str):
         teams=team_cards(session, need),
         interests=interests,
         categories=category_groups(session),
+        actions=permissions.need_actions(need, actor()),
+        can_rematch=allowed(permissions.rematch, actor(), need),
     )
 
 
@@ -84,23 +81,17 @@ def need(need_id: str):
 def act(need_id: str, action: str):
     if action not in REVIEWER_ACTIONS:
         abort(404)
-    need = load_need(need_id)
+    need = need_in_scope(need_id)
     session = db_session()
     queued = None
     try:
-        category = request.form.get("category") or None
-        if action == "approve" and category and category != need.category_name:
-            if session.get(Category, category) is None:
-                abort(400)
-            need.category_name, need.category_source, need.category_confidence = (
-                category,
-                "reviewer",
-                None,
-            )
-        transition(session, need, action, actor(), request.form.get("reason") or None)
         if action == "approve":
-            need.match_status, need.match_error = PENDING, None
-            queued = enqueue_after_commit(session, match_need, need_id)
+            category = request.form.get("category") or None
+            approved = need_commands.approve_need(session, actor(), need, category=category)
+            if approved.match_need_id:
+                queued = enqueue_after_commit(session, match_need, approved.match_need_id)
+        else:
+            transition(session, need, action, actor(), request.form.get("reason") or None)
         session.commit()
     except DomainError as exc:
         session.rollback()
@@ -120,11 +111,11 @@ def act(need_id: str, action: str):
 def rematch(need_id: str):
     """Run matching again: after a failure, after organizations joined, or for a need left
     pending (its task lost with the broker; matching twice doubles nothing)."""
-    need = load_need(need_id)
-    if need.status not in ("approved", "listed"):
+    need = need_in_scope(need_id)
+    if not allowed(permissions.rematch, actor(), need):
         flash(_("Matching cannot be restarted now."), "error")
         return redirect(url_for("reviewer.need", need_id=need_id))
-    need.match_status, need.match_error = PENDING, None
+    need_commands.mark_for_matching(need)
     queued = enqueue_after_commit(db_session(), match_need, need_id)
     db_session().commit()
     if queued.deferred:

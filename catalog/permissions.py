@@ -1,0 +1,169 @@
+"""Who may do what: one auth function per command, as CKAN pairs each action with an auth
+function. Each returns the refusal (a DomainError, not raised) or None, so the same rule both
+refuses the command (`require`) and decides which buttons a page or API response shows
+(`allowed`): a button can never offer what the command would refuse.
+
+Region scope itself is `Actor.covers_street` (catalog.actors); visibility of records is
+catalog.visibility. Lifecycle transitions keep their table in catalog.lifecycle; `need_actions`
+calls through to it so callers have one module to ask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
+from catalog.actors import Actor
+from catalog.errors import DomainError, IllegalTransition, NotAllowed
+from catalog.lifecycle import allowed_actions
+from catalog.models import Need, NeedStatus, Role
+
+P = ParamSpec("P")
+Rule = Callable[Concatenate[Actor, P], DomainError | None]
+
+# Needs an office may still change: its own draft, or one a reviewer returned for changes.
+EDITABLE_STATUSES = (NeedStatus.DRAFT, NeedStatus.RETURNED)
+# Matching runs for needs that are approved or listed (matching.service.MATCHABLE).
+MATCHABLE_STATUSES = (NeedStatus.APPROVED, NeedStatus.LISTED)
+# Suggestions are decided (and teams invited) once the need is approved, until it is closed.
+DECIDABLE_NEED_STATUSES = (NeedStatus.APPROVED, NeedStatus.LISTED, NeedStatus.MATCHED)
+# Acceptance results are recorded once the project is under way or finished.
+EVALUABLE_STATUSES = (NeedStatus.MATCHED, NeedStatus.CLOSED)
+POSTING_ROLES = (Role.OFFICE, Role.ADMIN)
+
+
+def require(rule: Rule[P], actor: Actor, *args: P.args, **kwargs: P.kwargs) -> None:
+    """Raise the rule's refusal, if any (the command side)."""
+    refusal = rule(actor, *args, **kwargs)
+    if refusal is not None:
+        raise refusal
+
+
+def allowed(rule: Rule[P], actor: Actor | None, *args: P.args, **kwargs: P.kwargs) -> bool:
+    """Whether the rule lets the actor act (the button side); anonymous viewers never may."""
+    return actor is not None and rule(actor, *args, **kwargs) is None
+
+
+# ---------------------------------------------------------------- the posting office
+
+
+def not_posting_office() -> NotAllowed:
+    """The one refusal for "only the office that posted this need may do this"."""
+    return NotAllowed(
+        "只有发布该需求的街道（镇）可以办理", "only the office that posted this need may do this"
+    )
+
+
+def is_posting_office(actor: Actor, need: Need) -> bool:
+    """The office of the need's street (or an admin): who posts, edits and decides on it.
+    Reviewers covering the street are not: they review, the office decides."""
+    return actor.role in POSTING_ROLES and actor.covers_street(need.street_code)
+
+
+def posting_office(actor: Actor, need: Need) -> DomainError | None:
+    return None if is_posting_office(actor, need) else not_posting_office()
+
+
+# ---------------------------------------------------------------- needs
+
+
+def post_need(actor: Actor, street_code: str | None) -> DomainError | None:
+    """Offices post for their own street, admins for any; nobody else posts needs."""
+    if actor.role not in POSTING_ROLES:
+        return NotAllowed(
+            f"角色 {actor.role} 不能发布需求", f"role {actor.role} may not post needs"
+        )
+    if street_code is not None and not actor.covers_street(street_code):
+        return NotAllowed(
+            "只能为本街道（镇）发布需求", "an office posts needs for its own street only"
+        )
+    return None
+
+
+def edit_need(actor: Actor, need: Need) -> DomainError | None:
+    """The posting office edits its need while it is a draft or was returned."""
+    if not is_posting_office(actor, need):
+        return not_posting_office()
+    if need.status not in EDITABLE_STATUSES:
+        return IllegalTransition(
+            "只有草稿或被退回的需求可以修改",
+            f"a {need.status} need cannot be edited (only draft or returned)",
+        )
+    return None
+
+
+def need_actions(need: Need, actor: Actor | None) -> list[str]:
+    """Lifecycle actions the actor may take now (catalog.lifecycle decides; `transition`
+    refuses the others with the same rule)."""
+    return allowed_actions(need, actor) if actor is not None else []
+
+
+def need_action(actor: Actor, need: Need, action: str) -> DomainError | None:
+    """One lifecycle action as an auth function; the precise refusal comes from `transition`."""
+    if action in need_actions(need, actor):
+        return None
+    return NotAllowed(f"现在不能对该需求执行“{action}”", f"you may not {action} this need now")
+
+
+def rematch(actor: Actor, need: Need) -> DomainError | None:
+    """Running matching again: reviewers in scope, while the need is approved or listed. A
+    pending or running need may be re-queued too: its task may have been lost with the broker,
+    and matching twice replaces the suggestions instead of doubling them."""
+    if actor.role not in (Role.REVIEWER, Role.ADMIN) or not actor.covers_street(need.street_code):
+        return NotAllowed("只有审核人员可以重新匹配", "only a reviewer in scope may rerun matching")
+    if need.status not in MATCHABLE_STATUSES:
+        return IllegalTransition("现在不能重新匹配", "matching cannot be restarted now")
+    return None
+
+
+def decide_suggestions(actor: Actor, need: Need) -> DomainError | None:
+    """Confirming or rejecting a suggestion, and inviting a proposed team."""
+    if not is_posting_office(actor, need):
+        return not_posting_office()
+    if need.status not in DECIDABLE_NEED_STATUSES:
+        return IllegalTransition(
+            "需求获批后、结束前才能确认推荐或邀请组团",
+            "suggestions are decided (and teams invited) only while the need is approved, "
+            "listed or matched",
+        )
+    return None
+
+
+def record_outcome(actor: Actor, need: Need) -> DomainError | None:
+    """Recording an acceptance result (Zhuhai Art. 26–27)."""
+    if not is_posting_office(actor, need):
+        return not_posting_office()
+    if need.status not in EVALUABLE_STATUSES:
+        return IllegalTransition(
+            "需求已对接或已结束后才能登记验收结果",
+            "an acceptance result can be recorded only once the need is matched or closed",
+        )
+    return None
+
+
+# ---------------------------------------------------------------- organizations and accounts
+
+
+def edit_profile(actor: Actor, org_id: str) -> DomainError | None:
+    """An organization edits its own capability profile; admins any."""
+    if actor.is_admin or actor.is_org(org_id):
+        return None
+    return NotAllowed("只能修改本组织的资料", "an organization edits its own profile only")
+
+
+def manage_accounts(actor: Actor) -> DomainError | None:
+    """Creating and changing others' accounts is the administrator's (the CLI acts as the
+    system, an admin)."""
+    if actor.is_admin:
+        return None
+    return NotAllowed("只有管理员可以管理账号", "only an administrator manages accounts")
+
+
+def create_account(actor: Actor, username: str, role: str, scope: str | None) -> DomainError | None:
+    """Administrators create any account; a newly registered organization creates its own
+    (the actor is the account being registered, scoped to the new organization)."""
+    if actor.is_admin:
+        return None
+    own = (actor.username, str(actor.role), actor.scope) == (username, role, scope)
+    if own and role == Role.ORGANIZATION:
+        return None
+    return manage_accounts(actor)
