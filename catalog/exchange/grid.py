@@ -117,27 +117,7 @@ def bounded(rows: Iterable[Sequence[Any]], file: str) -> Iterator[tuple[int, lis
             width -= 1
         if not width:
             continue
-        if width > MAX_COLUMNS:
-            raise refusal(
-                file,
-                line,
-                "column",
-                f"单元格{_cell_name(width, line)}超出{MAX_COLUMNS}列（上限）",
-                f"cell {_cell_name(width, line)} is beyond column {MAX_COLUMNS} (the limit)",
-            )
-        for j in range(width):
-            value = cells[j]
-            if isinstance(value, str):
-                if len(value) > MAX_CELL_CHARS:
-                    raise refusal(
-                        file,
-                        line,
-                        "cell",
-                        f"单元格{_cell_name(j + 1, line)}超过{MAX_CELL_CHARS}个字符（上限）",
-                        f"cell {_cell_name(j + 1, line)} has more than {MAX_CELL_CHARS:,} "
-                        "characters (the limit)",
-                    )
-                text += len(value)
+        text += _checked_width_and_text(cells, width, line, file)
         if text > MAX_TEXT_CHARS:
             raise refusal(
                 file,
@@ -147,6 +127,33 @@ def bounded(rows: Iterable[Sequence[Any]], file: str) -> Iterator[tuple[int, lis
                 f"more than {MAX_TEXT_CHARS:,} characters of text in all (the limit)",
             )
         yield line, list(cells[:width])
+
+
+def _checked_width_and_text(cells: Sequence[Any], width: int, line: int, file: str) -> int:
+    """The characters of the row's text, once its width and every cell passed their limits."""
+    if width > MAX_COLUMNS:
+        raise refusal(
+            file,
+            line,
+            "column",
+            f"单元格{_cell_name(width, line)}超出{MAX_COLUMNS}列（上限）",
+            f"cell {_cell_name(width, line)} is beyond column {MAX_COLUMNS} (the limit)",
+        )
+    text = 0
+    for j in range(width):
+        value = cells[j]
+        if isinstance(value, str):
+            if len(value) > MAX_CELL_CHARS:
+                raise refusal(
+                    file,
+                    line,
+                    "cell",
+                    f"单元格{_cell_name(j + 1, line)}超过{MAX_CELL_CHARS}个字符（上限）",
+                    f"cell {_cell_name(j + 1, line)} has more than {MAX_CELL_CHARS:,} "
+                    "characters (the limit)",
+                )
+            text += len(value)
+    return text
 
 
 def _encoding(path: Path) -> str:
