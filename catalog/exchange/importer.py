@@ -20,6 +20,7 @@ from catalog.audit import now, record
 from catalog.commands import needs as need_commands
 from catalog.commands import organizations as org_commands
 from catalog.errors import FieldError
+from catalog.exchange.concurrency import collision_is_a_conflict, take_turn
 from catalog.exchange.errors import ImportRefused, RowError
 from catalog.exchange.jsonl import Row, read_jsonl
 from catalog.exchange.records import (
@@ -157,6 +158,7 @@ def import_directory(
 import_dir = import_directory
 
 
+@collision_is_a_conflict
 def import_rows(
     session: Session,
     actor: Actor | None,
@@ -173,6 +175,7 @@ def import_rows(
     one audit event. `derive_org_ids` lets table imports omit 编号: the id then comes from the
     organization already holding the credit code, or is `org-<credit code>`."""
     actor = actor or Actor.system("import")
+    take_turn(session)
     if not session.scalar(select(func.count()).select_from(Region)):
         load_defaults(session)  # a brand-new database: regions and taxonomy first
     ref = Reference.load(session)

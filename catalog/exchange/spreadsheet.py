@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
-from catalog.exchange.errors import ImportRefused, RowError
-from catalog.exchange.jsonl import Row
+from catalog.exchange.errors import ImportRefused
 from catalog.exchange.records import ORG_KEYS
 
 if TYPE_CHECKING:
@@ -51,6 +49,9 @@ _SPLIT = re.compile(r"[、,，;；/|\s]+")
 _UNIT = re.compile(r"(人|名|个|项|年|年度)$")
 _PAREN = re.compile(r"\(.*?\)$")
 HEADER_SEARCH_ROWS = 5  # a register may carry a title row or two above the header
+MAX_LIST_ITEMS = 100
+"""Items in one list cell (categories, service areas); there are a few dozen of each, and
+splitting a 5,000-character cell into single characters would copy it thousands of times."""
 
 
 def safe_cell(value: Any) -> Any:
@@ -154,7 +155,9 @@ def _listing(value: Any, names: Mapping[str, str] | None) -> Any:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    parts = [p for p in _SPLIT.split(unicodedata.normalize("NFKC", str(value)).strip()) if p]
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    # One more split than allowed shows an over-long list without building every piece.
+    parts = [p for p in _SPLIT.split(text, maxsplit=MAX_LIST_ITEMS) if p]
     if names is not None:
         parts = [names.get(p, p) for p in parts]
     return parts or None
@@ -174,89 +177,13 @@ def convert_cell(key: str, value: Any, names: Mapping[str, str] | None = None) -
     return _text(value)
 
 
-def _grid_csv(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def _grid_xlsx(path: Path) -> list[list[Any]]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
-
-
-def read_organizations_table(
-    path: Path, names: Mapping[str, str] | None = None
-) -> tuple[list[Row], list[RowError], list[str]]:
-    """Rows (numbered as the spreadsheet numbers them), errors, and warnings (ignored columns)."""
-    file = path.name
-    try:
-        grid = _grid_xlsx(path) if path.suffix.lower() == ".xlsx" else _grid_csv(path)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is one clear refusal
-        return [], [RowError(file, 0, "file", "无法读取文件", f"cannot read the file ({exc})")], []
-    header_at, columns = None, {}
-    for i, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        found = {j: _header_key(c) for j, c in enumerate(cells) if _header_key(c)}
-        if len(found) >= 2:
-            header_at, columns = i, found
-            break
-    if header_at is None:
-        shown = "、".join(a[0] for a in HEADERS.values())
-        return (
-            [],
-            [
-                RowError(
-                    file,
-                    1,
-                    "header",
-                    f"找不到表头，应包含：{shown}",
-                    f"no header row found; expected columns such as {', '.join(ORG_KEYS)}",
-                )
-            ],
-            [],
-        )
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for j, key in columns.items():
-        if key in seen:
-            errors.append(
-                RowError(
-                    file, header_at + 1, "header", f"列“{key}”重复", f"column {key} appears twice"
-                )
-            )
-        seen[key] = j
-    header = grid[header_at]
-    warnings = [
-        f"{file}:{header_at + 1}: 忽略未知列“{c}” / ignored unknown column {c!r}"
-        for j, c in enumerate(header)
-        if j not in columns and c not in (None, "")
-    ]
-    rows = []
-    for i, cells in enumerate(grid[header_at + 1 :], start=header_at + 2):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        data = {
-            key: convert_cell(key, cells[j] if j < len(cells) else None, names)
-            for j, key in columns.items()
-        }
-        rows.append(Row(file, i, data))
-    return rows, errors, warnings
-
-
 def import_organizations_table(
     session: Session, path: str | Path, actor: Actor | None = None, progress: bool | None = None
 ) -> ImportReport:
     """Import a register of organizations (.xlsx or .csv), all or nothing like the JSONL import.
     Without an 编号 column, rows are matched to existing organizations by credit code."""
     from catalog.exchange.importer import import_rows
+    from catalog.exchange.table_reader import read_organizations_table
 
     path = Path(path)
     rows, errors, warnings = read_organizations_table(path, region_names(session))

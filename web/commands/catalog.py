@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from catalog.actors import Actor
+from catalog.errors import Conflict
 from catalog.exchange import (
     ImportRefused,
     export_directory,
@@ -28,13 +29,16 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
 def import_cmd(source: Path, actor: str, progress: bool | None) -> None:
     """Import an exchange-format directory (organizations.jsonl, needs.jsonl), one of those
-    files, or a .csv/.xlsx register of organizations. All or nothing."""
+    files, or a .csv/.xlsx register of organizations. All or nothing; imports take turns."""
     try:
         with get_db().session() as session:
             report = import_path(session, source, Actor.system(actor), progress=progress)
     except ImportRefused as exc:
         for line in exc.lines():
             click.echo(line, err=True)
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from exc
+    except Conflict as exc:  # a concurrent writer got there first; the one line says so
         click.echo(str(exc), err=True)
         raise SystemExit(1) from exc
     for warning in report.warnings:
