@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.actors import Actor, region_clause
-from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.models import Need, NeedStatus, Organization, Role, Suggestion, SuggestionStatus
 
 # Roles that see non-public needs of their region; which of those needs is decided below.
 STAFF_ROLES = (Role.OFFICE, Role.REVIEWER, Role.PLANNER, Role.ADMIN)
@@ -92,3 +92,15 @@ def visible_suggestions(session: Session, need: Need, viewer: Actor | None) -> l
 
 def public_needs_query() -> Select[tuple[Need]]:
     return select(Need).where(Need.is_public).order_by(Need.listed_at.desc())
+
+
+def public_organizations_clause() -> ColumnElement[bool]:
+    """Organizations the public may see in directories (HSDS): those a person confirmed for a
+    need that was listed. The notice board already names them; any other profile is read only
+    by signed-in accounts, on record (web.reads)."""
+    confirmed_on_public = (
+        select(Suggestion.org_id)
+        .join(Need, Need.id == Suggestion.need_id)
+        .where(Suggestion.status == SuggestionStatus.CONFIRMED, Need.is_public)
+    )
+    return Organization.id.in_(confirmed_on_public)
