@@ -23,6 +23,7 @@ import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
 from catalog.models import Suggestion
+from tests.web.api_records_contract import read_records
 from tests.web.api_world import (
     ACCOUNTS,
     GONGBEI,
@@ -415,6 +416,7 @@ def _refusals(c: Contract, world: World) -> None:
 def test_every_answer_matches_the_document(contract):
     c, world, app = contract
     _read_everything(c, world, app)
+    read_records(c, app)
     _change_things(c, world)
     _refusals(c, world)
     for label in ("office", "reviewer", "organization", "planner", "admin"):
