@@ -40,6 +40,8 @@ PUBLIC = {
     "api.public_need_detail": "one listed need as JSON",
     "api.create_token": "API sign-in (HTTP Basic)",
     "health.health": "load-balancer health check",
+    "apidocs.page": "API reference page (renders the public OpenAPI document)",
+    "apidocs.asset": "the reference page's Swagger UI files",
     "hsds.meta": "HSDS directory API: what it is",
     "hsds.openapi_document": "HSDS directory API description",
     "hsds.organizations": "HSDS: organizations confirmed for listed needs",
