@@ -69,6 +69,7 @@ def test_inspections_can_be_recomputed_from_the_answer(api, app):
     assert [i["result"] for i in detail["items"]].count("pass") == 1
     assert_json_error(api.get("planner", "/api/v1/inspections"), 403)
     assert_json_error(api.get("reviewer", f"/api/v1/inspections/{draw_id + 5}"), 404)
+    assert_json_error(api.get("reviewer", f"/api/v1/inspections/{2**70}"), 404)  # no overflow
 
 
 def test_every_read_is_on_record(api, app):

@@ -26,7 +26,7 @@ from catalog.models import (
 from catalog.outcomes import performance_history
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import clean_id
+from web.api.inputs import clean_id, int_id
 from web.api.retry import with_db_retry
 from web.api.serialize import iso
 from web.api.spec import doc
@@ -171,7 +171,10 @@ def inspection_draws():
 @doc("One inspection draw with its projects", tag="records", response="InspectionDrawDetail")
 def inspection_draw(draw_id: int):
     """A draw with its whole population (to recompute the sample) and each drawn project."""
-    d = load_draw(db_session(), g.actor, draw_id)
+    key = int_id(draw_id)
+    if key is None:
+        raise ApiError(404, "not_found", "抽查批次不存在", f"no inspection draw {draw_id}")
+    d = load_draw(db_session(), g.actor, key)
     return jsonify(
         **draw_json(d),
         population=[{"need_id": n, "organization_id": o} for n, o in d.population],
