@@ -74,6 +74,7 @@ def gunicorn_server(
         HUB_WEB_WORKERS=str(workers),
         HUB_WEB_THREADS=str(threads),
         HUB_RATELIMIT_ENABLED="0",
+        HUB_OCDS_OCID_PREFIX="ocds-bench0",  # web.wsgi refuses the placeholder
         HUB_JSON_LOGS="0",
         HUB_LOG_LEVEL="warning",
         HF_HUB_OFFLINE="1",

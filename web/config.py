@@ -4,7 +4,13 @@ variables (HUB_* or the well-known DATABASE_URL / SECRET_KEY / CELERY_BROKER_URL
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
+
+# Not a registered prefix: what an unconfigured installation publishes in development and tests.
+OCID_PLACEHOLDER = "ocds-zh4404"
+# OCP assigns "ocds-" and six lowercase letters or digits.
+OCID_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}$")
 
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # set per instance; a random one is generated into the instance folder
@@ -45,8 +51,9 @@ DEFAULTS: dict[str, Any] = {
     # (a shorter one just runs some matches twice, which doubles nothing).
     "MATCHING_PENDING_TIMEOUT": 1800,
     # Open Contracting ocid prefix, registered with OCP per publisher ("ocds-xxxxxx").
-    # The default is a placeholder: set HUB_OCDS_OCID_PREFIX once the operator has one.
-    "OCDS_OCID_PREFIX": "ocds-zh4404",
+    # The default is a placeholder: the production server refuses it (deployment_problems);
+    # set HUB_OCDS_OCID_PREFIX to the prefix registered for the platform.
+    "OCDS_OCID_PREFIX": OCID_PLACEHOLDER,
     # Per process by default; several web processes must share one store (redis://…), or each
     # process keeps its own count and an attacker gets N times the attempts.
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -96,3 +103,27 @@ def from_environment(config: dict[str, Any]) -> None:
             config[key] = int(value)
         else:
             config[key] = value
+
+
+def deployment_problems(config: dict[str, Any]) -> list[str]:
+    """Settings a production server must not start with, each as "KEY: 中文 / English".
+
+    Development and tests (TESTING or DEBUG) may keep the placeholders: they publish nothing
+    anyone relies on. A production server publishing OCDS under a placeholder ocid prefix would
+    put ids into the world that collide with other publishers' and can never be withdrawn."""
+    if config.get("TESTING") or config.get("DEBUG"):
+        return []
+    problems = []
+    prefix = str(config.get("OCDS_OCID_PREFIX") or "")
+    if prefix == OCID_PLACEHOLDER:
+        problems.append(
+            f"OCDS_OCID_PREFIX: 仍为占位值{OCID_PLACEHOLDER}，请将HUB_OCDS_OCID_PREFIX设为在开放"
+            f"合同伙伴关系登记的前缀 / is the placeholder {OCID_PLACEHOLDER}: set "
+            "HUB_OCDS_OCID_PREFIX to the prefix registered with the Open Contracting Partnership"
+        )
+    elif not OCID_PREFIX.match(prefix):
+        problems.append(
+            f"OCDS_OCID_PREFIX: {prefix!r}不是ocds-加6位小写字母或数字 / {prefix!r} is not "
+            "'ocds-' followed by six lowercase letters or digits"
+        )
+    return problems

@@ -44,7 +44,8 @@ def csp_nonce() -> str:
 
 
 def _is_api() -> bool:
-    return request.path.startswith("/api/")
+    """JSON APIs: the platform's own and the public HSDS directory."""
+    return request.path.startswith(("/api/", "/hsds/"))
 
 
 def add_headers(response: Response) -> Response:

@@ -21,6 +21,8 @@ BLUEPRINTS = (
     ("web.planner", "bp"),
     ("web.planner", "api_bp"),
     ("web.api", "bp"),
+    ("web.apidocs", "bp"),  # the API reference page (/api/v1/docs)
+    ("web.hsds", "bp"),  # the public HSDS 3.0 directory API under /hsds/
     ("web.health", "bp"),
 )
 

@@ -4,5 +4,10 @@ environment (DATABASE_URL, SECRET_KEY, CELERY_BROKER_URL, HUB_*), see docs/deplo
 from __future__ import annotations
 
 from web import create_app
+from web.config import deployment_problems
 
 app = create_app()
+# Refuse to serve with settings only development may keep (the placeholder ocid prefix).
+_problems = deployment_problems(app.config)
+if _problems:
+    raise SystemExit("refusing to start / 拒绝启动:\n" + "\n".join(_problems))

@@ -40,6 +40,20 @@ PUBLIC = {
     "api.public_need_detail": "one listed need as JSON",
     "api.create_token": "API sign-in (HTTP Basic)",
     "health.health": "load-balancer health check",
+    "apidocs.page": "API reference page (renders the public OpenAPI document)",
+    "apidocs.asset": "the reference page's Swagger UI files",
+    "hsds.meta": "HSDS directory API: what it is",
+    "hsds.openapi_document": "HSDS directory API description",
+    "hsds.organizations": "HSDS: organizations confirmed for listed needs",
+    "hsds.organization": "HSDS: one of those organizations",
+    "hsds.services": "HSDS: their services",
+    "hsds.service": "HSDS: one service",
+    "hsds.service_at_locations": "HSDS: where the services are delivered",
+    "hsds.service_at_location": "HSDS: one service at one location",
+    "hsds.taxonomies": "HSDS: the service taxonomy (Art. 8)",
+    "hsds.taxonomy": "HSDS: the taxonomy",
+    "hsds.taxonomy_terms": "HSDS: the categories and subcategories",
+    "hsds.taxonomy_term": "HSDS: one category or subcategory",
 }
 # Public routes whose answer without credentials is a refusal by design.
 PUBLIC_STATUS = {"api.create_token": {401}}

@@ -24,6 +24,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from kombu.exceptions import OperationalError as BrokerError
 
 from catalog.models import Suggestion
+from tests.web.api_records_contract import read_records
 from tests.web.api_world import (
     ACCOUNTS,
     GONGBEI,
@@ -434,6 +435,7 @@ def _refusals(c: Contract, world: World) -> None:
 def test_every_answer_matches_the_document(contract):
     c, world, app = contract
     _read_everything(c, world, app)
+    read_records(c, app)
     _change_things(c, world)
     _broker_away(c, world)
     _refusals(c, world)

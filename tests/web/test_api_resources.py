@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.web.api_world import GONGBEI, XIANGZHOU, Api, assert_json_error, build_world
+from web.api.spec import HIDDEN_ATTR
 
 
 @pytest.fixture
@@ -152,12 +153,17 @@ def test_openapi_describes_every_api_route(app, api):
         for op in ops.values():
             assert op["summary"] and op["responses"] and op["operationId"]
     described = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    hidden = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
+            continue
+        if getattr(app.view_functions[rule.endpoint], HIDDEN_ATTR, False):
+            hidden.add(rule.endpoint)  # a page about the API, not an operation
             continue
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len("/api/v1") :])
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in described, f"{method} {rule.rule} missing from OpenAPI"
+    assert hidden == {"apidocs.page", "apidocs.asset"}
     assert ("/gaps", "get") in described or not any(
         r.rule == "/api/v1/gaps" for r in app.url_map.iter_rules()
     )

@@ -33,6 +33,7 @@ from web.api import (  # noqa: E402,F401
     opportunities,
     organizations,
     public,
+    records,
     session,
     suggestions,
 )

@@ -401,3 +401,8 @@ COMPONENTS: dict[str, Schema] = {
         "This document.",
     ),
 }
+
+# The read-only record endpoints' shapes (credit, outcomes, inspections) live beside their views.
+from web.api.record_schemas import RECORD_COMPONENTS  # noqa: E402
+
+COMPONENTS.update(RECORD_COMPONENTS)

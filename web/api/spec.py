@@ -22,6 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PREFIX = "/api/v1"
 OPENAPI_ATTR = "openapi"
+HIDDEN_ATTR = "hidden_from_openapi"
 _PARAM = re.compile(r"<(?:(?P<conv>[a-zA-Z_]\w*)(?:\((?P<args>[^)]*)\))?:)?(?P<name>[a-zA-Z_]\w*)>")
 
 SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 204: "No Content"}
@@ -88,6 +89,13 @@ def doc(
         return view
 
     return decorate
+
+
+def hidden_from_openapi(view: F) -> F:
+    """Mark a view under /api/v1 that is not an API operation (the reference page and its
+    assets), so the document leaves it out."""
+    setattr(view, HIDDEN_ATTR, True)
+    return view
 
 
 def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
@@ -162,6 +170,8 @@ def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
         if not rule.rule.startswith(PREFIX):
             continue
         view = app.view_functions[rule.endpoint]
+        if getattr(view, HIDDEN_ATTR, False):
+            continue
         path, params = _path_and_params(rule.rule[len(PREFIX) :] or "/")
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(view, method, params)

@@ -16,6 +16,7 @@ from catalog.exchange import (
     export_organizations_table,
     import_path,
 )
+from catalog.exchange.hsds_tabular import export_hsds
 from web.database import get_db
 
 catalog_cli = AppGroup("catalog", help="Import and export organizations and needs.")
@@ -48,9 +49,22 @@ def import_cmd(source: Path, actor: str, progress: bool | None) -> None:
 
 @catalog_cli.command("export")
 @click.argument("target", type=click.Path(path_type=Path))
-def export_cmd(target: Path) -> None:
-    """Export to a directory in the exchange format, or organizations to a .csv/.xlsx file."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["exchange", "hsds"]),
+    default="exchange",
+    show_default=True,
+    help="hsds: the public directory as HSDS 3.0 CSV files and datapackage.json.",
+)
+def export_cmd(target: Path, fmt: str) -> None:
+    """Export to a directory in the exchange format, or organizations to a .csv/.xlsx file;
+    with --format hsds, the public directory as HSDS 3.0 tabular data."""
     with get_db().session() as session:
+        if fmt == "hsds":
+            rows = export_hsds(session, target)
+            click.echo(f"已导出HSDS表格数据 / exported HSDS tabular data to {target}: {rows}")
+            return
         if target.suffix.lower() in TABLE_SUFFIXES:
             n = export_organizations_table(session, target)
             click.echo(f"已导出{n}个社会组织 / exported {n} organizations to {target}")

@@ -9,11 +9,13 @@ import datetime as dt
 import io
 import json
 
-from flask import Response, request, url_for
+from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from catalog.exchange import safe_cell
-from catalog.models import PerformanceRecord, Suggestion
+from catalog.models import AuditEvent, NeedStatus, PerformanceRecord, Suggestion
 from web.authz import public
 from web.database import db_session
 from web.display import label, named
@@ -99,13 +101,41 @@ def notice_csv():
     )
 
 
+def _withdrawn(session: Session, entries: list[NoticeEntry]) -> frozenset[str]:
+    """Closed needs that were withdrawn from the notice rather than closed after matching:
+    the status is the same (`closed`), the audit log tells them apart."""
+    closed = [e.need.id for e in entries if e.need.status == NeedStatus.CLOSED]
+    if not closed:
+        return frozenset()
+    rows = session.scalars(
+        select(AuditEvent.entity_id).where(
+            AuditEvent.entity_type == "need",
+            AuditEvent.action == "need.withdraw",
+            AuditEvent.entity_id.in_(closed),
+        )
+    )
+    return frozenset(rows)
+
+
 @bp.get("/notice.ocds.json")
 @public
 def notice_ocds():
     flt = NoticeFilter.from_args(request.args)
-    entries = notice_entries(db_session(), flt)
+    session = db_session()
+    entries = notice_entries(session, flt)
     uri = url_for("public.notice_ocds", _external=True, **flt.as_args())
-    package = release_package(entries, uri, base_url=url_for("public.index", _external=True))
+    base_url = url_for("public.index", _external=True)
+    if not entries:
+        # OCDS 1.1.5 requires at least one release in a package: say so instead of serving an
+        # invalid one.
+        return jsonify(
+            error={
+                "code": "not_found",
+                "message": "no listed need matches these filters",
+                "message_zh": "没有符合条件的公示需求",
+            }
+        ), 404
+    package = release_package(entries, uri, base_url, _withdrawn(session, entries))
     return Response(
         json.dumps(package, ensure_ascii=False, indent=1),
         mimetype="application/json",

@@ -1,0 +1,182 @@
+"""Read-only API of the records the reviewer and office pages keep: an organization's credit
+archive and acceptance results, a need's acceptance results, and sampled inspections. The role
+rules are the pages' (web/reviewer, web/org, web/office): reviewers and admins read any
+organization's archive and history, an organization its own; a need's results are read by
+the office of its street, reviewers of its area and admins; inspections by reviewers of the
+draw's area and admins. Everything here is non-public, so every read is on record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify
+from sqlalchemy import select
+
+from catalog.credit import CREDIT_KINDS, credit_archive
+from catalog.inspections import load_draw, visible_draws
+from catalog.models import (
+    CreditEvent,
+    InspectionDraw,
+    InspectionItem,
+    Need,
+    Organization,
+    PerformanceRecord,
+    Role,
+)
+from catalog.outcomes import performance_history
+from web.api import bp
+from web.api.errors import ApiError
+from web.api.inputs import clean_id, int_id
+from web.api.retry import with_db_retry
+from web.api.serialize import iso
+from web.api.spec import doc
+from web.api.tokens import token_required
+from web.database import db_session
+from web.reads import note_rows, records_read
+
+
+def credit_json(e: CreditEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "organization_id": e.org_id,
+        "date": e.date.isoformat(),
+        "kind": e.kind,
+        "kind_zh": CREDIT_KINDS.get(e.kind, (e.kind, e.kind))[0],
+        "source": e.source,
+        "note": e.note,
+    }
+
+
+def outcome_json(r: PerformanceRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "organization_id": r.org_id,
+        "organization_name": r.organization.name,
+        "need_id": r.need_id,
+        "project": r.project,
+        "accepted_on": r.period_end.isoformat(),
+        "satisfaction": r.satisfaction,
+        "evaluation": r.evaluation,
+        "note": r.note,
+    }
+
+
+def draw_json(d: InspectionDraw) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "drawn_at": iso(d.drawn_at),
+        "drawn_by": d.drawn_by,
+        "scope": d.scope,
+        "rate": d.rate,
+        "seed": str(d.seed),
+        "population_size": len(d.population),
+        "drawn": len(d.items),
+        "recorded": sum(1 for i in d.items if i.result is not None),
+    }
+
+
+def item_json(i: InspectionItem) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "need_id": i.need_id,
+        "organization_id": i.org_id,
+        "organization_name": i.organization.name,
+        "result": i.result,
+        "note": i.note,
+        "inspected_by": i.inspected_by,
+        "inspected_on": i.inspected_on.isoformat() if i.inspected_on else None,
+        "credit_event_id": i.credit_event_id,
+    }
+
+
+def _own_or_reviewer(org_id: str) -> Organization:
+    """The organization, if the caller may read its records (reviewers and admins: any; an
+    organization: itself)."""
+    if g.actor.role == Role.ORGANIZATION and not g.actor.is_org(org_id):
+        raise ApiError(
+            403, "not_allowed", "只能查看本组织的记录", "an organization reads its own records only"
+        )
+    key = clean_id(org_id)
+    org = db_session().get(Organization, key) if key else None
+    if org is None:
+        raise ApiError(404, "not_found", "社会组织不存在", f"no organization {org_id!r}")
+    return org
+
+
+@bp.get("/organizations/<org_id>/credit")
+@token_required(Role.REVIEWER, Role.ADMIN, Role.ORGANIZATION)
+@records_read("organization", id_arg="org_id")
+@with_db_retry
+@doc("An organization's credit archive", tag="records", response="CreditEntryList")
+def organization_credit(org_id: str):
+    """The credit archive, newest first (reviewers, admins, the organization itself)."""
+    org = _own_or_reviewer(org_id)
+    items = credit_archive(db_session(), org.id)
+    note_rows(len(items))
+    return jsonify(items=[credit_json(e) for e in items])
+
+
+@bp.get("/organizations/<org_id>/outcomes")
+@token_required(Role.REVIEWER, Role.ADMIN, Role.ORGANIZATION)
+@records_read("organization", id_arg="org_id")
+@with_db_retry
+@doc("An organization's acceptance results", tag="records", response="OutcomeList")
+def organization_outcomes(org_id: str):
+    """Acceptance results and imported performance history, newest first."""
+    org = _own_or_reviewer(org_id)
+    items = performance_history(db_session(), org.id)
+    note_rows(len(items))
+    return jsonify(items=[outcome_json(r) for r in items])
+
+
+@bp.get("/needs/<need_id>/outcomes")
+@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+@records_read("need", id_arg="need_id")
+@with_db_retry
+@doc("Acceptance results recorded for a need", tag="records", response="OutcomeList")
+def need_outcomes(need_id: str):
+    """The results the posting office recorded, one per confirmed organization (the office of
+    the need's street, reviewers of its area, admins)."""
+    session = db_session()
+    key = clean_id(need_id)
+    need = session.get(Need, key) if key else None
+    if need is None or not g.actor.covers_street(need.street_code):
+        raise ApiError(404, "not_found", "需求不存在", f"no need {need_id!r} in your scope")
+    rows = session.scalars(
+        select(PerformanceRecord)
+        .where(PerformanceRecord.need_id == need.id)
+        .order_by(PerformanceRecord.period_end.desc(), PerformanceRecord.id.desc())
+    )
+    items = [outcome_json(r) for r in rows]
+    note_rows(len(items))
+    return jsonify(items=items)
+
+
+@bp.get("/inspections")
+@token_required(Role.REVIEWER, Role.ADMIN)
+@records_read("inspection_draw")
+@with_db_retry
+@doc("Sampled inspection draws of the caller's area", tag="records", response="InspectionDrawList")
+def inspection_draws():
+    """Draws of the reviewer's area (a city reviewer also sees the districts'), newest first."""
+    draws = visible_draws(db_session(), g.actor)
+    note_rows(len(draws))
+    return jsonify(items=[draw_json(d) for d in draws])
+
+
+@bp.get("/inspections/<int:draw_id>")
+@token_required(Role.REVIEWER, Role.ADMIN)
+@records_read("inspection_draw", id_arg="draw_id")
+@with_db_retry
+@doc("One inspection draw with its projects", tag="records", response="InspectionDrawDetail")
+def inspection_draw(draw_id: int):
+    """A draw with its whole population (to recompute the sample) and each drawn project."""
+    key = int_id(draw_id)
+    if key is None:
+        raise ApiError(404, "not_found", "抽查批次不存在", f"no inspection draw {draw_id}")
+    d = load_draw(db_session(), g.actor, key)
+    return jsonify(
+        **draw_json(d),
+        population=[{"need_id": n, "organization_id": o} for n, o in d.population],
+        items=[item_json(i) for i in d.items],
+    )
