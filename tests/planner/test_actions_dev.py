@@ -67,9 +67,7 @@ def test_top_three_extend_coverage_actions_close_what_they_claim(dev_app, capsys
         path = f"/api/v1/organizations/{action['organization_id']}"
         areas = client.get(path, headers=admin).get_json()["service_areas"]
         assert not set(action["add_streets"]) & set(areas)
-        r = client.patch(
-            path, json={"service_areas": areas + action["add_streets"]}, headers=admin
-        )
+        r = client.patch(path, json={"service_areas": areas + action["add_streets"]}, headers=admin)
         assert r.status_code == 200, r.data[:300]
     _run_all(dev_app)
     after = _gaps(dev_app)
