@@ -48,7 +48,7 @@ def _extend(a: Action, names: ActionNames) -> dict:
     org = names.orgs.get(a.organization_id or "", a.organization_id or "")
     cat_zh, cat_en = names.category(a.category)
     where_zh, where_en = names.places(a.add_streets)
-    near_zh = "含相邻区的街道（镇）" if a.tier else "与其现有服务范围同区"
+    near_zh = "包括相邻区" if a.tier else "都在其已服务的区内"
     near_en = "including a neighbouring district" if a.tier else "in a district it already serves"
     n = len(a.closes)
     return reason(

@@ -8,7 +8,7 @@ of exactly those in one cheap query per table. Any matching run (it stamps `matc
 edit (`profile_version`), confirmation or status change changes the key, so the next request
 recomputes — "recomputed after every matching run" without a table that could go stale between
 runs, without a migration, and without a hook in the task module. Measured on the labeled dev
-set (60 organizations, 150 needs): see matching/README.md.
+set (60 organizations, 150 needs): see README.md, "From map to action".
 
 The plan is computed for the whole city once (capacity is shared by every district's actions)
 and then narrowed per viewer: an action keeps only the needs, and the streets of the needs, in
@@ -33,7 +33,16 @@ from catalog.clock import ZHUHAI
 from catalog.models import Need, Organization, Region, Suggestion
 from catalog.neighbours import district_neighbours
 from matching.action_reasons import ActionNames, explain
-from matching.actions import BUNDLE, EXTEND, Action, ActionPlan, GapRule, apply, find_gap_needs
+from matching.actions import (
+    BUNDLE,
+    EXTEND,
+    Action,
+    ActionPlan,
+    GapRule,
+    apply,
+    copy_orgs,
+    find_gap_needs,
+)
 from matching.adapter import catalog_version, category_infos, load_orgs, need_record
 from matching.bundles import OpenNeed, find_bundles
 from matching.coverage_search import extend_coverage, incubate
@@ -158,7 +167,8 @@ def _day(stamp: dt.datetime | None) -> dt.date:
 def compute_plan(session: Session, matcher: Matcher, degraded: bool = False) -> ActionPlan:
     """The whole city's plan: extend_coverage (rank order), incubate, bundles; then one more
     check of every claim against the catalog's records with all actions applied."""
-    orgs = load_orgs(session)
+    # The matcher indexed these very records a moment ago (build_matcher → load_orgs).
+    orgs = copy_orgs(matcher.table.orgs) if len(matcher.table) else load_orgs(session)
     rows = session.scalars(
         select(Need).where(Need.gap.is_(True), Need.status.in_(MATCHABLE)).order_by(Need.id)
     ).all()

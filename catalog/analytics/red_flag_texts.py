@@ -78,7 +78,7 @@ def _closed(f: RedFlag, name, th: Thresholds) -> tuple[str, str]:
 def _fast(f: RedFlag, name, th: Thresholds) -> tuple[str, str]:
     took_zh, took_en = _duration(f.value)
     med_zh, med_en = _duration(float(f.detail.get("median", 0)))
-    share = f"{th.fast_factor:g}"
+    share = f"{th.fast_factor:.0%}"
     if f.detail.get("kind") == "review":
         what_zh, what_en = "从提交到审核决定", "from submission to the review decision"
         base_zh, base_en = "审核", "reviews"
@@ -87,9 +87,9 @@ def _fast(f: RedFlag, name, th: Thresholds) -> tuple[str, str]:
         what_zh, what_en = f"从生成推荐到确认{org}", f"from the suggestion to confirming {org}"
         base_zh, base_en = "确认", "confirmations"
     return (
-        f"{what_zh}只用了 {took_zh}，不到本平台{base_zh}用时中位数（{med_zh}）的 {share} 倍。"
+        f"{what_zh}只用了 {took_zh}，不到本平台{base_zh}用时中位数（{med_zh}）的 {share}。"
         "决定异常快，值得看看是否经过了应有的审查。",
-        f"It took {took_en} {what_en}, less than {share} times the platform's median for "
+        f"It took {took_en} {what_en}, less than {share} of the platform's median for "
         f"{base_en} ({med_en}). A decision this fast deserves a look at whether it got the "
         "scrutiny it needed.",
     )

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from catalog.analytics.red_flags import RedFlag
 from matching.actions import BUNDLE, EXTEND, ActionPlan
-from web.display import reason_text
+from web.display import pick, reason_text
 from web.planner.labels import Names
 from web.planner.planning import INDICATOR_LABELS, KIND_LABELS
 from web.planner.tables import Table
@@ -15,6 +15,12 @@ from web.planner.tables import Table
 
 def _places(codes: list[str], names: Names) -> str:
     return "、".join(names.region(c) for c in codes)
+
+
+def _org(org_names: dict[str, str], org_id: str | None) -> str:
+    """The organization's name in the page's script (Traditional pages convert)."""
+    name = org_names.get(org_id or "", org_id or "")
+    return pick(name, name)
 
 
 def actions_table(plan: ActionPlan, names: Names, org_names: dict[str, str]) -> Table:
@@ -35,7 +41,7 @@ def actions_table(plan: ActionPlan, names: Names, org_names: dict[str, str]) -> 
         if a.kind == BUNDLE:
             continue
         rank += 1
-        who = org_names.get(a.organization_id or "", "") if a.kind == EXTEND else ""
+        who = _org(org_names, a.organization_id) if a.kind == EXTEND else ""
         streets = a.add_streets if a.kind == EXTEND else a.streets
         t.rows.append(
             [
@@ -93,7 +99,7 @@ def red_flags_table(flags: list[RedFlag], names: Names, org_names: dict[str, str
             [
                 str(INDICATOR_LABELS[f.indicator]),
                 ", ".join(f.need_ids),
-                org_names.get(f.organization_id or "", f.organization_id or ""),
+                _org(org_names, f.organization_id),
                 names.region(f.office) if f.office else "",
                 f.value,
                 reason_text(f.explanation or {}),
