@@ -111,7 +111,7 @@ def _bundle(a: Action, names: ActionNames) -> dict:
 WRITERS = {EXTEND: _extend, INCUBATE: _incubate, BUNDLE: _bundle}
 
 
-def explain(actions: Sequence[Action], names: ActionNames) -> list[Action]:
+def explain(actions: list[Action], names: ActionNames) -> list[Action]:
     """Fill each action's `reason`; returns the same actions."""
     for action in actions:
         action.reason = WRITERS[action.kind](action, names)

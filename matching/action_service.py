@@ -84,7 +84,7 @@ def state_key(session: Session) -> tuple:
     models = tuple(_mtime(MODELS_DIR / p) for p in (CLASSIFIER_PATH, RANKER_PATH))
     bind = session.get_bind()
     return (
-        str(bind.url),
+        str(bind.engine.url),
         catalog_version(session),
         tuple(needs),
         statuses,

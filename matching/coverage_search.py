@@ -107,7 +107,8 @@ def propose(
     for need, gap in zip(needs, rule.flags([*local, trial], needs), strict=True):
         if not gap:
             closable[need.street].append(need.id)
-    streets, closes = [], []
+    streets: list[str] = []
+    closes: list[str] = []
     for street in sorted(closable, key=lambda s: (tiers[s], -len(closable[s]), s)):
         if len(closes) + len(closable[street]) <= capacity:
             streets.append(street)

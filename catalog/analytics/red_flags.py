@@ -90,14 +90,15 @@ def _hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
 
 
 def _confirmed(session: Session, flt: NeedFilter) -> list[tuple]:
-    return list(
-        session.execute(
+    return [
+        tuple(row)
+        for row in session.execute(
             select(Need.id, Need.street_code, Suggestion.org_id)
             .join(Suggestion, Suggestion.need_id == Need.id)
             .where(Suggestion.status == "confirmed", *flt.conditions())
             .order_by(Need.id)
         )
-    )
+    ]
 
 
 def repeat_awards(session: Session, flt: NeedFilter, th: Thresholds) -> list[RedFlag]:
