@@ -56,7 +56,8 @@ def _extend(a: Action, names: ActionNames) -> dict:
         f"{org}提供「{cat_zh}」服务，尚可承接 {a.free_capacity} 个项目；把服务范围扩展到"
         f"{where_zh}（{near_zh}），可解决 {n} 条缺口需求。已在平台数据的副本上重新运行匹配的"
         "缺口规则核验：这些需求确实不再是缺口。",
-        f"{org} offers {cat_en} and can take {a.free_capacity} more projects; adding {where_en} "
+        f"{org} offers {cat_en} and can take {a.free_capacity} more "
+        f"project{'s' * (a.free_capacity != 1)}; adding {where_en} "
         f"({near_en}) to its service area closes {n} gap need{'s' * (n != 1)}. Checked by "
         "rerunning the matcher's gap rule on a copy of the records: these needs really stop "
         "being gaps.",
