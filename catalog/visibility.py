@@ -143,6 +143,8 @@ def load_org(session: Session, org_id: str | None) -> Organization:
     if org is None:
         raise NotFound("社会组织不存在", f"no organization {org_id!r}")
     return org
+
+
 def public_organizations_clause() -> ColumnElement[bool]:
     """Organizations the public may see in directories (HSDS): those a person confirmed for a
     need that was listed. The notice board already names them; any other profile is read only

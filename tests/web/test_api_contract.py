@@ -432,10 +432,26 @@ def _refusals(c: Contract, world: World) -> None:
     )
 
 
+def _planner_actions(c: Contract, app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: every kind of action and a red flag naming an organization and an office."""
+    from tests.planner.planning_world import add_contract_gaps
+
+    add_contract_gaps(app)
+    for label in ("planner", "reviewer", "admin"):
+        body = c.call(label, "GET", "/planner/actions", 200).get_json()
+        kinds = {a["kind"] for a in body["items"]}
+        if label != "reviewer":  # the reviewer's 香洲 holds only the bundle
+            assert kinds == {"extend_coverage", "incubate", "bundle"}, (label, kinds)
+        c.call(label, "GET", "/planner/red-flags", 200)
+    c.call("admin", "GET", "/planner/actions", 200, query="district=440403&since=2024-01-01")
+    c.call("office", "GET", "/planner/red-flags", 403)
+
+
 def test_every_answer_matches_the_document(contract):
     c, world, app = contract
     _read_everything(c, world, app)
     read_records(c, app)
+    _planner_actions(c, app)
     _change_things(c, world)
     _broker_away(c, world)
     _refusals(c, world)

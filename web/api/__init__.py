@@ -32,6 +32,7 @@ from web.api import (  # noqa: E402,F401
     openapi,
     opportunities,
     organizations,
+    planner_actions,
     public,
     records,
     session,

@@ -16,7 +16,7 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from web.planner import views  # noqa: E402,F401
+from web.planner import actions, views  # noqa: E402,F401  (actions: issue 16)
 from web.planner.api import api_bp  # noqa: E402
 
 __all__ = ["api_bp", "bp"]

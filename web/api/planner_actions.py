@@ -1,0 +1,72 @@
+"""`GET /api/v1/planner/actions` and `GET /api/v1/planner/red-flags` (issue 16) for planners,
+reviewers and admins, within the account's area. The item shapes are a public interface: keep
+their keys (matching.actions.Action.as_api, catalog.analytics.red_flags.RedFlag.as_api).
+
+The same filters as `GET /api/v1/gaps` narrow both lists; the account's own district or city
+scope always applies on top (web.planner.params.need_filter)."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request
+
+from catalog.analytics import ALL_STATUSES
+from catalog.models import Role
+from web.api import bp
+from web.api.retry import with_db_retry
+from web.api.spec import doc, q
+from web.api.tokens import token_required
+from web.database import db_session
+from web.planner.params import need_filter
+from web.planner.planning import action_plan, flag_list
+from web.reads import note_rows, records_read
+
+VIEWERS = (Role.PLANNER, Role.REVIEWER, Role.ADMIN)
+# The filters of `GET /api/v1/gaps` (web.planner.api.FILTER_QUERY, restated: importing that
+# module from here would close an import cycle through web.api). Malformed values are ignored.
+FILTER_QUERY = [
+    q("district", "district code (6 digits)", pattern="^[0-9]{6}$"),
+    q("street", "street/town code (9 digits)", pattern="^[0-9]{9}$"),
+    q("category", "service subcategory", maxLength=40),
+    q(
+        "status",
+        "a need status, or `all` (default: submitted and later)",
+        enum=[*ALL_STATUSES, "all"],
+    ),
+    q("since", "needs posted on or after this day", format="date"),
+    q("until", "needs posted on or before this day", format="date"),
+]
+
+
+@bp.get("/planner/actions")
+@token_required(*VIEWERS)
+@records_read("need")
+@with_db_retry
+@doc(
+    "Recommended actions for the unmet demand in the caller's area, best first",
+    tag="planner",
+    query=FILTER_QUERY,
+    response="PlannerActionList",
+)
+def planner_actions():
+    """extend_coverage (rank order: any prefix closes what it claims), then incubate, then
+    bundle; every closure checked by rerunning the matcher's gap rule."""
+    plan = action_plan(db_session(), need_filter(request.args, g.actor))
+    note_rows(len(plan.actions))
+    return jsonify(items=[a.as_api() for a in plan.actions])
+
+
+@bp.get("/planner/red-flags")
+@token_required(*VIEWERS)
+@records_read("need")
+@with_db_retry
+@doc(
+    "Integrity red flags in the caller's area, each with the needs behind it",
+    tag="planner",
+    query=FILTER_QUERY,
+    response="RedFlagList",
+)
+def planner_red_flags():
+    """Open-contracting red flags over the platform's own records; none blocks anything."""
+    flags = flag_list(db_session(), need_filter(request.args, g.actor))
+    note_rows(len(flags))
+    return jsonify(items=[f.as_api() for f in flags])

@@ -1,0 +1,124 @@
+"""Planner pages of issue 16: recommended actions, integrity red flags, the planner report (printable
+and Excel) and a read-only page of one need, which every action and flag links to.
+
+Actions and red flags are for planners, reviewers and admins (reviewers act on integrity
+signals; the API admits the same roles); the report, which also carries the gap and fairness
+tables, is for planners and admins like the other planner pages. Every page reads the same
+filter as the rest of /planner (region, category, status, period) within the viewer's scope."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from catalog.analytics import gap_table, totals
+from catalog.models import Need, Organization, Role
+from catalog.visibility import visible_suggestions
+from web.authz import roles_required, visible_or_404
+from web.database import db_session
+from web.planner import bp
+from web.planner import tables as T
+from web.planner.action_tables import actions_table, bundles_table, red_flags_table
+from web.planner.export import XLSX_MIME, to_xlsx
+from web.planner.planning import INDICATOR_LABELS, KIND_LABELS, action_plan, flag_list
+from web.planner.views import _context, _filter
+from web.reads import note_rows, records_read
+
+ACTION_VIEWERS = (Role.PLANNER, Role.REVIEWER, Role.ADMIN)
+REPORT_VIEWERS = (Role.PLANNER, Role.ADMIN)
+
+
+def org_names() -> dict[str, str]:
+    return dict(db_session().execute(select(Organization.id, Organization.name)).tuples().all())
+
+
+@bp.get("/actions")
+@roles_required(*ACTION_VIEWERS)
+@records_read("need")
+def actions():
+    flt, names = _filter()
+    plan = action_plan(db_session(), flt)
+    note_rows(len(plan.actions))
+    return render_template(
+        "planner/actions.html",
+        **_context(flt, names, page="actions"),
+        plan=plan,
+        orgs=org_names(),
+        kinds=KIND_LABELS,
+    )
+
+
+@bp.get("/red-flags")
+@roles_required(*ACTION_VIEWERS)
+@records_read("need")
+def red_flags():
+    flt, names = _filter()
+    flags = flag_list(db_session(), flt)
+    note_rows(len(flags))
+    return render_template(
+        "planner/red_flags.html",
+        **_context(flt, names, page="flags"),
+        flags=flags,
+        orgs=org_names(),
+        indicators=INDICATOR_LABELS,
+    )
+
+
+def _report_tables(flt, names) -> tuple:
+    session = db_session()
+    plan, flags, orgs = action_plan(session, flt), flag_list(session, flt), org_names()
+    tables = [
+        T.gaps_table(session, flt, names, "district"),
+        T.needs_table(session, flt, names),
+        actions_table(plan, names, orgs),
+        bundles_table(plan, names),
+        T.fairness_table(session, flt),
+        red_flags_table(flags, names, orgs),
+    ]
+    return plan, flags, tables
+
+
+@bp.get("/report")
+@roles_required(*REPORT_VIEWERS)
+@records_read("analytics")
+def report():
+    """One district and period on one printable page: unmet demand, the actions with what each
+    closes, joint purchases, fairness and red flags."""
+    flt, names = _filter()
+    plan, flags, tables = _report_tables(flt, names)
+    headline = totals(gap_table(db_session(), flt, "district", by_category=False))
+    return render_template(
+        "planner/report.html",
+        **_context(flt, names, page="report"),
+        plan=plan,
+        flags=flags,
+        tables=tables,
+        headline=headline,
+    )
+
+
+@bp.get("/report.xlsx")
+@roles_required(*REPORT_VIEWERS)
+@records_read("analytics", export=True)
+def report_xlsx():
+    flt, names = _filter()
+    _plan, _flags, tables = _report_tables(flt, names)
+    resp = Response(to_xlsx(tables), mimetype=XLSX_MIME)
+    resp.headers["Content-Disposition"] = 'attachment; filename="planner-report.xlsx"'
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    current_app.logger.info("planner report.xlsx by %s", current_user.username)
+    return resp
+
+
+@bp.get("/need/<need_id>")
+@roles_required(*ACTION_VIEWERS)
+@records_read("need", id_arg="need_id")
+def need(need_id: str):
+    """One need as the actions and flags name it: its facts and the suggestions the viewer may
+    see (catalog.visibility decides, as everywhere)."""
+    session = db_session()
+    item = visible_or_404(session.get(Need, need_id))
+    suggestions = visible_suggestions(session, item, current_user.actor)
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
+    return render_template("planner/need.html", need=item, suggestions=suggestions, back=back)

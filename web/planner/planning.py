@@ -1,0 +1,68 @@
+"""From map to action (issue 16), the web side: the recommended actions and the red flags for one
+request's filter and viewer, with the labels the pages and exports show. The pages, the
+report, the Excel file and the JSON API all call these two functions, so they agree.
+
+The actions come from `matching.action_service` (computed for the whole city once per catalog
+state and cached, then narrowed to the needs in the viewer's scope and filter); the red flags
+from `catalog.analytics.red_flags` (plain SQL, cheap, computed on every request)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.analytics import NeedFilter
+from catalog.analytics.red_flags import RedFlag, red_flags
+from catalog.models import Need, Organization, Region
+from matching.action_service import action_names, cached_plan, narrow
+from matching.actions import ActionPlan
+
+KIND_LABELS = {
+    "extend_coverage": _l("Extend coverage"),
+    "incubate": _l("Incubate a new organization"),
+    "bundle": _l("Joint purchase"),
+}
+INDICATOR_LABELS = {
+    "repeat_award": _l("Same organization again and again"),
+    "single_suggestion": _l("Confirmed with a single suggestion"),
+    "short_notice": _l("Short public notice"),
+    "closed_without_acceptance": _l("Closed without an acceptance result"),
+    "fast_decision": _l("Unusually fast decision"),
+}
+
+
+def _build_matcher(session: Session):
+    from matching.service import build_matcher
+
+    cfg = current_app.config
+    return build_matcher(
+        session,
+        factory=cfg.get("MATCHER_FACTORY"),
+        index_dir=cfg.get("MATCHING_INDEX_DIR"),
+        model_setting=cfg.get("MATCHING_MODEL"),
+    )
+
+
+def visible_need_ids(session: Session, flt: NeedFilter) -> set[str]:
+    """The needs a figure may name: the filter's conditions, the viewer's scope included."""
+    return set(session.scalars(select(Need.id).where(*flt.conditions())))
+
+
+def action_plan(session: Session, flt: NeedFilter) -> ActionPlan:
+    """The recommended actions in the viewer's scope and filter, best first, with reasons."""
+    factory = current_app.config.get("MATCHER_FACTORY")
+    plan = cached_plan(session, _build_matcher, build_key=repr(factory))
+    return narrow(plan, visible_need_ids(session, flt), action_names(session))
+
+
+def display_names(session: Session) -> dict[str, str]:
+    """Region code or organization id → name, for the red flags' sentences."""
+    names = {code: name for code, name in session.execute(select(Region.code, Region.name))}
+    names.update(session.execute(select(Organization.id, Organization.name)).tuples().all())
+    return names
+
+
+def flag_list(session: Session, flt: NeedFilter) -> list[RedFlag]:
+    return red_flags(session, flt, names=display_names(session))
