@@ -28,7 +28,7 @@ from catalog.reference import Reference
 from matching.records import CITY_CODE, NeedRecord, OrgRecord, coverage_level, load_exchange_dir
 
 if TYPE_CHECKING:
-    from matching.pipeline import Matcher
+    from matching.ranking.pipeline import Matcher
 
 BATCH = 5000
 ORG_TYPE = "社会服务机构"

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from catalog.models import Need, Organization, Suggestion
 from catalog.teams import is_team_invite
 from matching.adapter import category_infos, load_orgs, need_record, org_record
-from matching.classifier import CategoryClassifier
-from matching.pipeline import Matcher, MatcherConfig, MatchResult, Opportunity
-from matching.ranker import LinearRanker
-from matching.teams import attach_teams
+from matching.channels.classifier import CategoryClassifier
+from matching.planning.teams import attach_teams
+from matching.ranking.pipeline import Matcher, MatcherConfig, MatchResult, Opportunity
+from matching.ranking.ranker import LinearRanker
 
 MODELS_DIR = Path(
     os.environ.get("MATCHING_MODELS_DIR") or Path(__file__).resolve().parent.parent / "models"
@@ -59,7 +59,7 @@ def build_matcher(
     clf, ranker, cfg = load_models(models_dir)
     encoder = None
     if ranker.weights.get("dense") or cfg.dense_category_weight > 0:
-        from matching.dense import load_encoder
+        from matching.channels.dense import load_encoder
 
         cache = Path(index_dir) / "embeddings.sqlite" if index_dir else None
         encoder = load_encoder(model_setting, cache)
@@ -71,7 +71,7 @@ def build_matcher(
         # Large catalogs retrieve dense candidates from the persisted FAISS index; a stale one
         # (other model, catalog changed since) is ignored until `matching reindex`.
         from matching.adapter import catalog_version
-        from matching.index_store import load_current
+        from matching.vectors.index_store import load_current
 
         idx = load_current(index_dir)  # one stat per call; reloaded only after a swap
         if idx is not None and not idx.stale(encoder.model_id, catalog_version(session)):
@@ -219,8 +219,8 @@ def reindex(
     """Rebuild the organization vector index (FAISS) for the configured dense model, aside and
     atomically swapped in under the writer lock (`index_store.rebuild`). Embeddings come from
     the cache next to it, so only changed profiles are re-encoded."""
-    from matching.dense import load_encoder
-    from matching.index_store import rebuild
+    from matching.channels.dense import load_encoder
+    from matching.vectors.index_store import rebuild
 
     index_dir = Path(index_dir)
     encoder = encoder or load_encoder(model_setting, index_dir / "embeddings.sqlite")
@@ -239,9 +239,9 @@ def update_index(
     """Incremental update after profiles changed (added, edited or deleted organizations).
     Returns False when there is no index yet or it was built with another model (then the
     caller should `reindex`)."""
-    from matching.dense import load_encoder
-    from matching.index import VectorIndex
-    from matching.index_store import writer_lock
+    from matching.channels.dense import load_encoder
+    from matching.vectors.index import VectorIndex
+    from matching.vectors.index_store import writer_lock
 
     with writer_lock(index_dir):  # never interleave with a rebuild (lost update)
         idx = VectorIndex.load(index_dir)

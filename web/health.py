@@ -60,7 +60,7 @@ def index_version() -> tuple[str | None, bool]:
     index_dir = current_app.config.get("MATCHING_INDEX_DIR")
     if not index_dir:
         return None, True
-    from matching.index import FILE_NAME
+    from matching.vectors.index import FILE_NAME
 
     path = Path(index_dir) / FILE_NAME
     try:
@@ -72,7 +72,7 @@ def index_version() -> tuple[str | None, bool]:
         if _index_cache.get("key") == key:
             return _index_cache["version"], True
         try:
-            from matching.index import VectorIndex
+            from matching.vectors.index import VectorIndex
 
             idx = VectorIndex.load(index_dir)
         except Exception as exc:  # noqa: BLE001 - a corrupt index is unhealthy, not a crash

@@ -61,9 +61,9 @@ def test_run_all_and_recommend_for_org(db, factory):
 
 
 def test_reindex_and_incremental_update(db, tmp_path):
-    from matching.index import VectorIndex
+    from matching.vectors.index import VectorIndex
 
-    from .test_channels import FakeEncoder
+    from .conftest import FakeEncoder
 
     enc = FakeEncoder()
     enc.misses = 0
@@ -79,7 +79,7 @@ def test_reindex_and_incremental_update(db, tmp_path):
 
 
 def test_evaluate_dir_on_a_tiny_dataset(tmp_path, factory):
-    from matching.evaluation import evaluate_dir
+    from matching.evaluation.evaluate import evaluate_dir
 
     d = write_tiny_dataset(tmp_path / "ds")
     run = tmp_path / "run.jsonl"
@@ -91,7 +91,7 @@ def test_evaluate_dir_on_a_tiny_dataset(tmp_path, factory):
 
 
 def test_evaluate_survives_a_dataset_the_catalog_refuses(tmp_path, factory):
-    from matching.evaluation import evaluate_dir
+    from matching.evaluation.evaluate import evaluate_dir
 
     d = write_tiny_dataset(tmp_path / "ds")
     orgs = (d / "organizations.jsonl").read_text().splitlines()

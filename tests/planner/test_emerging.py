@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Category
-from matching.emerging import LexiconFit, emerging_needs
+from matching.planning.emerging import LexiconFit, emerging_needs
 
 from .conftest import BAITENG, GONGBEI, JIDA, SANZAO, add_need
 

@@ -26,7 +26,7 @@ def _db():
 )
 def evaluate(dataset: Path, run_out: Path | None) -> None:
     """Score the pipeline on a labeled exchange-format folder (throwaway database)."""
-    from matching.evaluation import evaluate_dir
+    from matching.evaluation.evaluate import evaluate_dir
 
     metrics = evaluate_dir(
         dataset, run_out=run_out, model_setting=current_app.config.get("MATCHING_MODEL")
@@ -58,7 +58,7 @@ def reindex() -> None:
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def train(labeled: tuple[Path, ...], models_dir: Path | None) -> None:
     """Retrain the classifier and ranker from people's decisions (and labeled folders)."""
-    from matching.retrain import train_from_catalog
+    from matching.training.retrain import train_from_catalog
 
     with _db().session() as session:
         report = train_from_catalog(session, list(labeled), models_dir)

@@ -32,7 +32,7 @@ def suggest_category(need: Need) -> tuple[str, float] | None:
         return None
     try:
         from matching.adapter import need_record
-        from matching.classifier import PROHIBITED
+        from matching.channels.classifier import PROHIBITED
 
         probs = clf.predict_proba([need_record(need).text()])[0]
         ranked = sorted(zip(clf.classes, probs, strict=True), key=lambda x: -x[1])
