@@ -1,6 +1,7 @@
 """Unit tests of each channel: lexical, category classifier, dense (with a fake encoder)."""
 
 import numpy as np
+import pytest
 
 from matching.channels.classifier import PROHIBITED, CategoryClassifier
 from matching.channels.dense import CachedEncoder, EmbeddingCache
@@ -76,3 +77,16 @@ def test_dense_cache_encodes_each_text_once(tmp_path):
     enc2 = CachedEncoder(fake, EmbeddingCache(tmp_path / "emb.sqlite"))
     enc2.encode(["法律咨询"])
     assert fake.calls == 2
+
+
+def test_artifact_pickled_before_the_regrouping_still_loads():
+    """The shipped classifier was pickled as matching.classifier.CategoryClassifier (before
+    matching/ was grouped by stage); deployments may hold retrained ones of the same kind."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "models" / "category_classifier" / "model.joblib"
+    if not path.exists():
+        pytest.skip("no shipped classifier artifact")
+    assert b"matching.classifier" in path.read_bytes()[:4096]
+    clf = CategoryClassifier.load(path)
+    assert isinstance(clf, CategoryClassifier) and PROHIBITED in clf.classes
