@@ -110,23 +110,27 @@ def import_exchange_dir(session: Session, path: str | Path) -> None:
     try:
         from catalog.exchange import ImportRefused, import_dir
     except ImportError:  # pragma: no cover - catalog without an importer
-        import_dir = None
-    if import_dir is not None:
-        try:
-            import_dir(session, Path(path))
-            return
-        except ImportRefused as exc:
-            # Evaluation must still run on a dataset the catalog's validation would refuse
-            # (e.g. a malformed credit code): fall back to a lenient load, and say so.
-            import sys
+        _lenient_import(session, Path(path))
+        return
+    try:
+        import_dir(session, Path(path))
+    except ImportRefused as exc:
+        # Evaluation must still run on a dataset the catalog's validation would refuse
+        # (e.g. a malformed credit code): fall back to a lenient load, and say so.
+        import sys
 
-            print(f"matching: catalog import refused ({exc}); loading leniently", file=sys.stderr)
+        print(f"matching: catalog import refused ({exc}); loading leniently", file=sys.stderr)
+        _lenient_import(session, Path(path))
+
+
+def _lenient_import(session: Session, path: Path) -> None:
+    """Default reference data, then organizations and needs as they are; unknown region codes
+    become placeholder regions and unknown categories are dropped."""
     from catalog.reference_data import load_defaults
 
     load_defaults(session)
-    path = Path(path)
     known = set(session.scalars(select(Region.code)))
-    cats = set(session.scalars(select(Category.name)))
+    cats = {c.name: c for c in session.scalars(select(Category))}
 
     def region(code: str) -> str:
         if code not in known:
@@ -136,10 +140,7 @@ def import_exchange_dir(session: Session, path: str | Path) -> None:
             known.add(code)
         return code
 
-    for line in (path / "organizations.jsonl").read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        r = json.loads(line)
+    for r in _jsonl(path / "organizations.jsonl"):
         org = Organization(
             id=r["id"],
             name=r["name"],
@@ -153,30 +154,33 @@ def import_exchange_dir(session: Session, path: str | Path) -> None:
             rating=r.get("rating"),
             lang=r.get("lang") or "zh-Hans",
         )
-        org.categories = [session.get(Category, c) for c in r.get("categories", []) if c in cats]
+        org.categories = [cats[c] for c in r.get("categories", []) if c in cats]
         org.areas = [
             OrgArea(region_code=region(a), position=i)
             for i, a in enumerate(r.get("service_areas", []))
         ]
         session.add(org)
-    for line in (path / "needs.jsonl").read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        r = json.loads(line)
-        session.add(
-            Need(
-                id=r["id"],
-                title=r["title"],
-                description=r.get("description", ""),
-                street_code=region(r["street"]),
-                posted_by=r.get("posted_by", ""),
-                beneficiaries=r.get("beneficiaries", ""),
-                beneficiary_count=int(r.get("beneficiary_count") or 0),
-                budget_yuan=int(r.get("budget_yuan") or 0),
-                months=int(r.get("months") or 0),
-                funding=r.get("funding", ""),
-                lang=r.get("lang") or "zh-Hans",
-                status="approved",
-            )
-        )
+    for r in _jsonl(path / "needs.jsonl"):
+        session.add(_approved_need(r, region(r["street"])))
     session.flush()
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def _approved_need(r: dict, street: str) -> Need:
+    return Need(
+        id=r["id"],
+        title=r["title"],
+        description=r.get("description", ""),
+        street_code=street,
+        posted_by=r.get("posted_by", ""),
+        beneficiaries=r.get("beneficiaries", ""),
+        beneficiary_count=int(r.get("beneficiary_count") or 0),
+        budget_yuan=int(r.get("budget_yuan") or 0),
+        months=int(r.get("months") or 0),
+        funding=r.get("funding", ""),
+        lang=r.get("lang") or "zh-Hans",
+        status="approved",
+    )

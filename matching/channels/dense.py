@@ -2,8 +2,9 @@
 
 The model is a setting (a local path or a model name) so a deployment can switch the default
 English-only all-MiniLM-L6-v2 for a multilingual model without code changes. Embeddings are cached
-by (model id, text hash), so unchanged profiles are never re-encoded. Models are never downloaded
-at run time: HF_HUB_OFFLINE is forced on before sentence-transformers is imported.
+by (model id, text hash), so unchanged profiles are never re-encoded. Models are not downloaded
+at run time: HF_HUB_OFFLINE and TRANSFORMERS_OFFLINE default to 1 before sentence-transformers is
+imported (a default, not a force: an operator who sets them to 0 in the environment allows it).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.text.normalize import normalize
@@ -117,7 +118,7 @@ class LexicalChannel:
     def __init__(self, ngram_range: tuple[int, int] = (1, 2)) -> None:
         self.ngram_range = ngram_range
         self.vectorizer: TfidfVectorizer | None = None
-        self.matrix = None
+        self.matrix: sparse.csr_matrix | None = None
         self.ids: list[str] = []
         self.norm_texts: list[str] = []  # kept for reasons (matched terms)
 
@@ -132,11 +133,26 @@ class LexicalChannel:
 
     def scores(self, text: str) -> np.ndarray:
         """Similarity of `text` to every fitted profile, in `ids` order."""
-        assert self.vectorizer is not None, "lexical channel not fitted"
+        assert self.vectorizer is not None and self.matrix is not None, "not fitted"
         if not self.ids:
             return np.zeros(0)
         q = self.vectorizer.transform([normalize(text)])
         return np.asarray((self.matrix @ q.T).toarray()).ravel()
+
+    def scores_at(self, text: str, rows: np.ndarray) -> np.ndarray:
+        """Similarity of `text` to the fitted profiles at `rows` only (large catalogs)."""
+        assert self.vectorizer is not None and self.matrix is not None, "not fitted"
+        q = self.vectorizer.transform([normalize(text)])
+        return np.asarray((self.matrix[rows] @ q.T).toarray()).ravel()
+
+    def similarity(self, texts: Sequence[str], profile: str) -> np.ndarray:
+        """Similarity of each text to one profile, in the fitted vocabulary (the reverse
+        direction: needs for an organization); zeros before anything was fitted."""
+        if self.vectorizer is None:
+            return np.zeros(len(texts))
+        ov = self.vectorizer.transform([normalize(profile)])
+        nv = self.vectorizer.transform([normalize(t) for t in texts])
+        return np.asarray((nv @ ov.T).toarray()).ravel()
 
 
 def content_words(text: str) -> list[str]:

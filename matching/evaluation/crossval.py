@@ -15,13 +15,14 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from matching.channels.dense import Encoder
-from matching.evaluation.evaluate import baseline_run, score_run, score_teams
+from matching.evaluation.evaluate import baseline_run, run_line, score_run, score_teams
 from matching.planning.teams import attach_teams
 from matching.ranking.pipeline import Matcher, MatcherConfig
+from matching.ranking.ranker import LinearRanker
 from matching.records import load_exchange_dir, load_labels
 from matching.training.train import (
-    NeedLabel,
     calibrate_thresholds,
+    need_labels,
     train_category_model,
     train_ranker,
 )
@@ -37,12 +38,11 @@ def run_cv(
     ranker_weights: dict | None = None,
     train_params: dict | None = None,
 ) -> dict:
+    """Per-fold metrics, their mean and spread ("summary"), the pooled run's metrics, the
+    char TF-IDF baseline and team counts, and the pooled run itself ("runs")."""
     orgs, needs = load_exchange_dir(data_dir)
     qrels, raw = load_labels(data_dir)
-    labels = {
-        k: NeedLabel(v.get("category"), bool(v.get("prohibited")), v.get("gap"))
-        for k, v in raw.items()
-    }
+    labels = need_labels(raw)
     per_fold: list[dict] = []
     runs: list[dict] = []
     splitter = KFold(folds, shuffle=True, random_state=seed)
@@ -50,8 +50,6 @@ def run_cv(
         train = [needs[i] for i in tr]
         test = [needs[i] for i in te]
         clf = train_category_model(orgs, train, labels, **(train_params or {}))
-        from matching.ranking.ranker import LinearRanker
-
         matcher = Matcher(
             clf,
             LinearRanker(ranker_weights),
@@ -63,12 +61,24 @@ def run_cv(
             matcher.ranker = train_ranker(matcher, train, qrels)
         results = matcher.match_many(test)
         attach_teams(matcher, test, results)
-        run = [to_run_line(r) for r in results]
+        run = [run_line(r) for r in results]
         runs.extend(run)
         m = score_run(run, qrels, raw, needs)
         m["gap_threshold"] = matcher.config.gap_threshold
         m["prohibited_threshold"] = matcher.config.prohibited_threshold
         per_fold.append(m)
+    return {
+        "folds": per_fold,
+        "summary": summarize(per_fold),
+        "pooled": score_run(runs, qrels, raw, needs),
+        "baseline": score_run(baseline_run(orgs, needs), qrels, raw, needs),
+        "teams": score_teams(runs, qrels, raw),
+        "runs": runs,
+    }
+
+
+def summarize(per_fold: list[dict]) -> dict[str, dict[str, float]]:
+    """Mean and population spread over folds of every numeric metric."""
     summary = {
         k: {
             "mean": statistics.mean(f[k] for f in per_fold),
@@ -86,30 +96,7 @@ def run_cv(
             "mean": statistics.mean(with_pro),
             "std": statistics.pstdev(with_pro),
         }
-    pooled = score_run(runs, qrels, raw, needs)
-    base = score_run(baseline_run(orgs, needs), qrels, raw, needs)
-    return {
-        "folds": per_fold,
-        "summary": summary,
-        "pooled": pooled,
-        "baseline": base,
-        "teams": score_teams(runs, qrels, raw),
-        "runs": runs,
-    }
-
-
-def to_run_line(r) -> dict:
-    return {
-        "need": r.need_id,
-        "ranking": r.ranking,
-        "gap": bool(r.gap),
-        "category": r.category,
-        "prohibited": bool(r.prohibited),
-        "gap_reason": r.gap_reason,
-        "teams": [
-            {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
-        ],
-    }
+    return summary
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use

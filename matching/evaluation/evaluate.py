@@ -23,7 +23,23 @@ from matching.evaluation.metrics import (
     recall_at_k,
     reciprocal_rank,
 )
+from matching.ranking.results import MatchResult
 from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
+
+
+def run_line(r: MatchResult) -> dict:
+    """One line of a run file (`--run-out`, cross-validation): what `score_run` reads."""
+    return {
+        "need": r.need_id,
+        "ranking": r.ranking,
+        "gap": bool(r.gap),
+        "category": r.category,
+        "prohibited": bool(r.prohibited),
+        "gap_reason": r.gap_reason,
+        "teams": [
+            {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
+        ],
+    }
 
 
 def score_run(
@@ -167,7 +183,7 @@ def evaluate_dir(
                 models_dir=models_dir,
             )
             results = service.run_all(session, matcher=matcher, statuses=None)
-        run = [service.run_line(r) for r in results]
+        run = [run_line(r) for r in results]
         db.dispose()
     orgs, needs = load_exchange_dir(path)
     qrels, labels = load_labels(path)

@@ -8,7 +8,8 @@ measured is what runs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,16 +17,26 @@ from matching.channels.classifier import PROHIBITED, CategoryClassifier
 from matching.channels.dense import Encoder
 from matching.channels.features import FEATURES, OrgTable, pair_features
 from matching.channels.lexical import LexicalChannel, content_words, matched_terms
-from matching.ranking.prohibited import screen_need
+from matching.ranking.gap import decide_gap
+from matching.ranking.prohibited import ProhibitedFlag, screen_need
 from matching.ranking.ranker import LinearRanker
+from matching.ranking.results import MatchResult, Opportunity, Suggested
 from matching.records import CategoryInfo, NeedRecord, OrgRecord
 from matching.taxonomy import categories as default_categories
 from matching.wording import reasons as R
 
+if TYPE_CHECKING:
+    from matching.vectors.index import VectorIndex
+
 
 @dataclass
 class MatcherConfig:
-    """Knobs whose defaults come from measurement on the labeled dev set (see README)."""
+    """Knobs whose defaults come from measurement on the labeled dev set (see README).
+
+    The two thresholds that run are not these defaults: training calibrates them on
+    out-of-fold predictions and stores them in the classifier artifact's meta ("config"), and
+    `service.load_models` builds the config from there (the model card shows them). The
+    defaults apply only to a classifier trained without enough labeled needs to calibrate."""
 
     gap_threshold: float = 0.5  # P(someone here offers the need's service) below this → gap
     prohibited_threshold: float = 0.5  # classifier probability of an Art. 11 type
@@ -36,46 +47,6 @@ class MatcherConfig:
     top_k: int = 20
     all_candidates_max: int = 5000  # above this, score only retrieved candidates
     rerank_depth: int = 1000  # large catalogs: text channels only for the best structured scores
-
-
-@dataclass
-class Suggested:
-    org_id: str
-    score: float
-    rank: int
-    reasons: list[dict]
-    features: dict[str, float]
-
-
-@dataclass
-class Opportunity:
-    """A need recommended to an organization (the reverse direction)."""
-
-    need_id: str
-    score: float
-    rank: int
-    reasons: list[dict]
-    features: dict[str, float]
-
-
-@dataclass
-class MatchResult:
-    need_id: str
-    category: str | None
-    category_confidence: float
-    category_top: list[tuple[str, float]]
-    prohibited: bool
-    prohibited_rule: str | None
-    prohibited_detail: str | None
-    gap: bool
-    gap_reason: str | None
-    served_prob: float
-    ranking: list[str]
-    suggestions: list[Suggested] = field(default_factory=list)
-    gap_reasons: list[dict] = field(default_factory=list)
-    gap_category: str | None = None  # the unserved category the gap reason is about
-    # Team proposals (matching.planning.teams) for a gap need; filled by the service, not the ranking.
-    teams: list[dict] = field(default_factory=list)
 
 
 class Matcher:
@@ -105,7 +76,8 @@ class Matcher:
         self.table = OrgTable([], self.cat_names)
         self.lexical = LexicalChannel()
         self.org_vecs: np.ndarray | None = None
-        self.vector_index = None  # optional matching.vectors.index.VectorIndex for large catalogs
+        # Optional FAISS index of the organizations (large catalogs retrieve candidates from it).
+        self.vector_index: VectorIndex | None = None
 
     # ---------------------------------------------------------------- indexing
     def index(self, orgs: Sequence[OrgRecord]) -> Matcher:
@@ -200,15 +172,22 @@ class Matcher:
         qv: np.ndarray | None,
         top_k: int | None,
     ) -> MatchResult:
+        result = self._findings(need, probs, p_pro)
+        if len(self.table):
+            self._rank(result, need, probs, qv, top_k or self.config.top_k)
+        return result
+
+    def _findings(self, need: NeedRecord, probs: np.ndarray, p_pro: float) -> MatchResult:
+        """Category, Art. 11 flag and gap of one need, before any organization is ranked."""
         cfg = self.config
-        top_k = top_k or cfg.top_k
-        flag = None
+        flag: ProhibitedFlag | None = None
         if need.category not in self.cat_names:
             flag = screen_need(
                 f"{need.title}。{need.description}", p_pro, cfg.prohibited_threshold, cfg.use_rules
             )
         jbest = int(np.argmax(probs))
-        gap, gap_kind, served, gap_cat = self._gap(need.street, probs)
+        gap = decide_gap(self.table, need.street, probs, cfg.gap_threshold)
+        is_gap = gap.gap and flag is None  # a prohibited need is the reviewer's, not a gap
         result = MatchResult(
             need_id=need.id,
             category=None if flag else self.cat_names[jbest],
@@ -217,29 +196,39 @@ class Matcher:
             prohibited=flag is not None,
             prohibited_rule=flag.rule if flag else None,
             prohibited_detail=flag.detail if flag else None,
-            gap=gap and flag is None,
-            gap_reason=gap_kind if gap and flag is None else None,
-            served_prob=served,
+            gap=is_gap,
+            gap_reason=gap.reason if is_gap else None,
+            served_prob=gap.served,
             ranking=[],
         )
-        if result.gap:
-            cat = self.cats[self.cat_names[gap_cat if gap_cat is not None else jbest]]
-            result.gap_reasons = [R.gap_reason_text(gap_kind, cat)]
+        if is_gap and gap.reason is not None:
+            cat = self.cats[self.cat_names[gap.category if gap.category is not None else jbest]]
+            result.gap_reasons = [R.gap_reason_text(gap.reason, cat)]
             result.gap_category = cat.name
-        if not len(self.table):
-            return result
+        return result
+
+    def _rank(
+        self,
+        result: MatchResult,
+        need: NeedRecord,
+        probs: np.ndarray,
+        qv: np.ndarray | None,
+        top_k: int,
+    ) -> None:
+        """Score the candidates; fill `result.ranking` and the top_k suggestions with reasons."""
         rows = self._candidates(probs, qv)
-        if rows is not None and len(rows) > cfg.rerank_depth:
+        if rows is not None and len(rows) > self.config.rerank_depth:
             # Two stages: category and area features are cheap for every candidate; the text
             # channels (whose weights only break ties) are computed for the best few.
+            depth = self.config.rerank_depth
             zeros = np.zeros(len(rows))
             pre = self.ranker.score(
                 pair_features(self.table, probs, need.street, zeros, None, rows)
             )
-            rows = np.sort(rows[np.argpartition(-pre, cfg.rerank_depth)[: cfg.rerank_depth]])
+            rows = np.sort(rows[np.argpartition(-pre, depth)[:depth]])
         text = need.text()
         words = content_words(text)
-        lex = self.lexical.scores(text) if rows is None else self._lexical_rows(text, rows)
+        lex = self.lexical.scores(text) if rows is None else self.lexical.scores_at(text, rows)
         dense = None
         if qv is not None and self.org_vecs is not None:
             dense = self.org_vecs @ qv if rows is None else self.org_vecs[rows] @ qv
@@ -260,35 +249,6 @@ class Matcher:
                     features=dict(zip(FEATURES, map(float, X[k]), strict=True)),
                 )
             )
-        return result
-
-    def _lexical_rows(self, text: str, rows: np.ndarray) -> np.ndarray:
-        from matching.text.normalize import normalize
-
-        q = self.lexical.vectorizer.transform([normalize(text)])
-        return np.asarray((self.lexical.matrix[rows] @ q.T).toarray()).ravel()
-
-    def _gap(self, street: str, probs: np.ndarray) -> tuple[bool, str | None, float, int | None]:
-        """P(served) = Σ_c P(c) · [some org offers c, covers the street, has capacity left].
-        Returns (gap, reason, P(served), index of the category the reason is about)."""
-        t = self.table
-        if not len(t):
-            return True, "no_service", 0.0, int(np.argmax(probs))
-        cover = t.coverage(street) > 0
-        offers = np.asarray(t.cat_matrix.sum(axis=0)).ravel() > 0
-        covering = np.asarray(t.cat_matrix[cover].sum(axis=0)).ravel() > 0
-        able = np.asarray(t.cat_matrix[cover & (t.capacity_left > 0)].sum(axis=0)).ravel() > 0
-        served = float(probs @ able)
-        if served >= self.config.gap_threshold:
-            return False, None, served, None
-        # The reason of the most likely category that is not served.
-        for j in np.argsort(-probs):
-            if able[j]:
-                continue
-            if not offers[j]:
-                return True, "no_service", served, int(j)
-            return True, "no_coverage" if not covering[j] else "no_capacity", served, int(j)
-        return True, "no_service", served, None
 
     def explain(
         self,
@@ -298,66 +258,25 @@ class Matcher:
         level: int,
         row: int | None = None,
     ) -> list[dict]:
-        """Reasons for one (need, organization) pair, most telling first."""
-        out: list[dict] = []
+        """Reasons for one (need, organization) pair, most telling first: the offered category
+        the need most likely is about, and the words need and profile share (`row`: the
+        organization's row in the index, whose normalized profile is kept)."""
         offered = [c for c in org.categories if c in self.cats]
+        best = None
         if offered:
-            best = max(offered, key=lambda c: probs[self.cat_names.index(c)])
-            p = float(probs[self.cat_names.index(best)])
-            if p >= 0.1:
-                out.append(R.category_reason(self.cats[best], p, True))
-        out.append(R.area_reason(level))
-        out.append(R.capacity_reason(org.capacity_left))
+            name = max(offered, key=lambda c: probs[self.cat_names.index(c)])
+            best = (self.cats[name], float(probs[self.cat_names.index(name)]))
         if row is not None and self.lexical.norm_texts:
-            terms = R.terms_reason(
-                matched_terms(need_words, self.lexical.norm_texts[row], normalized=True)
-            )
+            terms = matched_terms(need_words, self.lexical.norm_texts[row], normalized=True)
         else:
-            terms = R.terms_reason(matched_terms(need_words, org.profile_text()))
-        if terms:
-            out.append(terms)
-        rec = R.record_reason(org.credit, org.satisfaction)
-        if rec:
-            out.append(rec)
-        return out
+            terms = matched_terms(need_words, org.profile_text())
+        return R.pair_reasons(best, level, org, terms)
 
     # ---------------------------------------------------------------- reverse
     def recommend_for_org(
         self, org: OrgRecord, needs: Sequence[NeedRecord], top_k: int = 20
     ) -> list[Opportunity]:
         """Needs ranked for one organization (its 'opportunities'), with reasons."""
-        if not needs:
-            return []
-        probs, _, qv = self.category_probs(needs)
-        single = OrgTable([org], self.cat_names)
-        rows = []
-        texts = [n.text() for n in needs]
-        if self.lexical.vectorizer is not None:
-            from matching.text.normalize import normalize
+        from matching.ranking.opportunities import rank_needs
 
-            ov = self.lexical.vectorizer.transform([normalize(org.profile_text())])
-            nv = self.lexical.vectorizer.transform([normalize(t) for t in texts])
-            lex = np.asarray((nv @ ov.T).toarray()).ravel()
-        else:
-            lex = np.zeros(len(needs))
-        dense = None
-        if qv is not None and self.encoder is not None:
-            dense = qv @ self.encoder.encode([org.profile_text()])[0]
-        for i, n in enumerate(needs):
-            d = None if dense is None else dense[i : i + 1]
-            rows.append(pair_features(single, probs[i], n.street, lex[i : i + 1], d)[0])
-        X = np.vstack(rows)
-        scores = self.ranker.score(X)
-        out = []
-        for rank, i in enumerate(np.argsort(-scores, kind="stable")[:top_k], start=1):
-            level = int(single.coverage(needs[i].street)[0])
-            out.append(
-                Opportunity(
-                    need_id=needs[i].id,
-                    score=float(scores[i]),
-                    rank=rank,
-                    reasons=self.explain(texts[i], probs[i], org, level),
-                    features=dict(zip(FEATURES, map(float, X[i]), strict=True)),
-                )
-            )
-        return out
+        return rank_needs(self, org, needs, top_k)

@@ -26,11 +26,3 @@ def segment(text: str) -> list[str]:
     """Split normalized text into words, dropping punctuation and whitespace tokens.
     Expects `matching.text.normalize`d input (lower case, Simplified)."""
     return [tok for tok in _jieba().lcut(text) if tok.strip() and _WORD.search(tok)]
-
-
-def add_words(words: list[str]) -> None:
-    """Teach the segmenter domain words (e.g. the category lexicon) so they stay whole."""
-    jb = _jieba()
-    for word in words:
-        if len(word) > 1:
-            jb.add_word(word)

@@ -13,32 +13,11 @@ def _fmt(summary: dict | None, key: str) -> str:
     return f"{v['mean']:.3f} ± {v['std']:.3f}"
 
 
-def classifier_card(report: dict) -> str:
-    clf = report["classifier"]
-    cv = report.get("cv") or {}
-    s, base, pooled = cv.get("summary"), cv.get("baseline") or {}, cv.get("pooled") or {}
-    lang = ", ".join(f"{k} {v:.3f}" for k, v in (pooled.get("ndcg@10_by_lang") or {}).items())
-    rows = "\n".join(
-        f"| {k} | {_fmt(s, k)} | {base.get(k, float('nan')):.3f} |"
-        for k in (
-            "ndcg@10",
-            "recall@10",
-            "recall@5",
-            "mrr",
-            "category_accuracy",
-            "gap_precision",
-            "gap_recall",
-            "gap_f1",
-            "prohibited_recall",
-            "prohibited_false_alarms",
-        )
-    )
-    counts = ", ".join(f"{k}: {v}" for k, v in clf.get("training_counts", {}).items())
-    cfg = clf.get("config", {})
-    return f"""# Model card: service-category classifier
+# The classifier card; `classifier_card` fills in the figures of one training report.
+CLASSIFIER_CARD = """# Model card: service-category classifier
 
 **Artifact**: `model.joblib` (joblib; `matching.channels.classifier.CategoryClassifier.load`).
-Trained {clf.get("trained_at")} by `flask --app web matching train` / `matching.training.retrain.train_shipped`.
+Trained {trained_at} by `flask --app web matching train` / `matching.training.retrain.train_shipped`.
 
 ## What it does
 Predicts which of the 25 service subcategories (Zhuhai 2021 measures, Art. 8) a community need is
@@ -52,22 +31,22 @@ keyword rules, the prohibited flag (never drops a need; flags it for the reviewe
 
 ## Model
 Character 1–3-gram TF-IDF (after OpenCC Traditional→Simplified, NFKC, lower case) → linear SVM
-(C = {clf.get("params", {}).get("C")}). SVM margins → probabilities by temperature scaling
-(T = {clf.get("temperature", 0):.2f}) fitted on 5-fold out-of-fold margins of the labeled needs.
+(C = {C}). SVM margins → probabilities by temperature scaling
+(T = {temperature:.2f}) fitted on 5-fold out-of-fold margins of the labeled needs.
 
 ## Training data ({counts})
 - `matching/data/category_lexicon.json`: descriptions and colloquial vocabulary per
   subcategory and per Art. 11 type, in Chinese and English, written from general social-work
   knowledge (each keyword is also a one-phrase training document).
 - The catalog taxonomy's own descriptions and keywords (`catalog/data/taxonomy.json`).
-- Labeled needs: {", ".join(report.get("labeled", [])) or "none"} (labels.jsonl), plus needs whose
+- Labeled needs: {labeled} (labels.jsonl), plus needs whose
   category a person set in the catalog.
 - Organization profiles are NOT used by default: measured no gain (a profile names several
   categories, so it is a noisy example of each); `profile_weight` turns them on.
 
 ## Calibrated thresholds (stored in the artifact's meta)
-- gap threshold: {cfg.get("gap_threshold", 0):.3f} (maximizes gap F1 on out-of-fold predictions)
-- prohibited threshold: {cfg.get("prohibited_threshold", 0):.3f} (maximizes F2 of the classifier
+- gap threshold: {gap_threshold:.3f} (maximizes gap F1 on out-of-fold predictions)
+- prohibited threshold: {prohibited_threshold:.3f} (maximizes F2 of the classifier
   alone on out-of-fold predictions; the keyword rules are OR-ed on top)
 
 ## Measured quality (5-fold CV on the labeled dev set, mean ± spread over folds)
@@ -77,7 +56,7 @@ Everything trained on labeled needs is refit on 4 folds and scored on the 5th.
 |---|---|---|
 {rows}
 
-nDCG@10 by need language (pooled CV run): {lang or "n/a"}.
+nDCG@10 by need language (pooled CV run): {lang}.
 
 ## Limits
 - 150 labeled needs; fold spread is large (see ±). The English dev needs are only 5.
@@ -86,6 +65,42 @@ nDCG@10 by need language (pooled CV run): {lang or "n/a"}.
 - Does not know services outside the taxonomy; a new kind of need (Art. 9) shows as low
   confidence, and the reviewer sets the category.
 """
+
+
+CLASSIFIER_METRICS = (
+    "ndcg@10",
+    "recall@10",
+    "recall@5",
+    "mrr",
+    "category_accuracy",
+    "gap_precision",
+    "gap_recall",
+    "gap_f1",
+    "prohibited_recall",
+    "prohibited_false_alarms",
+)
+
+
+def classifier_card(report: dict) -> str:
+    clf = report["classifier"]
+    cv = report.get("cv") or {}
+    s, base, pooled = cv.get("summary"), cv.get("baseline") or {}, cv.get("pooled") or {}
+    lang = ", ".join(f"{k} {v:.3f}" for k, v in (pooled.get("ndcg@10_by_lang") or {}).items())
+    rows = "\n".join(
+        f"| {k} | {_fmt(s, k)} | {base.get(k, float('nan')):.3f} |" for k in CLASSIFIER_METRICS
+    )
+    cfg = clf.get("config", {})
+    return CLASSIFIER_CARD.format(
+        trained_at=clf.get("trained_at"),
+        C=clf.get("params", {}).get("C"),
+        temperature=clf.get("temperature", 0),
+        counts=", ".join(f"{k}: {v}" for k, v in clf.get("training_counts", {}).items()),
+        labeled=", ".join(report.get("labeled", [])) or "none",
+        gap_threshold=cfg.get("gap_threshold", 0),
+        prohibited_threshold=cfg.get("prohibited_threshold", 0),
+        rows=rows,
+        lang=lang or "n/a",
+    )
 
 
 def ranker_card(report: dict) -> str:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.channels.classifier import CategoryClassifier
 from matching.channels.features import FEATURES
 from matching.evaluation.metrics import mean_over, ndcg_at_k
 from matching.ranking.pipeline import Matcher, MatcherConfig
@@ -27,20 +29,30 @@ from matching.training.model_card import write_cards
 from matching.training.train import (
     NeedLabel,
     calibrate_thresholds,
+    need_labels,
     ranker_pairs,
     train_category_model,
 )
 
 
-def _labeled(dirs: Sequence[Path]):
+@dataclass
+class Labeled:
+    """One labeled exchange-format folder: its catalog content and its gold labels."""
+
+    path: Path
+    orgs: list[OrgRecord]
+    needs: list[NeedRecord]
+    qrels: dict[str, dict[str, int]]
+    labels: dict[str, NeedLabel]
+
+
+def read_labeled(dirs: Sequence[Path]) -> list[Labeled]:
+    out = []
     for d in dirs:
         orgs, needs = load_exchange_dir(d)
         qrels, raw = load_labels(d)
-        labels = {
-            k: NeedLabel(v.get("category"), bool(v.get("prohibited")), v.get("gap"))
-            for k, v in raw.items()
-        }
-        yield d, orgs, needs, qrels, labels
+        out.append(Labeled(d, orgs, needs, qrels, need_labels(raw)))
+    return out
 
 
 def _grouped_ndcg(scores: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
@@ -91,60 +103,24 @@ def train_shipped(
 ) -> dict:
     """Train and save both artifacts; returns a report (also written next to them)."""
     out_dir = Path(models_dir or MODELS_DIR)
-    data = list(_labeled([Path(d) for d in labeled_dirs]))
-    orgs = list(catalog_orgs) + [o for _, os_, *_ in data for o in os_]
-    needs = list(catalog_needs) + [n for _, _, ns, *_ in data for n in ns]
+    data = read_labeled([Path(d) for d in labeled_dirs])
+    orgs = list(catalog_orgs) + [o for d in data for o in d.orgs]
+    needs = list(catalog_needs) + [n for d in data for n in d.needs]
     labels = dict(catalog_labels or {})
-    for _, _, _, _, lab in data:
-        labels.update(lab)
+    for d in data:
+        labels.update(d.labels)
     clf = train_category_model(orgs, needs, labels)
-    # Thresholds: calibrated against the organizations each labeled need was judged with.
-    cfg = MatcherConfig()
-    previous = out_dir / CLASSIFIER_PATH
-    if not data and previous.exists():
-        # Nothing to calibrate on: keep the thresholds the previous artifact was shipped with.
-        from matching.channels.classifier import CategoryClassifier
-
-        for k, v in CategoryClassifier.load(previous).meta.get("config", {}).items():
-            setattr(cfg, k, v)
-    if data:
-        _, d_orgs, d_needs, _, d_labels = data[0]
-        m = Matcher(clf, config=cfg).index(d_orgs)
-        # OOF probabilities are in the order of the labeled needs given to training.
-        labeled_ids = [n.id for n in needs if n.id in labels]
-        sub = [n for n in d_needs if n.id in d_labels]
-        if clf.oof_proba is not None:
-            pos = {nid: i for i, nid in enumerate(labeled_ids)}
-            full = clf.oof_proba
-            clf.oof_proba = full[[pos[n.id] for n in sub]]
-            calibrate_thresholds(m, sub, d_labels)
-            clf.oof_proba = full
+    cfg = _thresholds(clf, data, [n.id for n in needs if n.id in labels], out_dir)
     clf.meta["config"] = {
         "gap_threshold": cfg.gap_threshold,
         "prohibited_threshold": cfg.prohibited_threshold,
     }
-    # Ranker: graded pairs from labeled folders plus people's decisions.
-    Xs, ys, gs = [], [], []
-    for k, (_, d_orgs, d_needs, d_qrels, _) in enumerate(data):
-        m = Matcher(clf, config=cfg).index(d_orgs)
-        X, y = ranker_pairs(m, d_needs, d_qrels)
-        if len(y):
-            Xs.append(X)
-            ys.append(y)
-            gs.append(np.repeat([f"{k}:{n.id}" for n in d_needs if n.id in d_qrels], len(d_orgs)))
-    if decisions is not None and len(decisions[1]):
-        Xs.append(decisions[0])
-        ys.append(decisions[1])
-        gs.append(decisions[2])
-    if Xs:
-        ranker, rank_report = choose_ranker(np.vstack(Xs), np.concatenate(ys), np.concatenate(gs))
-    else:
-        ranker, rank_report = LinearRanker(), {"chosen": "default", "reason": "no judged pairs"}
+    ranker, rank_report = _ranker(clf, cfg, data, decisions)
     cv = None
-    if cross_validate and data and len(data[0][2]) >= 10:
+    if cross_validate and data and len(data[0].needs) >= 10:
         from matching.evaluation.crossval import run_cv
 
-        res = run_cv(data[0][0])
+        res = run_cv(data[0].path)
         cv = {"summary": res["summary"], "baseline": res["baseline"], "pooled": res["pooled"]}
     clf.meta["cv"] = cv
     clf.save(out_dir / CLASSIFIER_PATH)
@@ -155,13 +131,63 @@ def train_shipped(
         "classifier": {k: v for k, v in clf.meta.items() if k != "cv"},
         "ranker": {"weights": ranker.weights, **rank_report},
         "cv": cv,
-        "labeled": [str(d) for d, *_ in data],
+        "labeled": [str(d.path) for d in data],
     }
     (out_dir / "category_classifier" / "metrics.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=1, default=float), "utf-8"
     )
     write_cards(report, out_dir)
     return report
+
+
+def _thresholds(
+    clf: CategoryClassifier, data: list[Labeled], labeled_ids: list[str], out_dir: Path
+) -> MatcherConfig:
+    """Gap and prohibited thresholds, calibrated against the organizations the first labeled
+    folder's needs were judged with. Without a labeled folder there is nothing to calibrate on:
+    the previous artifact's thresholds are kept. `labeled_ids`: the order of the classifier's
+    out-of-fold probabilities (the labeled needs it was trained on)."""
+    cfg = MatcherConfig()
+    previous = out_dir / CLASSIFIER_PATH
+    if not data:
+        if previous.exists():
+            for k, v in CategoryClassifier.load(previous).meta.get("config", {}).items():
+                setattr(cfg, k, v)
+        return cfg
+    first = data[0]
+    m = Matcher(clf, config=cfg).index(first.orgs)
+    sub = [n for n in first.needs if n.id in first.labels]
+    if clf.oof_proba is not None:
+        pos = {nid: i for i, nid in enumerate(labeled_ids)}
+        full = clf.oof_proba
+        clf.oof_proba = full[[pos[n.id] for n in sub]]
+        calibrate_thresholds(m, sub, first.labels)
+        clf.oof_proba = full
+    return cfg
+
+
+def _ranker(
+    clf: CategoryClassifier,
+    cfg: MatcherConfig,
+    data: list[Labeled],
+    decisions: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+) -> tuple[LinearRanker, dict]:
+    """The ranker from graded pairs of the labeled folders plus people's decisions."""
+    Xs, ys, gs = [], [], []
+    for k, d in enumerate(data):
+        m = Matcher(clf, config=cfg).index(d.orgs)
+        X, y = ranker_pairs(m, d.needs, d.qrels)
+        if len(y):
+            Xs.append(X)
+            ys.append(y)
+            gs.append(np.repeat([f"{k}:{n.id}" for n in d.needs if n.id in d.qrels], len(d.orgs)))
+    if decisions is not None and len(decisions[1]):
+        Xs.append(decisions[0])
+        ys.append(decisions[1])
+        gs.append(decisions[2])
+    if not Xs:
+        return LinearRanker(), {"chosen": "default", "reason": "no judged pairs"}
+    return choose_ranker(np.vstack(Xs), np.concatenate(ys), np.concatenate(gs))
 
 
 def decision_pairs(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

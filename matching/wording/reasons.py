@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from matching.records import CategoryInfo
-from matching.text.normalize import normalize
+from matching.records import CategoryInfo, OrgRecord
 
 AREA_TEXT = {
     3: ("服务范围包含该街道（镇）", "服務範圍包含該街道（鎮）", "serves this street/town directly"),
@@ -134,14 +133,21 @@ def gap_reason_text(kind: str, cat: CategoryInfo | None) -> dict:
     return reason("gap", zh, en, hant)
 
 
-def lexicon_hits(text: str, cat: CategoryInfo, limit: int = 4) -> list[str]:
-    """Lexicon words of a category found in a need: explains a prediction to a reviewer."""
-    norm = normalize(text)
-    hits = [k for k in cat.keywords if len(k) > 1 and normalize(k) in norm]
-    hits += [k for k in cat.keywords_en if f" {k.lower()}" in f" {norm}"]
-    hits.sort(key=len, reverse=True)
-    out: list[str] = []
-    for h in hits:
-        if not any(h in o for o in out):
-            out.append(h)
-    return out[:limit]
+def pair_reasons(
+    category: tuple[CategoryInfo, float] | None, level: int, org: OrgRecord, terms: list[str]
+) -> list[dict]:
+    """Why an organization suits a need, most telling first: the offered category the need is
+    most likely about (`category`: it and its probability; said only from 10 %), the area
+    coverage `level`, capacity left, the words need and profile share, the record."""
+    out: list[dict] = []
+    if category is not None and category[1] >= 0.1:
+        out.append(category_reason(category[0], category[1], True))
+    out.append(area_reason(level))
+    out.append(capacity_reason(org.capacity_left))
+    said = terms_reason(terms)
+    if said:
+        out.append(said)
+    rec = record_reason(org.credit, org.satisfaction)
+    if rec:
+        out.append(rec)
+    return out

@@ -5,7 +5,7 @@ only says why in words a clerk can check. Text can then change without touching 
 the ranking rules, and the rules stay short enough to review. Traditional Chinese comes from
 OpenCC (`reasons.reason`), as for every other reason.
 
-Functions take the selection's per-need context (`teams._Context`: the matcher, the need, the
+Functions take the selection's per-need context (`team_context.TeamContext`: the matcher, the need, the
 coverage levels, which organizations are in the need's district) and a draft team; they never
 rank or filter anything.
 """
@@ -15,12 +15,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from catalog.analytics.fairness import age_band, rating_band, size_band
-from matching.ranking.pipeline import MatchResult
+from matching.ranking.results import MatchResult
 from matching.records import OrgRecord
 from matching.wording import reasons as R
 
 if TYPE_CHECKING:
-    from matching.planning.teams import _Context, _Draft
+    from matching.planning.team_context import Draft, TeamContext
 
 
 def grassroots_traits(org: OrgRecord, year: int) -> list[tuple[str, str]]:
@@ -37,7 +37,7 @@ def grassroots_traits(org: OrgRecord, year: int) -> list[tuple[str, str]]:
     return out
 
 
-def _name(ctx: _Context, cat: str) -> tuple[str, str]:
+def _name(ctx: TeamContext, cat: str) -> tuple[str, str]:
     c = ctx.m.cats[cat]
     return c.name, c.name_en or c.name
 
@@ -46,7 +46,7 @@ def _prob(result: MatchResult, cat: str) -> float:
     return dict(result.category_top).get(cat, 0.0)
 
 
-def team_reasons(ctx: _Context, result: MatchResult, d: _Draft) -> list[dict]:
+def team_reasons(ctx: TeamContext, result: MatchResult, d: Draft) -> list[dict]:
     """Why this team: what the need spans (split) or why the lead comes from outside."""
     out = []
     if d.shape == "split":
@@ -95,7 +95,7 @@ def team_reasons(ctx: _Context, result: MatchResult, d: _Draft) -> list[dict]:
 
 
 def member_reasons(
-    ctx: _Context,
+    ctx: TeamContext,
     result: MatchResult,
     row: int,
     role: str,
@@ -152,7 +152,7 @@ PRESENCE_WORDING = {
 }
 
 
-def presence_reason(ctx: _Context, row: int, kind: str, brought: str | None) -> dict:
+def presence_reason(ctx: TeamContext, row: int, kind: str, brought: str | None) -> dict:
     """What a partner without the unserved service brings (`kind`, see teams.PARTNER_KINDS;
     `brought`: the category of its profile that shows it, None for a comprehensive one)."""
     wording = PRESENCE_WORDING.get(kind)

@@ -297,7 +297,7 @@ def test_service_stores_replaces_and_keeps_invited_members(db, factory):
 
 # ---------------------------------------------------------------- pinned on a mid-size catalog
 # A seeded catalog of a few hundred organizations, large enough that every role has more
-# candidates than teams.PER_ROLE and that ties (same tier, same text, grassroots or not) occur.
+# candidates than team_context.PER_ROLE and that ties (same tier, same text, grassroots or not) occur.
 # The expected teams were recorded from the straightforward per-row implementation; the
 # vectorized one must return exactly the same proposals, reasons included (the digest).
 PIN_STREETS = ["440402001", "440402002", "440402003", "440402004", "440403100", "440404100"]
