@@ -28,7 +28,7 @@ from matching.channels.classifier import CategoryClassifier
 from matching.planning.teams import attach_teams
 from matching.ranking.pipeline import Matcher, MatcherConfig
 from matching.ranking.ranker import LinearRanker
-from matching.ranking.results import MatchResult, Opportunity
+from matching.ranking.results import MatchResult
 
 MODELS_DIR = Path(
     os.environ.get("MATCHING_MODELS_DIR") or Path(__file__).resolve().parent.parent / "models"
@@ -196,21 +196,6 @@ def run_all(
         _write(session, need, result, version)
     session.flush()
     return results
-
-
-def recommend_for_org(
-    session: Session, org_id: str, matcher: Matcher | None = None, top_k: int = 20
-) -> list[Opportunity]:
-    """Listed needs ranked for an organization, with reasons (its opportunities)."""
-    org = session.get(Organization, org_id)
-    if org is None:
-        raise LookupError(f"no organization {org_id}")
-    matcher = matcher or build_matcher(session)
-    from catalog.analytics.supply import active_projects
-
-    record = org_record(org, active_projects(session).get(org.id, 0))
-    needs = list(session.scalars(select(Need).where(Need.status == "listed").order_by(Need.id)))
-    return matcher.recommend_for_org(record, [need_record(n) for n in needs], top_k)
 
 
 def reindex(

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+
+if TYPE_CHECKING:
+    from matching.facade import Settings
 
 matching_cli = AppGroup("matching", help="Suggest organizations for needs; evaluate; retrain.")
 
 
 def _db():
     return current_app.extensions["db"]
+
+
+def _settings() -> Settings:
+    from matching.facade import Settings
+
+    return Settings.from_config(current_app.config)
 
 
 @matching_cli.command("evaluate")
@@ -26,25 +36,19 @@ def _db():
 )
 def evaluate(dataset: Path, run_out: Path | None) -> None:
     """Score the pipeline on a labeled exchange-format folder (throwaway database)."""
-    from matching.evaluation.evaluate import evaluate_dir
+    from matching import operations
 
-    metrics = evaluate_dir(
-        dataset, run_out=run_out, model_setting=current_app.config.get("MATCHING_MODEL")
-    )
+    metrics = operations.evaluate(dataset, _settings(), run_out=run_out)
     click.echo(json.dumps(metrics, ensure_ascii=False))
 
 
 @matching_cli.command("reindex")
 def reindex() -> None:
     """Rebuild the organization vector index under the instance folder (atomic swap)."""
-    from matching.service import reindex as do_reindex
+    from matching import operations
 
     with _db().session() as session:
-        info = do_reindex(
-            session,
-            current_app.config["MATCHING_INDEX_DIR"],
-            current_app.config.get("MATCHING_MODEL"),
-        )
+        info = operations.reindex(session, _settings())
     click.echo(json.dumps(info, ensure_ascii=False))
 
 
@@ -58,24 +62,19 @@ def reindex() -> None:
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def train(labeled: tuple[Path, ...], models_dir: Path | None) -> None:
     """Retrain the classifier and ranker from people's decisions (and labeled folders)."""
-    from matching.training.retrain import train_from_catalog
+    from matching import operations
 
     with _db().session() as session:
-        report = train_from_catalog(session, list(labeled), models_dir)
+        report = operations.train_from_catalog(session, list(labeled), models_dir)
     click.echo(json.dumps(report, ensure_ascii=False))
 
 
 @matching_cli.command("run-all")
 def run_all() -> None:
     """Match every approved or listed need and store the suggestions."""
-    from matching import service
+    from matching import facade
 
     with _db().session() as session:
-        matcher = service.build_matcher(
-            session,
-            index_dir=current_app.config["MATCHING_INDEX_DIR"],
-            model_setting=current_app.config.get("MATCHING_MODEL"),
-        )
-        results = service.run_all(session, matcher=matcher)
+        results = facade.match_all(session, _settings())
     gaps = sum(r.gap for r in results)
     click.echo(json.dumps({"matched": len(results), "gaps": gaps}))
