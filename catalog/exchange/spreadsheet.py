@@ -202,9 +202,10 @@ def read_organizations_table(
         grid = _grid_xlsx(path) if path.suffix.lower() == ".xlsx" else _grid_csv(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one clear refusal
         return [], [RowError(file, 0, "file", "无法读取文件", f"cannot read the file ({exc})")], []
-    header_at, columns = None, {}
+    header_at: int | None = None
+    columns: dict[int, str] = {}
     for i, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        found = {j: _header_key(c) for j, c in enumerate(cells) if _header_key(c)}
+        found = {j: key for j, c in enumerate(cells) if (key := _header_key(c))}
         if len(found) >= 2:
             header_at, columns = i, found
             break

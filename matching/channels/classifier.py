@@ -21,6 +21,7 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
@@ -138,10 +139,15 @@ class CategoryClassifier:
         self.svm.fit(X, corpus.labels, sample_weight=np.asarray(corpus.weights))
         return self
 
+    def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The char n-gram TF-IDF vectors the SVM sees (normalized texts)."""
+        assert self.vectorizer is not None, "classifier not fitted"
+        return sparse.csr_matrix(self.vectorizer.transform([normalize(t) for t in texts]))
+
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        assert self.vectorizer is not None and self.svm is not None, "classifier not fitted"
-        X = self.vectorizer.transform([normalize(t) for t in texts])
-        return np.asarray(self.svm.decision_function(X), dtype=np.float64)
+        """One-vs-rest SVM margins, one column per class."""
+        assert self.svm is not None, "classifier not fitted"
+        return np.asarray(self.svm.decision_function(self.vectors(texts)), dtype=np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Rows sum to 1 over `classes` (the prohibited pseudo-class included)."""

@@ -57,7 +57,10 @@ class SentenceTransformerEncoder:
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
         )
-        self.dim = int(get_dim())
+        dim = get_dim()
+        if dim is None:
+            raise ValueError(f"MATCHING_MODEL: {setting!r} does not report its embedding size")
+        self.dim = int(dim)
         name = "all-MiniLM-L6-v2" if not setting or setting == DEFAULT_MODEL else setting
         self.model_id = f"{Path(name).name or name}:{self.dim}"
 

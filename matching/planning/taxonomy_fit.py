@@ -66,8 +66,7 @@ class ClassifierFit:
         fit = probs.max(axis=1)
         weak = (fit < threshold) | (margin < MARGIN_THRESHOLD) if threshold > 0 else fit < 0
         best = [self.names[j] for j in probs.argmax(axis=1)]
-        vecs = self.clf.vectorizer.transform([normalize(t) for t in texts])
-        return Scores(fit, best, weak, sparse.csr_matrix(vecs))
+        return Scores(fit, best, weak, self.clf.vectors(texts))
 
 
 class LexiconFit:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -20,6 +21,8 @@ from matching.ranking.pipeline import Matcher
 from matching.ranking.results import MatchResult
 from matching.records import NeedRecord, OrgRecord
 from matching.text.normalize import normalize
+
+T = TypeVar("T")
 
 SPLIT_MIN = 0.25  # a quarter of the probability mass is a real part of the need, not noise
 PER_ROLE = 4  # best candidates per role combined into teams
@@ -83,7 +86,7 @@ class TableColumns:
         return self._grassroots[year]
 
 
-def _mapped(values: list, test: Callable[[object], bool]) -> np.ndarray:
+def _mapped(values: Sequence[T], test: Callable[[T], bool]) -> np.ndarray:
     """`test` of each value as a boolean array, calling it once per distinct value."""
     lut = {v: bool(test(v)) for v in dict.fromkeys(values)}
     return np.fromiter(map(lut.__getitem__, values), dtype=bool, count=len(values))
@@ -117,7 +120,7 @@ class TeamContext:
         self.substantial = [
             str(c) for c, p in result.category_top if p >= SPLIT_MIN and c in matcher.cats
         ]
-        self._query = None
+        self._query: np.ndarray | None = None
         self._rel: dict[int, float] = {}
 
     def org(self, row: int) -> OrgRecord:

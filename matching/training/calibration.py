@@ -15,7 +15,7 @@ from matching.evaluation.metrics import precision_recall_f1
 
 
 def fit_gap_threshold(
-    served: Sequence[float], gold_gap: Sequence[bool], default: float = 0.5
+    served: Sequence[float] | np.ndarray, gold_gap: Sequence[bool], default: float = 0.5
 ) -> float:
     """Threshold t (gap ⇔ served < t) maximizing F1; ties go to the widest-margin midpoint."""
     s = np.asarray(served, dtype=float)
@@ -34,22 +34,22 @@ def fit_gap_threshold(
 
 
 def fit_prohibited_threshold(
-    p: Sequence[float], gold: Sequence[bool], beta: float = 2.0, default: float = 0.5
+    p: Sequence[float] | np.ndarray, gold: Sequence[bool], beta: float = 2.0, default: float = 0.5
 ) -> float:
     """Classifier threshold maximizing F-beta (beta = 2: recall counts double, a missed
     prohibited need costs more than a reviewer's second look) on its own out-of-fold
     probabilities. Fitted without the keyword rules on purpose: the classifier is there for
     the paraphrases the rules miss. Thresholds are midpoints between observed scores, ties go
     to the one nearest 0.5; capped to [0.05, 0.95]."""
-    p = np.asarray(p, dtype=float)
+    probs = np.asarray(p, dtype=float)
     g = np.asarray(gold, dtype=bool)
     if not g.any() or g.all():
         return default
-    u = np.unique(p)
+    u = np.unique(probs)
     mids = (u[:-1] + u[1:]) / 2 if len(u) > 1 else u
     best, best_t = -1.0, default
     for t in mids:
-        flag = p >= t
+        flag = probs >= t
         tp = float((flag & g).sum())
         prec = tp / flag.sum() if flag.any() else 0.0
         rec = tp / g.sum()
