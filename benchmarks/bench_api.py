@@ -152,7 +152,7 @@ def dense_configured() -> bool:
 def measure_embeddings(encoder, texts: list[str], cache_path: Path) -> dict:
     """Encoder throughput through the production wrapper (CachedEncoder): the first pass misses
     the empty cache (normalize + encode + write), the second is served from the cache."""
-    from matching.dense import CachedEncoder, EmbeddingCache
+    from matching.channels.dense import CachedEncoder, EmbeddingCache
 
     cached = CachedEncoder(encoder, EmbeddingCache(cache_path))
     t0 = time.perf_counter()
@@ -236,7 +236,7 @@ def bench_size(n: int, settings: Settings, base, encoder_box: dict) -> dict:
             row["embedding"] = None
             if settings.embed_texts > 0:
                 if "encoder" not in encoder_box:
-                    from matching.dense import SentenceTransformerEncoder
+                    from matching.channels.dense import SentenceTransformerEncoder
 
                     t0 = time.perf_counter()
                     encoder_box["encoder"] = SentenceTransformerEncoder(None)

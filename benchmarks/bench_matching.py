@@ -1,6 +1,6 @@
 """Matching benchmark (not a test): suggestion latency for one need at 1k/10k/100k synthetic
 organizations, index build time, embedding throughput, and FAISS vs a brute-force numpy scan;
-and what team proposals (`matching.teams`) add per gap need, against matching that need.
+and what team proposals (`matching.planning.teams`) add per gap need, against matching that need.
 
 Synthetic scale-up: the labeled dev organizations (or the test catalog when the shared folder is
 absent) are replicated with random service areas, so category and coverage statistics stay
@@ -29,10 +29,10 @@ from benchmarks.synthetic_catalog import (  # noqa: E402
     withhold,
 )
 from benchmarks.synthetic_catalog import dev_dir as _dev_dir  # noqa: E402
-from matching.index import VectorIndex  # noqa: E402
-from matching.pipeline import Matcher  # noqa: E402
+from matching.ranking.pipeline import Matcher  # noqa: E402
 from matching.records import OrgRecord, load_exchange_dir  # noqa: E402
 from matching.service import load_models  # noqa: E402
+from matching.vectors.index import VectorIndex  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")]
@@ -102,7 +102,7 @@ class _FixedEncoder:
 
 
 def bench_embeddings(base_orgs, needs) -> tuple[dict, np.ndarray]:
-    from matching.dense import CachedEncoder, EmbeddingCache, SentenceTransformerEncoder
+    from matching.channels.dense import CachedEncoder, EmbeddingCache, SentenceTransformerEncoder
 
     t0 = time.perf_counter()
     enc = SentenceTransformerEncoder(None)
@@ -196,7 +196,7 @@ def bench_teams(clf, ranker, cfg, orgs: list[OrgRecord], needs) -> dict:
     `Matcher.match` of the same needs on the same catalog: the synthetic one with the gap
     needs' streets withheld. Only needs the matcher really flags as the intended gap, with a
     team of the intended shape, are timed; how many of those built that is, is reported."""
-    from matching.teams import attach_teams
+    from matching.planning.teams import attach_teams
 
     streets = sorted({a for o in orgs for a in o.areas if a[:6] == GAP_DISTRICT and len(a) == 9})
     n_gap = min(3 * GAP_PER_SHAPE, len(streets) - 1)

@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from benchmarks.synthetic_catalog import dev_dir  # noqa: E402
-from matching.crossval import run_cv  # noqa: E402
+from matching.evaluation.crossval import run_cv  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 KEYS = (
@@ -43,7 +43,7 @@ def _row(name: str, out: dict, seconds: float) -> dict:
 
 
 def main() -> None:
-    from matching.dense import load_encoder
+    from matching.channels.dense import load_encoder
 
     dev = _dev()
     rows = []

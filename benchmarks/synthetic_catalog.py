@@ -28,7 +28,7 @@ from catalog.reference import Reference
 from matching.records import CITY_CODE, NeedRecord, OrgRecord, coverage_level, load_exchange_dir
 
 if TYPE_CHECKING:
-    from matching.pipeline import Matcher
+    from matching.ranking.pipeline import Matcher
 
 BATCH = 5000
 ORG_TYPE = "社会服务机构"
@@ -163,7 +163,7 @@ def gap_specs(matcher: Matcher, needs: Sequence[NeedRecord], streets: Sequence[s
     """GAP_PER_SHAPE needs per shape, each on its own street. no_coverage / no_capacity: a dev
     need the classifier is sure is about one service (P ≥ 0.9, a different one per need), that
     service withheld at its street. split: four dev needs about different services written as
-    one, kept when the classifier gives two services ≥ 0.25 (teams.SPLIT_MIN), the third
+    one, kept when the classifier gives two services ≥ 0.25 (team_context.SPLIT_MIN), the third
     < 0.25 and ≥ 0.32 to all but the two; those others are withheld at the street, as are
     organizations offering both of the two (so P(served) drops below the gap threshold and no
     single local organization offers the split)."""

@@ -1,7 +1,7 @@
 """Inviting a proposed team (组团) for a gap need.
 
 The matcher stores up to three team proposals on a gap need (`Need.team_proposals`, written by
-`matching.teams`). Inviting one does not list anybody: each member becomes an ordinary
+`matching.planning.teams`). Inviting one does not list anybody: each member becomes an ordinary
 suggestion in status 'suggested', which the office then confirms or rejects one by one with the
 usual rules (`catalog.decisions.decide`). So "nothing is listed until a person confirmed it"
 holds for teams exactly as for single organizations.

@@ -8,6 +8,8 @@ SQL for lists, kept side by side so they cannot drift apart."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import Select, false, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -58,7 +60,7 @@ def scope_clause(viewer: Actor) -> ColumnElement[bool]:
 
 def visible_needs_clause(viewer: Actor | None) -> ColumnElement[bool]:
     """`can_see_need` as SQL, so lists page in the database."""
-    public = Need.is_public
+    public = cast(ColumnElement[bool], Need.is_public)  # the hybrid's SQL form
     if viewer is None or viewer.role not in STAFF_ROLES:
         return public
     if viewer.is_admin:

@@ -105,35 +105,31 @@ def catalog_version(session: Session) -> str:
 
 def import_exchange_dir(session: Session, path: str | Path) -> None:
     """Load an exchange-format folder into an empty catalog (gazetteer, taxonomy, orgs, needs
-    as approved). Uses catalog.exchange's importer when the catalog provides one."""
-    try:
-        from catalog.exchange import ImportRefused, import_dir
-    except ImportError:  # pragma: no cover - catalog without an importer
-        import_dir = None
-    if import_dir is not None:
-        try:
-            import_dir(session, Path(path))
-            return
-        except ImportRefused as exc:
-            # Evaluation must still run on a dataset the catalog's validation would refuse
-            # (e.g. a malformed credit code): fall back to a lenient load, and say so.
-            import sys
+    as approved) with catalog.exchange's importer."""
+    from catalog.exchange import ImportRefused, import_dir
 
-            print(f"matching: catalog import refused ({exc}); loading leniently", file=sys.stderr)
-    _load_leniently(session, Path(path))
+    try:
+        import_dir(session, Path(path))
+    except ImportRefused as exc:
+        # Evaluation must still run on a dataset the catalog's validation would refuse
+        # (e.g. a malformed credit code): fall back to a lenient load, and say so.
+        import sys
+
+        print(f"matching: catalog import refused ({exc}); loading leniently", file=sys.stderr)
+        _load_leniently(session, Path(path))
 
 
 def _load_leniently(session: Session, path: Path) -> None:
     """Unvalidated (unknown regions are added, unknown categories dropped), but written by the
     same writers as every other front end (catalog.commands)."""
-    from catalog.commands.needs import screen, write_fields
+    from catalog.commands.needs import screen
     from catalog.commands.organizations import write_profile
     from catalog.exchange.records import normalize_org
     from catalog.reference_data import load_defaults
 
     load_defaults(session)
     known = set(session.scalars(select(Region.code)))
-    cats = set(session.scalars(select(Category.name)))
+    cats = {c.name: c for c in session.scalars(select(Category))}
 
     def region(code: str) -> str:
         if code not in known:
@@ -143,10 +139,7 @@ def _load_leniently(session: Session, path: Path) -> None:
             known.add(code)
         return code
 
-    for line in (path / "organizations.jsonl").read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        r = json.loads(line)
+    for r in _jsonl(path / "organizations.jsonl"):
         rec = normalize_org(
             {
                 **r,
@@ -157,26 +150,35 @@ def _load_leniently(session: Session, path: Path) -> None:
             }
         )
         write_profile(session, Organization(id=r["id"]), rec)
-    for line in (path / "needs.jsonl").read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        r = json.loads(line)
-        need = Need(id=r["id"], status="approved")
-        write_fields(
-            need,
-            {
-                "title": r["title"],
-                "description": r.get("description", ""),
-                "street": region(r["street"]),
-                "posted_by": r.get("posted_by", ""),
-                "beneficiaries": r.get("beneficiaries", ""),
-                "beneficiary_count": int(r.get("beneficiary_count") or 0),
-                "budget_yuan": int(r.get("budget_yuan") or 0),
-                "months": int(r.get("months") or 0),
-                "funding": r.get("funding", ""),
-                "lang": r.get("lang") or "zh-Hans",
-            },
-        )
+    for r in _jsonl(path / "needs.jsonl"):
+        need = _approved_need(r, region(r["street"]))
         session.add(need)
-        screen(need, cats, None)
+        screen(need, set(cats), None)
     session.flush()
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def _approved_need(r: dict, street: str) -> Need:
+    """A need as the file has it, approved; written through the commands' field writer."""
+    from catalog.commands.needs import write_fields
+
+    need = Need(id=r["id"], status="approved")
+    write_fields(
+        need,
+        {
+            "title": r["title"],
+            "description": r.get("description", ""),
+            "street": street,
+            "posted_by": r.get("posted_by", ""),
+            "beneficiaries": r.get("beneficiaries", ""),
+            "beneficiary_count": int(r.get("beneficiary_count") or 0),
+            "budget_yuan": int(r.get("budget_yuan") or 0),
+            "months": int(r.get("months") or 0),
+            "funding": r.get("funding", ""),
+            "lang": r.get("lang") or "zh-Hans",
+        },
+    )
+    return need

@@ -137,7 +137,7 @@ def need_from_exchange(row: dict) -> NeedRecord:
 
 def load_exchange_dir(path: str | Path) -> tuple[list[OrgRecord], list[NeedRecord]]:
     """Organizations and needs of an exchange-format folder. Labels and qrels are NOT read
-    here: they are for scoring only (see `matching.evaluation`)."""
+    here: they are for scoring only (see `matching.evaluation.evaluate`)."""
     path = Path(path)
     orgs = [org_from_exchange(r) for r in _read_jsonl(path / "organizations.jsonl")]
     needs = [need_from_exchange(r) for r in _read_jsonl(path / "needs.jsonl")]

@@ -17,11 +17,18 @@ from sqlalchemy.orm import Session
 
 from catalog.models import Need, Organization, Suggestion
 from catalog.teams import is_team_invite
-from matching.adapter import category_infos, load_orgs, need_record, org_record
-from matching.classifier import CategoryClassifier
-from matching.pipeline import Matcher, MatcherConfig, MatchResult, Opportunity
-from matching.ranker import LinearRanker
-from matching.teams import attach_teams
+from matching.adapter import (
+    HUMAN_CATEGORY_SOURCES,
+    category_infos,
+    load_orgs,
+    need_record,
+    org_record,
+)
+from matching.channels.classifier import CategoryClassifier
+from matching.planning.teams import attach_teams
+from matching.ranking.pipeline import Matcher, MatcherConfig
+from matching.ranking.ranker import LinearRanker
+from matching.ranking.results import MatchResult
 
 MODELS_DIR = Path(
     os.environ.get("MATCHING_MODELS_DIR") or Path(__file__).resolve().parent.parent / "models"
@@ -59,7 +66,7 @@ def build_matcher(
     clf, ranker, cfg = load_models(models_dir)
     encoder = None
     if ranker.weights.get("dense") or cfg.dense_category_weight > 0:
-        from matching.dense import load_encoder
+        from matching.channels.dense import load_encoder
 
         cache = Path(index_dir) / "embeddings.sqlite" if index_dir else None
         encoder = load_encoder(model_setting, cache)
@@ -71,7 +78,7 @@ def build_matcher(
         # Large catalogs retrieve dense candidates from the persisted FAISS index; a stale one
         # (other model, catalog changed since) is ignored until `matching reindex`.
         from matching.adapter import catalog_version
-        from matching.index_store import load_current
+        from matching.vectors.index_store import load_current
 
         idx = load_current(index_dir)  # one stat per call; reloaded only after a swap
         if idx is not None and not idx.stale(encoder.model_id, catalog_version(session)):
@@ -84,53 +91,9 @@ def model_version(matcher: Matcher) -> str:
 
 
 def _write(session: Session, need: Need, result: MatchResult, version: str) -> None:
-    decided = set(
-        session.scalars(
-            select(Suggestion.org_id).where(
-                Suggestion.need_id == need.id, Suggestion.status != "suggested"
-            )
-        )
-    )
-    # Members of a team the office invited are kept like decided ones: the invitation was a
-    # person's act, and re-matching must not undo it.
-    invited = [
-        s
-        for s in session.scalars(
-            select(Suggestion).where(
-                Suggestion.need_id == need.id, Suggestion.status == "suggested"
-            )
-        )
-        if is_team_invite(s)
-    ]
-    session.execute(
-        delete(Suggestion).where(
-            Suggestion.need_id == need.id,
-            Suggestion.status == "suggested",
-            Suggestion.id.not_in([s.id for s in invited]),
-        )
-    )
-    decided |= {s.org_id for s in invited}
-    rank = 0
-    for s in result.suggestions:
-        if s.org_id in decided:
-            continue
-        rank += 1
-        session.add(
-            Suggestion(
-                need_id=need.id,
-                org_id=s.org_id,
-                score=s.score,
-                rank=rank,
-                reasons=s.reasons,
-                features=s.features,
-                model_version=version,
-                status="suggested",
-            )
-        )
-    for s in invited:  # after the matcher's own list
-        rank += 1
-        s.rank = rank
-    if need.category_source not in ("office", "reviewer", "import") and result.category:
+    """Replace the need's undecided suggestions and record the findings on it."""
+    _replace_suggestions(session, need.id, result, version)
+    if need.category_source not in HUMAN_CATEGORY_SOURCES and result.category:
         need.category_name = result.category
         need.category_source = "model"
         need.category_confidence = result.category_confidence
@@ -144,6 +107,58 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
     need.match_status = "done"
     need.match_error = None
     need.matched_at = dt.datetime.now(dt.UTC)
+
+
+def _replace_suggestions(session: Session, need_id: str, result: MatchResult, version: str) -> None:
+    """Suggestions a person decided on are kept, and their organizations not suggested again;
+    the undecided ones are replaced by this result's (ranked 1, 2, … in the matcher's order),
+    and members of an invited team follow them."""
+    decided = set(
+        session.scalars(
+            select(Suggestion.org_id).where(
+                Suggestion.need_id == need_id, Suggestion.status != "suggested"
+            )
+        )
+    )
+    # Members of a team the office invited are kept like decided ones: the invitation was a
+    # person's act, and re-matching must not undo it.
+    invited = [
+        s
+        for s in session.scalars(
+            select(Suggestion).where(
+                Suggestion.need_id == need_id, Suggestion.status == "suggested"
+            )
+        )
+        if is_team_invite(s)
+    ]
+    session.execute(
+        delete(Suggestion).where(
+            Suggestion.need_id == need_id,
+            Suggestion.status == "suggested",
+            Suggestion.id.not_in([s.id for s in invited]),
+        )
+    )
+    decided |= {s.org_id for s in invited}
+    rank = 0
+    for suggested in result.suggestions:
+        if suggested.org_id in decided:
+            continue
+        rank += 1
+        session.add(
+            Suggestion(
+                need_id=need_id,
+                org_id=suggested.org_id,
+                score=suggested.score,
+                rank=rank,
+                reasons=suggested.reasons,
+                features=suggested.features,
+                model_version=version,
+                status="suggested",
+            )
+        )
+    for invite in invited:  # after the matcher's own list
+        rank += 1
+        invite.rank = rank
 
 
 def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -> MatchResult:
@@ -183,44 +198,14 @@ def run_all(
     return results
 
 
-def recommend_for_org(
-    session: Session, org_id: str, matcher: Matcher | None = None, top_k: int = 20
-) -> list[Opportunity]:
-    """Listed needs ranked for an organization, with reasons (its opportunities)."""
-    org = session.get(Organization, org_id)
-    if org is None:
-        raise LookupError(f"no organization {org_id}")
-    matcher = matcher or build_matcher(session)
-    from catalog.analytics.supply import active_projects
-
-    record = org_record(org, active_projects(session).get(org.id, 0))
-    needs = list(session.scalars(select(Need).where(Need.status == "listed").order_by(Need.id)))
-    return matcher.recommend_for_org(record, [need_record(n) for n in needs], top_k)
-
-
-def run_line(r: MatchResult) -> dict:
-    """One line of an evaluation run file."""
-    return {
-        "need": r.need_id,
-        "ranking": r.ranking,
-        "gap": bool(r.gap),
-        "category": r.category,
-        "prohibited": bool(r.prohibited),
-        "gap_reason": r.gap_reason,
-        "teams": [
-            {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
-        ],
-    }
-
-
 def reindex(
     session: Session, index_dir: str | Path, model_setting: str | None = None, encoder=None
 ) -> dict:
     """Rebuild the organization vector index (FAISS) for the configured dense model, aside and
     atomically swapped in under the writer lock (`index_store.rebuild`). Embeddings come from
     the cache next to it, so only changed profiles are re-encoded."""
-    from matching.dense import load_encoder
-    from matching.index_store import rebuild
+    from matching.channels.dense import load_encoder
+    from matching.vectors.index_store import rebuild
 
     index_dir = Path(index_dir)
     encoder = encoder or load_encoder(model_setting, index_dir / "embeddings.sqlite")
@@ -239,9 +224,9 @@ def update_index(
     """Incremental update after profiles changed (added, edited or deleted organizations).
     Returns False when there is no index yet or it was built with another model (then the
     caller should `reindex`)."""
-    from matching.dense import load_encoder
-    from matching.index import VectorIndex
-    from matching.index_store import writer_lock
+    from matching.channels.dense import load_encoder
+    from matching.vectors.index import VectorIndex
+    from matching.vectors.index_store import writer_lock
 
     with writer_lock(index_dir):  # never interleave with a rebuild (lost update)
         idx = VectorIndex.load(index_dir)

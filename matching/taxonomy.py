@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from matching.records import CategoryInfo
 
@@ -40,13 +41,14 @@ def _catalog_entries() -> dict[str, dict]:
     """Subcategories from the catalog's default taxonomy file, if present, keyed by name."""
     if not CATALOG_TAXONOMY.exists():
         return {}
-    data = json.loads(CATALOG_TAXONOMY.read_text(encoding="utf-8"))
+    data: Any = json.loads(CATALOG_TAXONOMY.read_text(encoding="utf-8"))
     out: dict[str, dict] = {}
-    groups = data.get("groups", data) if isinstance(data, dict) else data
+    groups = data["groups"] if isinstance(data, dict) and "groups" in data else data
     for group in groups:
         if not isinstance(group, dict):
             continue
-        for sub in group.get("subcategories", group.get("categories", [])):
+        subs = group["subcategories"] if "subcategories" in group else group.get("categories", [])
+        for sub in subs:
             if isinstance(sub, dict) and "name" in sub:
                 entry = dict(sub)
                 entry.setdefault("group", group.get("name", ""))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -60,9 +59,9 @@ def index_version() -> tuple[str | None, bool]:
     index_dir = current_app.config.get("MATCHING_INDEX_DIR")
     if not index_dir:
         return None, True
-    from matching.index import FILE_NAME
+    from matching import facade
 
-    path = Path(index_dir) / FILE_NAME
+    path = facade.index_file(index_dir)
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -72,12 +71,9 @@ def index_version() -> tuple[str | None, bool]:
         if _index_cache.get("key") == key:
             return _index_cache["version"], True
         try:
-            from matching.index import VectorIndex
-
-            idx = VectorIndex.load(index_dir)
+            version = facade.index_version(index_dir)
         except Exception as exc:  # noqa: BLE001 - a corrupt index is unhealthy, not a crash
             return _error("index", exc), False
-        version = None if idx is None else f"{idx.model_id}@{idx.catalog_version}"
         _index_cache.update(key=key, version=version)
         return version, True
 

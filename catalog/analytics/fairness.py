@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -71,7 +73,7 @@ class FairnessRow:
         return self.suggested / self.organizations if self.organizations else 0.0
 
 
-def _bands(org: tuple, year: int) -> dict[str, str]:
+def _bands(org: Sequence[Any], year: int) -> dict[str, str]:
     _id, staff, founded, rating = org
     return {
         "size": size_band(staff),

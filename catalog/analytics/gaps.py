@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.actors import enclosing_areas
 from catalog.analytics.filters import GAP_REASONS, NeedFilter, submitted
@@ -106,13 +108,13 @@ def _street_cells(session: Session, flt: NeedFilter) -> list[GapRow]:
     is_gap = Need.gap.is_(True)
     is_matched = Need.gap.is_(False)
 
-    def count_if(cond) -> object:
+    def count_if(cond: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.sum(case((cond, 1), else_=0))
 
-    def sum_if(cond, col) -> object:
+    def sum_if(cond: ColumnElement[bool], col: Any) -> ColumnElement[Any]:
         return func.sum(case((cond, func.coalesce(col, 0)), else_=0))
 
-    cols = [
+    cols: list[Any] = [
         Need.street_code,
         Need.category_name,
         func.count(Need.id),

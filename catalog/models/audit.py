@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import JSON, Connection, DateTime, Integer, String, event
@@ -89,7 +89,7 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,40}")
 
 
 def _statements(
-    templates: dict[str, tuple[str, ...]], dialect: str, tables: Iterable[str]
+    templates: Mapping[str, tuple[str, ...]], dialect: str, tables: Iterable[str]
 ) -> Iterator[str]:
     for table in tables:
         # Table names are our own constants, but they end up in DDL text: refuse anything else.

@@ -65,8 +65,8 @@ class Need(Base):
     matched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     gap: Mapped[bool | None] = mapped_column(Boolean)
     gap_reason: Mapped[str | None] = mapped_column(String(12))
-    # Team proposals (组团建议) for a gap need, written by matching.teams with each match and
-    # replaced by the next one: [{"shape", "categories", "members": [{"org_id", "role",
+    # Team proposals (组团建议) for a gap need, written by matching.planning.teams with each match
+    # and replaced by the next one: [{"shape", "categories", "members": [{"org_id", "role",
     # "category", "reasons"}], "reasons"}]. Advice only; catalog.teams.invite_team turns a
     # team's members into suggestions a person decides on.
     team_proposals: Mapped[list | None] = mapped_column(JSON)

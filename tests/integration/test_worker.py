@@ -81,8 +81,8 @@ def test_approve_match_suggestions_through_a_real_worker(live_app, workers):
 
 
 def test_worker_killed_mid_reindex_old_index_serves_and_task_completes(live_app, workers):
-    from matching.index import VectorIndex
-    from matching.index_store import load_current, read_state
+    from matching.vectors.index import VectorIndex
+    from matching.vectors.index_store import load_current, read_state
     from web import tasks
     from web.jobs.index import rebuild_index
 

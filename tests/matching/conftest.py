@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -14,8 +15,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from catalog.db import Database  # noqa: E402
 from catalog.models import Category, Need, Organization, OrgArea  # noqa: E402
 from catalog.reference_data import load_defaults  # noqa: E402
-from matching.classifier import CategoryClassifier, lexicon_corpus, train_classifier  # noqa: E402
-from matching.pipeline import Matcher  # noqa: E402
+from matching.channels.classifier import CategoryClassifier, lexicon_corpus, train_classifier  # noqa: E402
+from matching.ranking.pipeline import Matcher  # noqa: E402
 from matching.records import NeedRecord, OrgRecord  # noqa: E402
 from matching.taxonomy import categories, prohibited_types  # noqa: E402
 from tests.labeled import labeled_set
@@ -198,3 +199,22 @@ def factory(lexicon_classifier):
         return Matcher(lexicon_classifier).index(load_orgs(session))
 
     return make
+
+
+class FakeEncoder:
+    """Deterministic bag-of-characters vectors; counts calls to prove the cache works."""
+
+    model_id = "fake:16"
+    dim = 16
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for ch in t:
+                out[i, ord(ch) % self.dim] += 1
+            out[i] /= np.linalg.norm(out[i]) or 1
+        return out

@@ -1,4 +1,4 @@
-"""Recommended actions on plain records (matching.actions, coverage_search, bundles): the
+"""Recommended actions on plain records (matching.planning.actions, coverage_search, bundles): the
 greedy extend_coverage search, its checks, incubation and joint purchases.
 
 The matcher here takes each need's category as recorded (`recorded_category_matcher`), so the
@@ -11,11 +11,11 @@ import datetime as dt
 
 import pytest
 
-from matching import coverage_search
-from matching.action_service import recorded_category_matcher
-from matching.actions import EXTEND, INCUBATE, GapRule, apply, find_gap_needs
-from matching.bundles import OpenNeed, find_bundles
-from matching.coverage_search import extend_coverage, incubate
+from matching.planning import coverage_search
+from matching.planning.action_service import recorded_category_matcher
+from matching.planning.actions import EXTEND, INCUBATE, GapRule, apply, find_gap_needs
+from matching.planning.bundles import OpenNeed, find_bundles
+from matching.planning.coverage_search import extend_coverage, incubate
 from matching.records import NeedRecord, OrgRecord
 from matching.taxonomy import categories
 

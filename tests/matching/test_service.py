@@ -1,5 +1,5 @@
 """Against a real (SQLite) catalog: suggestions written idempotently, decided rows untouched,
-findings recorded on the need, reverse direction, and the evaluation command's function."""
+findings recorded on the need, the index, and the evaluation command's function."""
 
 import json
 
@@ -49,21 +49,18 @@ def test_rerun_is_idempotent_and_keeps_decisions(db, factory):
         assert sum(r.status == "suggested" for r in rows) == len(rows) - 1
 
 
-def test_run_all_and_recommend_for_org(db, factory):
+def test_run_all_matches_every_matchable_need(db, factory):
     with db.session() as s:
-        m = service.build_matcher(s, factory=factory)
-        results = service.run_all(s, matcher=m)
+        results = service.run_all(s, matcher=service.build_matcher(s, factory=factory))
         assert {r.need_id for r in results} == {"n1", "n2"}
-        opp = service.recommend_for_org(s, "o-elder-s1", matcher=m)
-        assert opp[0].need_id == "n1"
-        opp = service.recommend_for_org(s, "o-legal-city", matcher=m)
-        assert opp[0].need_id == "n2"
+    with db.session() as s:
+        assert {n.match_status for n in s.query(Need)} == {"done"}
 
 
 def test_reindex_and_incremental_update(db, tmp_path):
-    from matching.index import VectorIndex
+    from matching.vectors.index import VectorIndex
 
-    from .test_channels import FakeEncoder
+    from .conftest import FakeEncoder
 
     enc = FakeEncoder()
     enc.misses = 0
@@ -79,7 +76,7 @@ def test_reindex_and_incremental_update(db, tmp_path):
 
 
 def test_evaluate_dir_on_a_tiny_dataset(tmp_path, factory):
-    from matching.evaluation import evaluate_dir
+    from matching.evaluation.evaluate import evaluate_dir
 
     d = write_tiny_dataset(tmp_path / "ds")
     run = tmp_path / "run.jsonl"
@@ -91,7 +88,7 @@ def test_evaluate_dir_on_a_tiny_dataset(tmp_path, factory):
 
 
 def test_evaluate_survives_a_dataset_the_catalog_refuses(tmp_path, factory):
-    from matching.evaluation import evaluate_dir
+    from matching.evaluation.evaluate import evaluate_dir
 
     d = write_tiny_dataset(tmp_path / "ds")
     orgs = (d / "organizations.jsonl").read_text().splitlines()

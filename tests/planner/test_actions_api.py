@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.action_service import clear_cache
+from matching.planning.action_service import clear_cache
 from tests.web.test_translations import _problems
 
 from .conftest import BAITENG, add_account, login

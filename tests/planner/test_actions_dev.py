@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Account, Need
-from matching.action_service import clear_cache
+from matching.planning.action_service import clear_cache
 from web.api.tokens import issue_token
 
 from .conftest import add_account, find_shared_dev

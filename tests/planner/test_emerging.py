@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Category
-from matching.emerging import LexiconFit, emerging_needs
+from matching.planning.emerging import emerging_needs
+from matching.planning.taxonomy_fit import LexiconFit
 
 from .conftest import BAITENG, GONGBEI, JIDA, SANZAO, add_need
 

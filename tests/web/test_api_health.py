@@ -15,7 +15,7 @@ def test_healthy_default_install(client):
 def test_index_version_is_reported(app, client):
     import numpy as np
 
-    from matching.index import rebuild
+    from matching.vectors.index import rebuild
 
     vectors = np.eye(3, dtype="float32")
     rebuild(app.config["MATCHING_INDEX_DIR"], ["o1", "o2", "o3"], vectors, "test-model", "v42")
@@ -27,7 +27,7 @@ def test_index_version_is_reported(app, client):
 def test_corrupt_index_is_503(app, client):
     from pathlib import Path
 
-    from matching.index import FILE_NAME
+    from matching.vectors.index import FILE_NAME
 
     path = Path(app.config["MATCHING_INDEX_DIR"])
     path.mkdir(parents=True, exist_ok=True)

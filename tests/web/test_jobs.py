@@ -42,7 +42,7 @@ def test_enqueue_after_commit_waits_for_the_commit_and_drops_on_rollback(app):
 
 
 def test_reindex_task_records_its_state(app):
-    from matching.index_store import load_current, read_state
+    from matching.vectors.index_store import load_current, read_state
 
     app.config["MATCHING_ENCODER"] = "tests.integration.fakes:make"
     build_world(app)

@@ -1,6 +1,6 @@
 """`GET /api/v1/planner/actions` and `GET /api/v1/planner/red-flags` (issue 16) for planners,
 reviewers and admins, within the account's area. The item shapes are a public interface: keep
-their keys (matching.actions.Action.as_api, catalog.analytics.red_flags.RedFlag.as_api).
+their keys (matching.planning.actions.Action.as_api, catalog.analytics.red_flags.RedFlag.as_api).
 
 The same filters as `GET /api/v1/gaps` narrow both lists; the account's own district or city
 scope always applies on top (web.planner.params.need_filter)."""

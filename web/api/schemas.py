@@ -331,7 +331,7 @@ UNMET_NEED = obj(
     "A need flagged as a gap, with the reason.",
 )
 
-# Issue 16: recommended actions and red flags (matching.actions, catalog.analytics.red_flags).
+# Issue 16: recommended actions and red flags (matching.planning.actions, catalog.analytics.red_flags).
 ACTION_KINDS = ("extend_coverage", "incubate", "bundle")
 RED_FLAG_INDICATORS = (
     "repeat_award",

@@ -6,16 +6,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+
+if TYPE_CHECKING:
+    from matching.facade import Settings
 
 matching_cli = AppGroup("matching", help="Suggest organizations for needs; evaluate; retrain.")
 
 
 def _db():
     return current_app.extensions["db"]
+
+
+def _settings() -> Settings:
+    from matching.facade import Settings
+
+    return Settings.from_config(current_app.config)
 
 
 @matching_cli.command("evaluate")
@@ -28,11 +38,9 @@ def _db():
 )
 def evaluate(dataset: Path, run_out: Path | None) -> None:
     """Score the pipeline on a labeled exchange-format folder (throwaway database)."""
-    from matching.evaluation import evaluate_dir
+    from matching import operations
 
-    metrics = evaluate_dir(
-        dataset, run_out=run_out, model_setting=current_app.config.get("MATCHING_MODEL")
-    )
+    metrics = operations.evaluate(dataset, _settings(), run_out=run_out)
     click.echo(json.dumps(metrics, ensure_ascii=False))
 
 
@@ -54,10 +62,10 @@ def reindex() -> None:
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def train(labeled: tuple[Path, ...], models_dir: Path | None) -> None:
     """Retrain the classifier and ranker from people's decisions (and labeled folders)."""
-    from matching.retrain import train_from_catalog
+    from matching import operations
 
     with _db().session() as session:
-        report = train_from_catalog(session, list(labeled), models_dir)
+        report = operations.train_from_catalog(session, list(labeled), models_dir)
     click.echo(json.dumps(report, ensure_ascii=False))
 
 

@@ -5,7 +5,6 @@ index (`matching.index_store.read_state`) for operators: running, done, failed o
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -29,16 +28,14 @@ def _encoder() -> Any:
 
         module, _, attr = str(factory).partition(":")
         return getattr(importlib.import_module(module), attr)()
-    from matching.dense import load_encoder
+    from matching import facade, operations
 
-    return load_encoder(
-        current_app.config.get("MATCHING_MODEL"), Path(_index_dir()) / "embeddings.sqlite"
-    )
+    return operations.encoder_for(facade.Settings.from_config(current_app.config))
 
 
 def _tracked(job: str, func: Any, *args: Any) -> Any:
     """Run `func` recording running → done | failed (| retrying for transient errors)."""
-    from matching.index_store import write_state
+    from matching.operations import write_state
 
     index_dir = _index_dir()
     write_state(index_dir, job, "running")
@@ -55,7 +52,7 @@ def _tracked(job: str, func: Any, *args: Any) -> Any:
 def rebuild_index(force: bool = True) -> dict[str, Any]:
     """Rebuild the organization index aside and swap it in (``force=False``: only when it no
     longer matches the catalog). ``MATCHING_REINDEX_PAUSE`` is a test-only stretch."""
-    from matching.index_store import rebuild
+    from matching.operations import rebuild_index as rebuild
 
     pause = float(current_app.config.get("MATCHING_REINDEX_PAUSE") or 0)
 
@@ -74,10 +71,9 @@ def update_org_in_index(org_id: str, retry: bool = False) -> bool:
     of another model: nothing to update. A failure only leaves the index stale, which the
     matcher ignores and `ensure_index` rebuilds, so it is logged, not raised — except a
     transient one with ``retry`` (a real worker with retries left), re-raised for Celery."""
-    from matching.index import FILE_NAME
-    from matching.service import update_index
+    from matching.operations import index_exists, update_index
 
-    if not (Path(_index_dir()) / FILE_NAME).exists():
+    if not index_exists(_index_dir()):
         return False  # small catalogs score every organization; and no transformer is loaded
     try:
         with get_db().session() as session:
@@ -92,12 +88,11 @@ def update_org_in_index(org_id: str, retry: bool = False) -> bool:
 def refresh_gap_flags() -> dict[str, Any]:
     """Re-run the matcher over approved and listed needs: gap flags (and suggestions still
     undecided) are rewritten; decided suggestions are never touched, so re-running is safe."""
-    from matching import service
-    from web.jobs.needs import configured_matcher
+    from matching import facade
 
     def run() -> dict[str, Any]:
         with get_db().session() as session:
-            results = service.run_all(session, matcher=configured_matcher(session))
+            results = facade.match_all(session, facade.Settings.from_config(current_app.config))
         return {"matched": len(results), "gaps": sum(bool(r.gap) for r in results)}
 
     return _tracked("refresh_gaps", run)
@@ -106,7 +101,7 @@ def refresh_gap_flags() -> dict[str, Any]:
 def retrain_ranker_from_decisions() -> dict[str, Any]:
     """Retrain from people's decisions; the new ranker is kept only if it wins on held-out
     needs (`matching.retrain`), so a repeated run cannot make matching worse."""
-    from matching.retrain import train_from_catalog
+    from matching.operations import train_from_catalog
 
     def run() -> dict[str, Any]:
         with get_db().session() as session:

@@ -34,14 +34,9 @@ def _set_match_state(need_id: str, status: str, error: str | None = None) -> boo
 
 def configured_matcher(session: Any) -> Any:
     """The matcher as the settings describe it (a test may swap in ``MATCHER_FACTORY``)."""
-    from matching.service import build_matcher
+    from matching import facade
 
-    return build_matcher(
-        session,
-        factory=current_app.config.get("MATCHER_FACTORY"),
-        index_dir=current_app.config.get("MATCHING_INDEX_DIR"),
-        model_setting=current_app.config.get("MATCHING_MODEL"),
-    )
+    return facade.build_matcher(session, facade.Settings.from_config(current_app.config))
 
 
 def match_one_need(need_id: str, retry: bool = False) -> str:
@@ -53,7 +48,7 @@ def match_one_need(need_id: str, retry: bool = False) -> str:
     if not _set_match_state(need_id, RUNNING):
         return "missing"
     try:
-        from matching.service import match_need
+        from matching.facade import match_need
 
         with get_db().session() as session:
             match_need(session, need_id, configured_matcher(session))

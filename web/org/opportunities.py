@@ -1,52 +1,30 @@
-"""The organization's dashboard: listed needs recommended for it by the matcher's reverse
-direction, each with why, and its expressed interests. If the matcher is unavailable the list
-falls back to every listed need in its service area, newest first, so the page still works."""
+"""The organization's dashboard: listed needs recommended for it (`matching.facade.opportunities`,
+the same list the API gives), each with why, and its expressed interests."""
 
 from __future__ import annotations
-
-import logging
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from catalog.actors import region_contains
 from catalog.decisions import express_interest, withdraw_interest
 from catalog.errors import DomainError
 from catalog.models import Interest, Need, Role, Suggestion
+from matching import facade
 from web.authz import actor, roles_required
 from web.database import db_session
 from web.display import flash_error
 from web.org import bp
 from web.org.views import own_org
 
-log = logging.getLogger(__name__)
-
 
 def recommendations(org_id: str) -> list[tuple[Need, float | None, list[dict]]]:
-    """[(need, score, reasons)] best first."""
-    session = db_session()
-    try:
-        from matching.service import build_matcher, recommend_for_org
-
-        matcher = build_matcher(session, factory=current_app.config.get("MATCHER_FACTORY"))
-        ranked = recommend_for_org(session, org_id, matcher)
-        needs = {
-            n.id: n
-            for n in session.scalars(select(Need).where(Need.id.in_([o.need_id for o in ranked])))
-        }
-        return [(needs[o.need_id], o.score, o.reasons) for o in ranked if o.need_id in needs]
-    except Exception:  # noqa: BLE001 - matcher missing or broken: plain area filter instead
-        log.exception("recommendations failed for %s", org_id)
-        org = own_org()
-        listed = session.scalars(
-            select(Need).where(Need.status == "listed").order_by(Need.listed_at.desc())
-        )
-        return [
-            (n, None, [])
-            for n in listed
-            if any(region_contains(a, n.street_code) for a in org.area_codes)
-        ]
+    """[(need, score, reasons)] best first: `matching.facade.opportunities`, the same list the
+    API gives (score None where the profile stood in for a matcher that could not run)."""
+    found = facade.opportunities(
+        db_session(), org_id, facade.Settings.from_config(current_app.config)
+    )
+    return [(o.need, o.score, o.reasons) for o in found.items]
 
 
 @bp.get("/")

@@ -2,7 +2,7 @@
 request's filter and viewer, with the labels the pages and exports show. The pages, the
 report, the Excel file and the JSON API all call these two functions, so they agree.
 
-The actions come from `matching.action_service` (computed for the whole city once per catalog
+The actions come from `matching.planning.action_service` (computed for the whole city once per catalog
 state and cached, then narrowed to the needs in the viewer's scope and filter); the red flags
 from `catalog.analytics.red_flags` (plain SQL, cheap, computed on every request)."""
 
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from catalog.analytics import NeedFilter
 from catalog.analytics.red_flags import RedFlag, red_flags
 from catalog.models import Need, Organization, Region
-from matching.action_service import action_names, cached_plan, narrow
-from matching.actions import ActionPlan
+from matching import facade
+from matching.facade import ActionPlan, action_names, cached_plan, narrow
 
 KIND_LABELS = {
     "extend_coverage": _l("Extend coverage"),
@@ -33,16 +33,8 @@ INDICATOR_LABELS = {
 }
 
 
-def _build_matcher(session: Session):
-    from matching.service import build_matcher
-
-    cfg = current_app.config
-    return build_matcher(
-        session,
-        factory=cfg.get("MATCHER_FACTORY"),
-        index_dir=cfg.get("MATCHING_INDEX_DIR"),
-        model_setting=cfg.get("MATCHING_MODEL"),
-    )
+def _build_matcher(session: Session) -> facade.Matcher:
+    return facade.build_matcher(session, facade.Settings.from_config(current_app.config))
 
 
 def visible_need_ids(session: Session, flt: NeedFilter) -> set[str]:

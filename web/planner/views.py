@@ -186,7 +186,7 @@ def fairness():
 
 
 def _emerging_report(flt: NeedFilter):
-    from matching.emerging import emerging_needs
+    from matching.facade import emerging_needs
 
     return emerging_needs(db_session(), flt)
 

@@ -1,0 +1,63 @@
+"""What operators and background jobs run: evaluation, training, the organization index and the
+state files the UI reads about those jobs. With `matching.facade` (requests and matching tasks)
+this is the other module `web` imports matching through; the CLI commands and the jobs are thin
+wrappers over these functions, so the same code runs from a terminal, inline or in a worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from matching import service
+from matching.channels.dense import CachedEncoder, load_encoder
+from matching.evaluation.evaluate import evaluate_dir
+from matching.facade import Settings, index_file
+from matching.training.retrain import train_from_catalog
+from matching.vectors.index_store import read_state, write_state
+from matching.vectors.index_store import rebuild as rebuild_index
+
+__all__ = [
+    "encoder_for",
+    "evaluate",
+    "index_exists",
+    "read_state",
+    "rebuild_index",
+    "reindex",
+    "train_from_catalog",
+    "update_index",
+    "write_state",
+]
+
+EMBEDDINGS = "embeddings.sqlite"  # the embedding cache, next to the index
+
+# Refresh changed organizations in the index (False: none yet, or built with another model).
+update_index = service.update_index
+
+
+def evaluate(dataset: str | Path, settings: Settings, run_out: str | Path | None = None) -> dict:
+    """`flask matching evaluate`: the pipeline on a labeled folder, in a throwaway database."""
+    return evaluate_dir(
+        dataset, run_out=run_out, model_setting=settings.model, models_dir=settings.models_dir
+    )
+
+
+def reindex(session: Session, settings: Settings) -> dict[str, Any]:
+    """`flask matching reindex`: rebuild the organization index now, reporting how many
+    profiles had to be encoded (the rest came from the embedding cache)."""
+    if not settings.index_dir:
+        raise ValueError("MATCHING_INDEX_DIR: no index folder configured")
+    return service.reindex(session, settings.index_dir, settings.model)
+
+
+def encoder_for(settings: Settings) -> CachedEncoder:
+    """The configured dense encoder with its embedding cache beside the index."""
+    cache = Path(settings.index_dir) / EMBEDDINGS if settings.index_dir else None
+    return load_encoder(settings.model, cache)
+
+
+def index_exists(index_dir: str | Path) -> bool:
+    """Whether an organization index was ever built (small catalogs never need one)."""
+    return index_file(index_dir).exists()
