@@ -17,6 +17,7 @@ from sklearn.model_selection import KFold
 from matching.dense import Encoder
 from matching.evaluation import baseline_run, score_run, score_teams
 from matching.pipeline import Matcher, MatcherConfig
+from matching.probability import fit_probability, score_probabilities
 from matching.records import load_exchange_dir, load_labels
 from matching.teams import attach_teams
 from matching.training import NeedLabel, calibrate_thresholds, train_category_model, train_ranker
@@ -54,6 +55,7 @@ def run_cv(
             config=MatcherConfig(**(config or {})),
         ).index(orgs)
         calibrate_thresholds(matcher, train, labels)
+        fit_probability(matcher, train, labels, qrels)
         if train_rank:
             matcher.ranker = train_ranker(matcher, train, qrels)
         results = matcher.match_many(test)
@@ -63,6 +65,7 @@ def run_cv(
         m = score_run(run, qrels, raw, needs)
         m["gap_threshold"] = matcher.config.gap_threshold
         m["prohibited_threshold"] = matcher.config.prohibited_threshold
+        m["likely_threshold"] = matcher.config.likely_threshold
         per_fold.append(m)
     summary = {
         k: {
@@ -89,6 +92,7 @@ def run_cv(
         "pooled": pooled,
         "baseline": base,
         "teams": score_teams(runs, qrels, raw),
+        "probability": score_probabilities(runs, qrels, raw),
         "runs": runs,
     }
 
@@ -104,6 +108,8 @@ def to_run_line(r) -> dict:
         "teams": [
             {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
         ],
+        "probabilities": [round(p, 4) for p in r.probabilities],
+        "likely": list(r.likely),
     }
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from matching.lexical import LexicalChannel
 from matching.metrics import mean_over, ndcg_at_k, precision_recall_f1, recall_at_k, reciprocal_rank
+from matching.probability import score_probabilities
 from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
 
 
@@ -168,6 +169,7 @@ def evaluate_dir(
     metrics = score_run(run, qrels, labels, needs)
     metrics["baseline"] = score_run(baseline_run(orgs, needs), qrels, labels, needs)
     metrics["teams"] = score_teams(run, qrels, labels)
+    metrics["probability"] = score_probabilities(run, qrels, labels)
     if run_out:
         with Path(run_out).open("w", encoding="utf-8") as fh:
             for line in run:

@@ -17,6 +17,7 @@ from matching.classifier import PROHIBITED, CategoryClassifier
 from matching.dense import Encoder
 from matching.features import FEATURES, OrgTable, pair_features
 from matching.lexical import LexicalChannel, content_words, matched_terms
+from matching.probability import RAW, calibrate
 from matching.prohibited import screen_need
 from matching.ranker import LinearRanker
 from matching.records import CategoryInfo, NeedRecord, OrgRecord
@@ -36,6 +37,13 @@ class MatcherConfig:
     top_k: int = 20
     all_candidates_max: int = 5000  # above this, score only retrieved candidates
     rerank_depth: int = 1000  # large catalogs: text channels only for the best structured scores
+    # Calibrated P(can serve) (matching.probability): isotonic map points, the likely cut-off,
+    # and the top category probability below which the category is shown as uncertain (a
+    # temperature-calibrated top class below 0.5 is more likely wrong than right).
+    probability_x: list[float] | None = None
+    probability_y: list[float] | None = None
+    likely_threshold: float = 0.5
+    category_uncertain_below: float = 0.5
 
 
 @dataclass
@@ -45,6 +53,8 @@ class Suggested:
     rank: int
     reasons: list[dict]
     features: dict[str, float]
+    probability: float = 0.0  # calibrated P(grade ≥ 1): offers the service, covers the street
+    likely: bool = False  # shown first (probability ≥ the cut-off chosen under CV)
 
 
 @dataclass
@@ -76,6 +86,9 @@ class MatchResult:
     gap_category: str | None = None  # the unserved category the gap reason is about
     # Team proposals (matching.teams) for a gap need; filled by the service, not the ranking.
     teams: list[dict] = field(default_factory=list)
+    probabilities: list[float] = field(default_factory=list)  # aligned with `ranking`
+    likely: list[str] = field(default_factory=list)  # org ids shown first, best first
+    category_uncertain: bool = False
 
 
 class Matcher:
@@ -215,6 +228,7 @@ class Matcher:
             category_confidence=float(probs[jbest]),
             category_top=[(self.cat_names[j], float(probs[j])) for j in np.argsort(-probs)[:3]],
             prohibited=flag is not None,
+            category_uncertain=flag is None and float(probs[jbest]) < cfg.category_uncertain_below,
             prohibited_rule=flag.rule if flag else None,
             prohibited_detail=flag.detail if flag else None,
             gap=gap and flag is None,
@@ -248,6 +262,8 @@ class Matcher:
         order = np.argsort(-scores, kind="stable")
         idx = np.arange(len(self.table)) if rows is None else rows
         result.ranking = [self.table.ids[idx[k]] for k in order[: max(top_k, 20)]]
+        prob = calibrate(X[:, RAW], cfg.probability_x, cfg.probability_y)
+        result.probabilities = [float(prob[k]) for k in order[: len(result.ranking)]]
         level = self.table.coverage(need.street)
         for rank, k in enumerate(order[:top_k], start=1):
             org = self.table.orgs[idx[k]]
@@ -258,8 +274,11 @@ class Matcher:
                     rank=rank,
                     reasons=self.explain(words, probs, org, int(level[idx[k]]), idx[k]),
                     features=dict(zip(FEATURES, map(float, X[k]), strict=True)),
+                    probability=float(prob[k]),
+                    likely=bool(prob[k] >= cfg.likely_threshold),
                 )
             )
+        result.likely = [s.org_id for s in result.suggestions if s.likely]
         return result
 
     def _lexical_rows(self, text: str, rows: np.ndarray) -> np.ndarray:

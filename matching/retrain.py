@@ -21,6 +21,7 @@ from matching.features import FEATURES
 from matching.metrics import mean_over, ndcg_at_k
 from matching.model_card import write_cards
 from matching.pipeline import Matcher, MatcherConfig
+from matching.probability import fit_probability
 from matching.ranker import LinearRanker
 from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
 from matching.service import CLASSIFIER_PATH, MODELS_DIR, RANKER_PATH
@@ -118,10 +119,15 @@ def train_shipped(
             full = clf.oof_proba
             clf.oof_proba = full[[pos[n.id] for n in sub]]
             calibrate_thresholds(m, sub, d_labels)
+            fit_probability(m, sub, d_labels, data[0][3])
             clf.oof_proba = full
     clf.meta["config"] = {
         "gap_threshold": cfg.gap_threshold,
         "prohibited_threshold": cfg.prohibited_threshold,
+        "probability_x": cfg.probability_x,
+        "probability_y": cfg.probability_y,
+        "likely_threshold": cfg.likely_threshold,
+        "category_uncertain_below": cfg.category_uncertain_below,
     }
     # Ranker: graded pairs from labeled folders plus people's decisions.
     Xs, ys, gs = [], [], []

@@ -123,6 +123,8 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
                 rank=rank,
                 reasons=s.reasons,
                 features=s.features,
+                probability=s.probability,
+                likely=s.likely,
                 model_version=version,
                 status="suggested",
             )
@@ -134,6 +136,11 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
         need.category_name = result.category
         need.category_source = "model"
         need.category_confidence = result.category_confidence
+    need.category_choices = (
+        [[c, round(p, 4)] for c, p in result.category_top[:2]]
+        if result.category_uncertain and need.category_source == "model"
+        else None
+    )
     if result.prohibited and not need.prohibited:
         need.prohibited = True
         need.prohibited_rule = result.prohibited_rule
@@ -210,6 +217,8 @@ def run_line(r: MatchResult) -> dict:
         "teams": [
             {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
         ],
+        "probabilities": [round(p, 4) for p in r.probabilities],
+        "likely": list(r.likely),
     }
 
 
