@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from matching.features import FEATURES
+from matching.features import FEATURES, pair_features
 from matching.records import NeedRecord
 
 RAW = FEATURES.index("category_x_area")
@@ -58,12 +58,18 @@ def _need_probs(matcher, needs: Sequence[NeedRecord], labels: Mapping) -> tuple[
 def oof_pairs(
     matcher, needs: Sequence[NeedRecord], labels: Mapping, qrels: Mapping[str, Mapping[str, int]]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(raw probability, grade) of every (labeled need, indexed organization) pair."""
+    """(raw probability, grade) of the pairs a clerk would be shown: each labeled need's top
+    `top_k` organizations by the ranker. Calibrating over all pairs instead was measured worse
+    (dev CV ECE 0.124 on the shown pairs): the ranker shows the few raw-0 organizations that
+    match on words, which are relevant far more often than a random raw-0 one."""
     t = matcher.table
+    k = matcher.config.top_k
     raws, grades = [], []
     for n, p in zip(*_need_probs(matcher, needs, labels), strict=True):
-        raws.append(t.category_mass(p) * (t.coverage(n.street) > 0))
-        grades.append([qrels.get(n.id, {}).get(oid, 0) for oid in t.ids])
+        X = pair_features(t, p, n.street, matcher.lexical.scores(n.text()), None)
+        top = np.argsort(-matcher.ranker.score(X), kind="stable")[:k]
+        raws.append(X[top, RAW])
+        grades.append([qrels.get(n.id, {}).get(t.ids[i], 0) for i in top])
     if not raws:
         return np.zeros(0), np.zeros(0)
     return np.concatenate(raws), np.concatenate(grades).astype(int)
