@@ -97,6 +97,11 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
         need.category_name = result.category
         need.category_source = "model"
         need.category_confidence = result.category_confidence
+    need.category_choices = (
+        [[c, round(p, 4)] for c, p in result.category_top[:2]]
+        if result.category_uncertain and need.category_source == "model"
+        else None
+    )
     if result.prohibited and not need.prohibited:
         need.prohibited = True
         need.prohibited_rule = result.prohibited_rule
@@ -152,6 +157,8 @@ def _replace_suggestions(session: Session, need_id: str, result: MatchResult, ve
                 rank=rank,
                 reasons=suggested.reasons,
                 features=suggested.features,
+                probability=suggested.probability,
+                likely=suggested.likely,
                 model_version=version,
                 status="suggested",
             )

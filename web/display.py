@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from catalog.errors import DomainError, FieldError, ValidationFailed
 from catalog.teams import is_team_invite
+from web.match_display import match_level, split_suggestions
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -197,6 +198,8 @@ def init_app(app: Flask) -> None:
         category_label=category_label,
         prohibited_text=prohibited_text,
         is_team_invite=is_team_invite,  # an invited team member has no matcher score to show
+        match_level=match_level,
+        split_suggestions=split_suggestions,
         locale_name=locale_name,
         lang_url=lang_url,
         url_endpoints=app.view_functions,

@@ -53,6 +53,9 @@ class Need(Base):
     category_name: Mapped[str | None] = mapped_column(ForeignKey("category.name"), index=True)
     category_source: Mapped[str | None] = mapped_column(String(12))  # office|reviewer|model|import
     category_confidence: Mapped[float | None] = mapped_column()
+    # The two most likely categories [[name, p], [name, p]] when the matcher's top category is
+    # uncertain (below its cut-off), so the office or reviewer can choose; null otherwise.
+    category_choices: Mapped[list | None] = mapped_column(JSON)
 
     # Art. 11 screening: flagged for the reviewer, never silently dropped.
     prohibited: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -8,6 +8,7 @@ import enum
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.db import Base
@@ -45,6 +47,14 @@ class Suggestion(Base):
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     features: Mapped[dict] = mapped_column(JSON, default=dict)
     model_version: Mapped[str | None] = mapped_column(String(64))
+    # Calibrated P(the organization offers the service and covers the street) and whether the
+    # matcher puts it among those a clerk should read first (matching.ranking.probability).
+    probability: Mapped[float] = mapped_column(
+        Float, nullable=False, default=0.0, server_default="0"
+    )
+    likely: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=sa_false()
+    )
     status: Mapped[str] = mapped_column(String(10), default=SuggestionStatus.SUGGESTED, index=True)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -18,6 +18,7 @@ from matching.channels.dense import Encoder
 from matching.evaluation.evaluate import baseline_run, run_line, score_run, score_teams
 from matching.planning.teams import attach_teams
 from matching.ranking.pipeline import Matcher, MatcherConfig
+from matching.ranking.probability import fit_probability, score_probabilities
 from matching.ranking.ranker import LinearRanker
 from matching.records import load_exchange_dir, load_labels
 from matching.training.train import (
@@ -57,6 +58,7 @@ def run_cv(
             config=MatcherConfig(**(config or {})),
         ).index(orgs)
         calibrate_thresholds(matcher, train, labels)
+        fit_probability(matcher, train, labels, qrels)
         if train_rank:
             matcher.ranker = train_ranker(matcher, train, qrels)
         results = matcher.match_many(test)
@@ -66,6 +68,7 @@ def run_cv(
         m = score_run(run, qrels, raw, needs)
         m["gap_threshold"] = matcher.config.gap_threshold
         m["prohibited_threshold"] = matcher.config.prohibited_threshold
+        m["likely_threshold"] = matcher.config.likely_threshold
         per_fold.append(m)
     return {
         "folds": per_fold,
@@ -73,6 +76,7 @@ def run_cv(
         "pooled": score_run(runs, qrels, raw, needs),
         "baseline": score_run(baseline_run(orgs, needs), qrels, raw, needs),
         "teams": score_teams(runs, qrels, raw),
+        "probability": score_probabilities(runs, qrels, raw),
         "runs": runs,
     }
 

@@ -23,6 +23,7 @@ from matching.evaluation.metrics import (
     recall_at_k,
     reciprocal_rank,
 )
+from matching.ranking.probability import score_probabilities
 from matching.ranking.results import MatchResult
 from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
 
@@ -39,6 +40,8 @@ def run_line(r: MatchResult) -> dict:
         "teams": [
             {"shape": t["shape"], "members": [m["org_id"] for m in t["members"]]} for t in r.teams
         ],
+        "probabilities": [round(p, 4) for p in r.probabilities],  # aligned with "ranking"
+        "likely": list(r.likely),  # shown first, best first
     }
 
 
@@ -190,6 +193,7 @@ def evaluate_dir(
     metrics = score_run(run, qrels, labels, needs)
     metrics["baseline"] = score_run(baseline_run(orgs, needs), qrels, labels, needs)
     metrics["teams"] = score_teams(run, qrels, labels)
+    metrics["probability"] = score_probabilities(run, qrels, labels)
     if run_out:
         with Path(run_out).open("w", encoding="utf-8") as fh:
             for line in run:

@@ -18,6 +18,7 @@ from matching.channels.dense import Encoder
 from matching.channels.features import FEATURES, OrgTable, pair_features
 from matching.channels.lexical import LexicalChannel, content_words, matched_terms
 from matching.ranking.gap import decide_gap
+from matching.ranking.probability import RAW, calibrate
 from matching.ranking.prohibited import ProhibitedFlag, screen_need
 from matching.ranking.ranker import LinearRanker
 from matching.ranking.results import MatchResult, Opportunity, Suggested
@@ -47,6 +48,13 @@ class MatcherConfig:
     top_k: int = 20
     all_candidates_max: int = 5000  # above this, score only retrieved candidates
     rerank_depth: int = 1000  # large catalogs: text channels only for the best structured scores
+    # Calibrated P(can serve) (matching.ranking.probability): isotonic map points, the likely cut-off,
+    # and the top category probability below which the category is shown as uncertain (a
+    # temperature-calibrated top class below 0.5 is more likely wrong than right).
+    probability_x: list[float] | None = None
+    probability_y: list[float] | None = None
+    likely_threshold: float = 0.5
+    category_uncertain_below: float = 0.5
 
 
 class Matcher:
@@ -194,6 +202,7 @@ class Matcher:
             category_confidence=float(probs[jbest]),
             category_top=[(self.cat_names[j], float(probs[j])) for j in np.argsort(-probs)[:3]],
             prohibited=flag is not None,
+            category_uncertain=flag is None and float(probs[jbest]) < cfg.category_uncertain_below,
             prohibited_rule=flag.rule if flag else None,
             prohibited_detail=flag.detail if flag else None,
             gap=is_gap,
@@ -215,7 +224,9 @@ class Matcher:
         qv: np.ndarray | None,
         top_k: int,
     ) -> None:
-        """Score the candidates; fill `result.ranking` and the top_k suggestions with reasons."""
+        """Score the candidates; fill `result.ranking` and the top_k suggestions with reasons,
+        each with its calibrated probability and whether it is one of the likely ones."""
+        cfg = self.config
         rows = self._candidates(probs, qv)
         if rows is not None and len(rows) > self.config.rerank_depth:
             # Two stages: category and area features are cheap for every candidate; the text
@@ -237,6 +248,8 @@ class Matcher:
         order = np.argsort(-scores, kind="stable")
         idx = np.arange(len(self.table)) if rows is None else rows
         result.ranking = [self.table.ids[idx[k]] for k in order[: max(top_k, 20)]]
+        prob = calibrate(X[:, RAW], cfg.probability_x, cfg.probability_y)
+        result.probabilities = [float(prob[k]) for k in order[: len(result.ranking)]]
         level = self.table.coverage(need.street)
         for rank, k in enumerate(order[:top_k], start=1):
             org = self.table.orgs[idx[k]]
@@ -247,8 +260,11 @@ class Matcher:
                     rank=rank,
                     reasons=self.explain(words, probs, org, int(level[idx[k]]), idx[k]),
                     features=dict(zip(FEATURES, map(float, X[k]), strict=True)),
+                    probability=float(prob[k]),
+                    likely=bool(prob[k] >= cfg.likely_threshold),
                 )
             )
+        result.likely = [s.org_id for s in result.suggestions if s.likely]
 
     def explain(
         self,

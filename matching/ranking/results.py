@@ -14,6 +14,8 @@ class Suggested:
     rank: int
     reasons: list[dict]
     features: dict[str, float]
+    probability: float = 0.0  # calibrated P(grade ≥ 1): offers the service, covers the street
+    likely: bool = False  # shown first (probability ≥ the cut-off chosen under CV)
 
 
 @dataclass
@@ -34,6 +36,9 @@ class MatchResult:
     gap_category: str | None = None  # the unserved category the gap reason is about
     # Team proposals (matching.planning.teams) for a gap need; filled by the service, not the ranking.
     teams: list[dict] = field(default_factory=list)
+    probabilities: list[float] = field(default_factory=list)  # aligned with `ranking`
+    likely: list[str] = field(default_factory=list)  # org ids shown first, best first
+    category_uncertain: bool = False
 
 
 @dataclass

@@ -22,6 +22,7 @@ from matching.channels.classifier import CategoryClassifier
 from matching.channels.features import FEATURES
 from matching.evaluation.metrics import mean_over, ndcg_at_k
 from matching.ranking.pipeline import Matcher, MatcherConfig
+from matching.ranking.probability import fit_probability
 from matching.ranking.ranker import LinearRanker
 from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
 from matching.service import CLASSIFIER_PATH, MODELS_DIR, RANKER_PATH
@@ -114,6 +115,10 @@ def train_shipped(
     clf.meta["config"] = {
         "gap_threshold": cfg.gap_threshold,
         "prohibited_threshold": cfg.prohibited_threshold,
+        "probability_x": cfg.probability_x,
+        "probability_y": cfg.probability_y,
+        "likely_threshold": cfg.likely_threshold,
+        "category_uncertain_below": cfg.category_uncertain_below,
     }
     ranker, rank_report = _ranker(clf, cfg, data, decisions)
     cv = None
@@ -143,7 +148,7 @@ def train_shipped(
 def _thresholds(
     clf: CategoryClassifier, data: list[Labeled], labeled_ids: list[str], out_dir: Path
 ) -> MatcherConfig:
-    """Gap and prohibited thresholds, calibrated against the organizations the first labeled
+    """Gap and prohibited thresholds and the calibrated P(can serve) map, calibrated against the organizations the first labeled
     folder's needs were judged with. Without a labeled folder there is nothing to calibrate on:
     the previous artifact's thresholds are kept. `labeled_ids`: the order of the classifier's
     out-of-fold probabilities (the labeled needs it was trained on)."""
@@ -162,6 +167,7 @@ def _thresholds(
         full = clf.oof_proba
         clf.oof_proba = full[[pos[n.id] for n in sub]]
         calibrate_thresholds(m, sub, first.labels)
+        fit_probability(m, sub, first.labels, first.qrels)
         clf.oof_proba = full
     return cfg
 

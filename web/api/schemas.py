@@ -263,6 +263,13 @@ SUGGESTION = obj(
         "organization_name": string(nullable=True),
         "score": number(),
         "rank": integer(minimum=1),
+        "probability": number(
+            "calibrated probability that the organization offers the need's service and "
+            "covers its street",
+            minimum=0,
+            maximum=1,
+        ),
+        "likely": boolean("among the suggestions to read first (cut-off chosen under CV)"),
         "reasons": array(ref("Reason")),
         "status": string(enum=SUGGESTION_STATUSES),
         "version": integer("send it back to confirm or reject", minimum=1),

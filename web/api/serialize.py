@@ -103,6 +103,8 @@ def suggestion_json(s: Suggestion, full: bool) -> dict[str, Any]:
         "organization_name": s.organization.name if s.organization is not None else None,
         "score": round(float(s.score), 6),
         "rank": s.rank,
+        "probability": round(float(s.probability or 0.0), 4),
+        "likely": bool(s.likely),
         "reasons": s.reasons or [],
         "status": str(s.status),
         "version": s.version,

@@ -100,7 +100,7 @@ def refresh_gap_flags() -> dict[str, Any]:
 
 def retrain_ranker_from_decisions() -> dict[str, Any]:
     """Retrain from people's decisions; the new ranker is kept only if it wins on held-out
-    needs (`matching.retrain`), so a repeated run cannot make matching worse."""
+    needs (`matching.training.retrain`), so a repeated run cannot make matching worse."""
     from matching.operations import train_from_catalog
 
     def run() -> dict[str, Any]:
