@@ -12,6 +12,7 @@ from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Interest, Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.notifications import Kind, notify
 
 
 def decide(
@@ -59,6 +60,8 @@ def decide(
         organization=s.org_id,
         reason=reason,
     )
+    if s.status == SuggestionStatus.CONFIRMED:
+        notify(session, Kind.SUGGESTION_CONFIRMED, s.need, actor, org_id=s.org_id)
     return s
 
 
@@ -82,6 +85,7 @@ def express_interest(
         interest.active, interest.withdrawn_at, interest.note = True, None, note
     record(session, actor, "interest.express", "need", need_id, organization=actor.scope)
     session.flush()
+    notify(session, Kind.INTEREST_EXPRESSED, need, actor, org=interest.organization.name)
     return interest
 
 

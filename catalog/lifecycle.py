@@ -19,6 +19,7 @@ from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.notifications import on_transition
 from catalog.prohibited import screen
 
 S = NeedStatus
@@ -135,6 +136,7 @@ def transition(
         to_status=str(t.target),
         reason=reason,
     )
+    on_transition(session, need, action, actor, reason)
     session.flush()
     return need
 

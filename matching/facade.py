@@ -38,6 +38,8 @@ from matching.planning.actions import BUNDLE, EXTEND, ActionPlan
 from matching.planning.emerging import EmergingReport, emerging_needs
 from matching.ranking.pipeline import Matcher
 from matching.ranking.results import MatchResult
+from matching.text.normalize import normalize
+from matching.text.segment import segment
 from matching.vectors.index import FILE_NAME, VectorIndex
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "opportunities",
     "shared_matcher",
     "suggest_category",
+    "words",
 ]
 
 log = logging.getLogger(__name__)
@@ -282,3 +285,9 @@ def index_version(index_dir: str | Path) -> str | None:
     cannot be read (a corrupt index is unhealthy)."""
     idx = VectorIndex.load(index_dir)
     return None if idx is None else f"{idx.model_id}@{idx.catalog_version}"
+
+
+def words(text: str) -> list[str]:
+    """The words of a query as the matcher reads text: normalized (Traditional → Simplified,
+    full-width → half-width), then cut by jieba; for word search on lists."""
+    return list(segment(normalize(text)))

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from catalog.models import Need, Organization, Suggestion
+from catalog.notifications import notify_suggestions
 from catalog.teams import is_team_invite
 from matching.adapter import (
     HUMAN_CATEGORY_SOURCES,
@@ -183,6 +184,7 @@ def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -
     attach_teams(matcher, [record], [result])
     _write(session, need, result, model_version(matcher))
     session.flush()
+    notify_suggestions(session, need)
     return result
 
 

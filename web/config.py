@@ -71,6 +71,9 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX_X_FOR": 0,
     "PROXY_FIX_X_PROTO": 0,
     "PROXY_FIX_X_HOST": 0,
+    # Delivery of notifications beyond the inbox (catalog.notify_delivery): "logging" (default),
+    # "none", or "package.module:ClassName" of a city's e-mail/SMS gateway.
+    "NOTIFY_DELIVERY": "logging",
     "JSON_LOGS": False,
     "LOG_LEVEL": "INFO",
 }

@@ -18,6 +18,7 @@ BLUEPRINTS = (
     ("web.org", "bp"),
     ("web.admin", "bp"),
     ("web.account", "bp"),
+    ("web.notifications", "bp"),  # the inbox of every signed-in role (/inbox)
     ("web.planner", "bp"),
     ("web.planner", "api_bp"),
     ("web.api", "bp"),
@@ -28,7 +29,17 @@ BLUEPRINTS = (
 
 
 def init_extensions(app: Flask) -> None:
-    from web import auth, authz, display, i18n, input_guard, reads, security, tasks
+    from web import (
+        auth,
+        authz,
+        display,
+        i18n,
+        input_guard,
+        notifications,
+        reads,
+        security,
+        tasks,
+    )
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -41,6 +52,7 @@ def init_extensions(app: Flask) -> None:
     input_guard.init_app(app)
     reads.init_app(app)  # after security: its headers then apply to a refused read too
     tasks.celery_init_app(app)
+    notifications.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,6 +4,7 @@ from catalog.models.accounts import Account, ApiToken, LoginSession, Role
 from catalog.models.audit import AuditEvent
 from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
+from catalog.models.notifications import Notification
 from catalog.models.organizations import (
     CreditEvent,
     Organization,
@@ -28,6 +29,7 @@ __all__ = [
     "LoginSession",
     "Need",
     "NeedStatus",
+    "Notification",
     "OrgArea",
     "Organization",
     "PerformanceRecord",

@@ -77,6 +77,8 @@ def samples(world: World, endpoint: str, role: str) -> dict[str, object]:
         "filename": "x",
         "draw_id": 1,  # no draw exists: the route still must refuse the wrong roles first
         "item_id": 1,
+        "note_id": 1,  # no notification exists: refused for wrong roles, 404 for the rest
+        "notification_id": 1,
         "team_index": 0,  # the need has no team proposals: refused without a 5xx
     }
     values["action"] = {

@@ -453,11 +453,43 @@ def _planner_actions(c: Contract, app) -> None:  # type: ignore[no-untyped-def]
     c.call("office", "GET", "/planner/red-flags", 403)
 
 
+def _notifications(c: Contract, world: World, app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: each role reads its inbox, marks one notification read, then all. Planners
+    and administrators receive no kind yet, so every role's entries are written directly."""
+    from catalog.audit import now
+    from catalog.models import Notification
+
+    with app.extensions["db"].session() as session:
+        for label in ("office", "reviewer", "organization", "planner", "admin"):
+            for _ in range(2):
+                session.add(
+                    Notification(
+                        account_id=world.account_ids[label],
+                        kind="need_approved",
+                        need_id=world.needs["approved"],
+                        text_zh="需求已通过审核",
+                        text_en="approved",
+                        created_at=now(),
+                    )
+                )
+    for label in ("office", "reviewer", "organization", "planner", "admin"):
+        items = c.call(label, "GET", "/notifications", 200).get_json()["items"]
+        c.call(
+            label,
+            "POST",
+            "/notifications/{notification_id}/read",
+            200,
+            notification_id=items[0]["id"],
+        )
+        c.call(label, "POST", "/notifications/read-all", 200)
+
+
 def test_every_answer_matches_the_document(contract):
     c, world, app = contract
     _read_everything(c, world, app)
     read_records(c, app)
     _planner_actions(c, app)
+    _notifications(c, world, app)
     _change_things(c, world)
     _broker_away(c, world)
     _refusals(c, world)

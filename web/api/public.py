@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from sqlalchemy import or_
 
 from catalog.models import Need, PerformanceRecord
 from catalog.models.needs import PUBLIC_STATUSES
@@ -21,13 +20,18 @@ from web.api.spec import doc, q
 from web.api.tokens import public_endpoint
 from web.database import db_session
 from web.public.notice import NoticeEntry, attach_confirmed
+from web.word_search import words_clause
 
 PUBLIC_QUERY = [
     q("district", "district code, e.g. 440402"),
     q("street", "street/town code"),
     q("category", "service subcategory"),
     q("status", "listed | matched | closed", enum=[str(s) for s in PUBLIC_STATUSES]),
-    q("q", "words in the title or description", maxLength=100),
+    q(
+        "q",
+        "words (Simplified or Traditional) in the title, description or a category name",
+        maxLength=100,
+    ),
     q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
     q("offset", "items to skip", "integer", minimum=0),
 ]
@@ -73,9 +77,9 @@ def public_needs():
     session = db_session()
     query = filters(public_needs_query())
     words = query_text("q", 100)
-    if words:
-        like = f"%{words}%"
-        query = query.where(or_(Need.title.like(like), Need.description.like(like)))
+    clause = words_clause(session, words or "")
+    if clause is not None:
+        query = query.where(clause)
     items, total, limit, offset = page(session, query.order_by(Need.id))
     return jsonify(
         items=[notice(e) for e in attach_confirmed(session, items)],

@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.actors import region_clause
 from catalog.models import Need, PerformanceRecord, Suggestion, SuggestionStatus
 from catalog.outcomes import published_outcomes
 from catalog.visibility import public_needs_query
+from web.word_search import words_clause
 
 MAX_ROWS = 5000
 
@@ -57,13 +58,9 @@ def notice_entries(
         q = q.where(region_clause(flt.district, Need.street_code))
     if flt.category:
         q = q.where(Need.category_name == flt.category)
-    if flt.q:
-        like = f"%{flt.q}%"
-        q = q.where(
-            or_(
-                Need.title.ilike(like), Need.description.ilike(like), Need.beneficiaries.ilike(like)
-            )
-        )
+    clause = words_clause(session, flt.q)
+    if clause is not None:
+        q = q.where(clause)
     needs = list(session.scalars(q.order_by(Need.id).offset(offset).limit(limit)))
     return attach_confirmed(session, needs)
 
