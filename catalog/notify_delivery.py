@@ -79,7 +79,7 @@ def from_setting(value: str | None) -> Delivery:
             f"NOTIFY_DELIVERY: expected 'logging', 'none' or 'module:Class', got {value!r}"
         )
     cls = getattr(importlib.import_module(module), name)
-    return cls()  # type: ignore[no-any-return]
+    return cls()
 
 
 @event.listens_for(Session, "after_commit")
