@@ -99,6 +99,8 @@ NOT_RECORDED: dict[str, str] = {
     "org.index": "the organization's own dashboard: listed (public) needs and its own interests",
     "org.profile": "the organization's own profile",
     "account.index": "the signed-in person's own account",
+    "inbox.index": "the signed-in person's own notifications",
+    "api.notifications": "the caller's own notifications",
     "api.opportunities": "the organization's own recommendations among listed (public) needs",
     "planner.index": "aggregate figures per district and street; no individual record",
     "planner.gaps": "aggregate figures per region and category; no individual record",

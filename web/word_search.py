@@ -10,6 +10,7 @@ anything or nothing. Every LIKE pattern is escaped (autoescape), so % and _ are 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
@@ -20,11 +21,16 @@ from matching import facade
 from web.display import to_traditional
 
 MAX_WORDS = 8
+ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-.]*")
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a query, longest-first order kept from the text, duplicates removed."""
-    tokens = facade.words(text)
+    """The words of a query, longest-first order kept from the text, duplicates removed. A
+    chunk of Latin letters, digits, - and _ (an id, a code, an English word) stays whole:
+    jieba would cut "need-12" into "need" and "12" and find every need."""
+    tokens: list[str] = []
+    for chunk in text.split():
+        tokens += [chunk] if ASCII_WORD.fullmatch(chunk) else facade.words(chunk)
     longer = [t for t in tokens if len(t) > 1]
     words = longer or tokens
     return list(dict.fromkeys(words))[:MAX_WORDS]
