@@ -17,6 +17,7 @@ from web.api.errors import ApiError
 from web.api.inputs import clean_id, query_text
 from web.api.needs import MAX_PAGE, filters, page
 from web.api.retry import with_db_retry
+from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import public_need
 from web.api.spec import doc, q
 from web.api.tokens import public_endpoint
@@ -24,8 +25,8 @@ from web.database import db_session
 from web.public.notice import NoticeEntry, attach_confirmed
 
 PUBLIC_QUERY = [
-    q("district", "district code, e.g. 440402"),
-    q("street", "street/town code"),
+    q("district", "district code, e.g. 440402", pattern=DISTRICT_CODE),
+    q("street", "street/town code", pattern=STREET_CODE),
     q("category", "service subcategory"),
     q("status", "listed | matched | closed", enum=[str(s) for s in PUBLIC_STATUSES]),
     q("q", "words in the title or description", maxLength=100),
@@ -75,8 +76,13 @@ def public_needs():
     query = filters(public_needs_query())
     words = query_text("q", 100)
     if words:
-        like = f"%{words}%"
-        query = query.where(or_(Need.title.like(like), Need.description.like(like)))
+        # autoescape: a % or _ in the words is that character, not a wildcard.
+        query = query.where(
+            or_(
+                Need.title.contains(words, autoescape=True),
+                Need.description.contains(words, autoescape=True),
+            )
+        )
     items, total, limit, offset = page(session, query.order_by(Need.id))
     return jsonify(
         items=[notice(e) for e in attach_confirmed(session, items)],

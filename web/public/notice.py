@@ -53,14 +53,17 @@ def notice_entries(
     if flt.street:
         q = q.where(Need.street_code == flt.street)
     elif flt.district:
-        q = q.where(Need.street_code.startswith(flt.district))
+        q = q.where(Need.street_code.startswith(flt.district, autoescape=True))
     if flt.category:
         q = q.where(Need.category_name == flt.category)
     if flt.q:
-        like = f"%{flt.q}%"
+        # autoescape: a typed % or _ is that character, not a wildcard.
+        words = flt.q
         q = q.where(
             or_(
-                Need.title.ilike(like), Need.description.ilike(like), Need.beneficiaries.ilike(like)
+                Need.title.icontains(words, autoescape=True),
+                Need.description.icontains(words, autoescape=True),
+                Need.beneficiaries.icontains(words, autoescape=True),
             )
         )
     needs = list(session.scalars(q.order_by(Need.id).offset(offset).limit(limit)))
