@@ -11,6 +11,7 @@ from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Interest, Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.validation import check_reason
 
 DECIDABLE_NEED_STATUSES = (NeedStatus.APPROVED, NeedStatus.LISTED, NeedStatus.MATCHED)
 
@@ -49,6 +50,7 @@ def decide(
         raise Conflict(f"该推荐已被{s.decided_by}处理", f"already {s.status} by {s.decided_by}")
     if decision == "reject" and not (reason and reason.strip()):
         raise IllegalTransition("否决时必须填写理由", "a reason is required to reject")
+    check_reason(reason)
     s.status = SuggestionStatus.CONFIRMED if decision == "confirm" else SuggestionStatus.REJECTED
     s.decided_by = actor.username
     s.decided_at = now()

@@ -14,6 +14,7 @@ from catalog.audit import now, record
 from catalog.errors import IllegalTransition, NotAllowed
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.prohibited import screen
+from catalog.validation import check_reason
 
 S = NeedStatus
 
@@ -92,6 +93,7 @@ def transition(
         )
     if t.needs_reason and not (reason and reason.strip()):
         raise IllegalTransition("必须填写理由", f"a reason is required to {action}")
+    check_reason(reason)
     if action == "match":
         confirmed = session.scalar(
             select(Suggestion.id).where(
