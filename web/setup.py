@@ -26,7 +26,7 @@ BLUEPRINTS = (
 
 
 def init_extensions(app: Flask) -> None:
-    from web import auth, display, i18n, input_guard, reads, security, tasks
+    from web import auth, display, i18n, input_guard, reads, security, tasks, throttle
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -36,6 +36,7 @@ def init_extensions(app: Flask) -> None:
     display.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
+    throttle.init_app(app)
     reads.init_app(app)  # after security: its headers then apply to a refused read too
     tasks.celery_init_app(app)
 
