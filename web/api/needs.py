@@ -20,7 +20,7 @@ from catalog.exchange.records import need_record
 from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Account, Interest, Need, NeedStatus, Role
 from catalog.reference import Reference
-from catalog.validation import FUNDING, LANGS, LIMITS, NEED_STATUSES, validate_need
+from catalog.validation import FUNDING, LANGS, LIMITS, MAX_REASON, NEED_STATUSES, validate_need
 from catalog.visibility import (
     can_see_need,
     scope_clause,
@@ -29,8 +29,9 @@ from catalog.visibility import (
 )
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json
+from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json, text
 from web.api.retry import with_db_retry
+from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
@@ -45,14 +46,16 @@ MAX_PAGE = 200
 
 
 def _text(name: str, required: bool, what: str) -> Field:
-    return Field("string", required=required, max_length=LIMITS[name][1] * 2, description=what)
+    return text(*LIMITS[name], required=required, description=what)
 
 
 # Exchange-format keys, so a record exported by the catalog can be posted back as is.
 NEED_FIELDS: dict[str, Field] = {
     "title": _text("title", True, "short title"),
     "description": _text("description", True, "what is needed, for whom, where"),
-    "street": Field("string", max_length=12, description="street/town code (offices: their own)"),
+    "street": Field(
+        "string", reference="streets", description="street/town code (offices: their own)"
+    ),
     "posted_by": _text("posted_by", False, "posting office (default: the account's name)"),
     "beneficiaries": _text("beneficiaries", True, "who benefits"),
     "beneficiary_count": Field("integer", required=True, minimum=1, maximum=10_000_000),
@@ -60,17 +63,17 @@ NEED_FIELDS: dict[str, Field] = {
     "months": Field("integer", required=True, minimum=1, maximum=36),
     "funding": Field("string", required=True, enum=FUNDING),
     "lang": Field("string", enum=LANGS),
-    "category": Field("string", max_length=40, nullable=True, description="service subcategory"),
+    "category": Field(
+        "string", reference="categories", nullable=True, description="service subcategory"
+    ),
 }
 PATCH_FIELDS = {k: replace(v, required=False) for k, v in NEED_FIELDS.items()}
-ACTION_FIELDS = {
-    "reason": Field("string", max_length=2000, description="required to return or withdraw")
-}
+ACTION_FIELDS = {"reason": text(1, MAX_REASON, description="required to return or withdraw")}
 
 LIST_QUERY = [
     q("status", "filter by status", enum=list(NEED_STATUSES)),
-    q("street", "street/town code"),
-    q("district", "district code"),
+    q("street", "street/town code", pattern=STREET_CODE),
+    q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
     q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
     q("offset", "items to skip", "integer", minimum=0),

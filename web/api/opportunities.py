@@ -18,7 +18,7 @@ from catalog.decisions import express_interest, withdraw_interest
 from catalog.models import Interest, Need, NeedStatus, Organization, Role
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import Field, check, clean_id, query_int, read_json
+from web.api.inputs import PLAIN_TEXT, Field, check, clean_id, query_int, read_json
 from web.api.retry import with_db_retry
 from web.api.serialize import interest_json, public_need
 from web.api.spec import doc, q
@@ -29,7 +29,11 @@ log = logging.getLogger(__name__)
 
 INTEREST_FIELDS = {
     "note": Field(
-        "string", max_length=1000, nullable=True, description="a short note to the posting office"
+        "string",
+        max_length=1000,
+        pattern=PLAIN_TEXT,
+        nullable=True,
+        description="a short note to the posting office",
     )
 }
 

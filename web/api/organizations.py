@@ -17,9 +17,10 @@ from catalog.reference import Reference
 from catalog.validation import LANGS, LIMITS, validate_organization
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import Field, check, clean_id, query_text, read_json
+from web.api.inputs import Field, check, clean_id, query_text, read_json, text
 from web.api.needs import page
 from web.api.retry import with_db_retry
+from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
@@ -29,11 +30,25 @@ from web.reads import note_rows, records_read
 log = logging.getLogger(__name__)
 
 PROFILE_FIELDS: dict[str, Field] = {
-    "name": Field("string", max_length=LIMITS["name"][1] * 2),
-    "description": Field("string", max_length=LIMITS["description"][1] * 2),
-    "categories": Field("array", items="string", max_items=40, description="service subcategories"),
+    "name": text(*LIMITS["name"]),
+    "description": text(*LIMITS["description"]),
+    "categories": Field(
+        "array",
+        items="string",
+        min_items=1,
+        max_items=40,
+        unique_items=True,
+        reference="categories",
+        description="service subcategories",
+    ),
     "service_areas": Field(
-        "array", items="string", max_items=200, description="street, district or city codes"
+        "array",
+        items="string",
+        min_items=1,
+        max_items=200,
+        unique_items=True,
+        reference="service_areas",
+        description="street, district or city codes",
     ),
     "capacity": Field("integer", minimum=0, maximum=1000, description="projects it can take on"),
     "staff": Field("integer", minimum=0, maximum=100_000, nullable=True),
@@ -53,7 +68,7 @@ PROFILE_FIELDS: dict[str, Field] = {
     response="OrganizationPage",
     query=[
         q("category", "offers this subcategory"),
-        q("area", "serves this region code (exact)"),
+        q("area", "serves this region code (exact)", pattern=REGION_CODE),
         q("limit", "page size", "integer", minimum=1, maximum=200),
         q("offset", "items to skip", "integer", minimum=0),
     ],
