@@ -35,9 +35,9 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_int(raw: str | None, lo: int = -MAX_INT32, hi: int = MAX_INT32) -> int | None:
-    """The whole number written in `raw` (ASCII digits, an optional minus sign, surrounding
-    blanks ignored) when it lies in lo..hi; None for anything else."""
-    text = (raw or "").strip()
+    """The whole number written in `raw` (ASCII digits, an optional minus sign, nothing else)
+    when it lies in lo..hi; None for anything else."""
+    text = raw or ""
     if not _INTEGER.fullmatch(text):
         return None
     value = int(text)
@@ -45,9 +45,9 @@ def parse_int(raw: str | None, lo: int = -MAX_INT32, hi: int = MAX_INT32) -> int
 
 
 def parse_day(raw: str | None) -> dt.date | None:
-    """The calendar day written as yyyy-mm-dd (blanks ignored) between FIRST_DAY and LAST_DAY;
-    None for anything else."""
-    text = (raw or "").strip()
+    """The calendar day written as yyyy-mm-dd between FIRST_DAY and LAST_DAY; None for
+    anything else."""
+    text = raw or ""
     if not _DAY.fullmatch(text):
         return None
     try:

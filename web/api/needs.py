@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 ACTIONS = tuple(TRANSITIONS)
 EDITABLE = (NeedStatus.DRAFT, NeedStatus.RETURNED)
 MAX_PAGE = 200
+MAX_OFFSET = 10_000_000
 
 
 def _text(name: str, required: bool, what: str) -> Field:
@@ -76,7 +77,7 @@ LIST_QUERY = [
     q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
     q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-    q("offset", "items to skip", "integer", minimum=0),
+    q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
 ]
 
 
@@ -114,7 +115,7 @@ def filters(query: Select[Any]) -> Select[Any]:
 
 def page(session: Session, query: Select[Any]) -> tuple[list[Any], int, int, int]:
     limit = query_int("limit", 50, 1, MAX_PAGE)
-    offset = query_int("offset", 0, 0, 10_000_000)
+    offset = query_int("offset", 0, 0, MAX_OFFSET)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(session.scalars(query.limit(limit).offset(offset)))
     return items, total, limit, offset

@@ -18,7 +18,7 @@ from catalog.validation import LANGS, LIMITS, validate_organization
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import Field, check, clean_id, query_text, read_json, text
-from web.api.needs import page
+from web.api.needs import MAX_OFFSET, MAX_PAGE, page
 from web.api.retry import with_db_retry
 from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json
@@ -69,8 +69,8 @@ PROFILE_FIELDS: dict[str, Field] = {
     query=[
         q("category", "offers this subcategory"),
         q("area", "serves this region code (exact)", pattern=REGION_CODE),
-        q("limit", "page size", "integer", minimum=1, maximum=200),
-        q("offset", "items to skip", "integer", minimum=0),
+        q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
+        q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
     ],
 )
 def list_organizations():

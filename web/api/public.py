@@ -15,7 +15,7 @@ from catalog.visibility import is_public, public_needs_query
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import clean_id, query_text
-from web.api.needs import MAX_PAGE, filters, page
+from web.api.needs import MAX_OFFSET, MAX_PAGE, filters, page
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import public_need
@@ -31,7 +31,7 @@ PUBLIC_QUERY = [
     q("status", "listed | matched | closed", enum=[str(s) for s in PUBLIC_STATUSES]),
     q("q", "words in the title or description", maxLength=100),
     q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-    q("offset", "items to skip", "integer", minimum=0),
+    q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
 ]
 
 
