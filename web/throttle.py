@@ -22,10 +22,10 @@ def retry_after_seconds(exc: TooManyRequests | None = None) -> int:
     """Seconds until the breached limit lets the caller in again (at least 1)."""
     try:
         current = limiter.current_limit
-    except Exception:  # noqa: BLE001 - outside a limited request (or storage gone): fall back
-        current = None
-    if current is not None and current.breached:
-        return max(1, math.ceil(current.reset_at - time.time()))
+        if current is not None and current.breached:
+            return max(1, math.ceil(current.reset_at - time.time()))
+    except Exception:  # noqa: BLE001 - outside a limited request, or the store is gone
+        pass
     if isinstance(exc, RateLimitExceeded):
         # The whole window of the limit that was hit: never shorter than the real wait.
         return max(1, int(exc.limit.limit.get_expiry()))

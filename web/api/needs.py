@@ -172,7 +172,15 @@ def _validate(session: Session, record_: dict[str, Any]) -> None:
 @bp.post("/needs")
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
-@doc("Post a new need (as a draft)", tag="needs", body=NEED_FIELDS, ok=201, response="Need")
+@doc(
+    "Post a new need (as a draft)",
+    tag="needs",
+    body=NEED_FIELDS,
+    ok=201,
+    response="Need",
+    description="Offices post for their own street (`street` defaults to it, another is 403); "
+    "admins have no street of their own and must give `street` (422 naming it otherwise).",
+)
 def create_need():
     """Post a new need as a draft; offices post for their own street."""
     data = check(read_json(), NEED_FIELDS)
