@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from catalog import schema
 from catalog.analytics import NeedFilter
-from catalog.models import AuditEvent, Need, Suggestion
+from catalog.models import Account, AuditEvent, Need, Suggestion
 from catalog.validation import MAX_REASON
 from tests.web.test_office import GOOD
 from tests.web.web_world import PASSWORD, build_world, login
@@ -223,3 +223,21 @@ def test_audit_action_filter_still_matches_prefixes(client, world):
         assert s.scalar(select(func.count()).select_from(AuditEvent)) > 0
     page = client.get("/admin/audit?action=account.").get_data(as_text=True)
     assert "<td data-label=" in page
+
+
+def test_text_direction_controls_refused_in_display_names(app, client, world):
+    """A display name is shown in the header and becomes `posted_by` of the API's needs."""
+    login(client, "office")
+    r = client.post(
+        "/account/preferences", data={"display_name": "拱北" + RLO + "街道", "locale": ""}
+    )
+    assert r.status_code == 400 and 'id="error-display_name"' in r.get_data(as_text=True)
+    login(client, "admin")
+    r = client.post(
+        f"/admin/accounts/{world.account_ids['office']}",
+        data={"role": "office", "scope": "440402005", "display_name": RLO + "x"},
+    )
+    assert 'id="error-display_name"' in r.get_data(as_text=True)
+    with app.extensions["db"].session() as s:
+        names = s.scalars(select(Account.display_name)).all()
+    assert not any(RLO in (n or "") for n in names)
