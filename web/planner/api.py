@@ -2,8 +2,9 @@
 Bearer token). The row shapes are a public interface: keep their keys.
 
 Filters: `district` (6 digits), `street` (9 digits), `category` (subcategory name); optionally
-`level` (street — the default — district or city), `status`, `since`, `until` as on the pages.
-A planner's own district or city scope always applies on top."""
+`level` (street — the default — district or city), `status`, `since`, `until` as on the pages,
+except that a malformed value is refused (422 naming it) where a page ignores it. A planner's
+own district or city scope always applies on top."""
 
 from __future__ import annotations
 
