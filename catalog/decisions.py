@@ -13,6 +13,7 @@ from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Interest, Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.notifications import Kind, notify
+from catalog.validation import check_reason
 
 
 def decide(
@@ -40,6 +41,7 @@ def decide(
         raise Conflict(f"该推荐已被{s.decided_by}处理", f"already {s.status} by {s.decided_by}")
     if decision == "reject" and not (reason and reason.strip()):
         raise IllegalTransition("否决时必须填写理由", "a reason is required to reject")
+    check_reason(reason)
     s.status = SuggestionStatus.CONFIRMED if decision == "confirm" else SuggestionStatus.REJECTED
     s.decided_by = actor.username
     s.decided_at = now()

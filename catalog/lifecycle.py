@@ -21,6 +21,7 @@ from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.notifications import on_transition
 from catalog.prohibited import screen
+from catalog.validation import check_reason
 
 S = NeedStatus
 
@@ -100,6 +101,7 @@ def transition(
         )
     if t.needs_reason and not (reason and reason.strip()):
         raise IllegalTransition("必须填写理由", f"a reason is required to {action}")
+    check_reason(reason)
     if action == "match":
         confirmed = session.scalar(
             select(Suggestion.id).where(

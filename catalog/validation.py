@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from catalog.credit_code import credit_code_problem
-from catalog.errors import FieldError
+from catalog.errors import FieldError, ValidationFailed
 from catalog.reference import Reference
 
 ORG_TYPES = ("社会服务机构", "社会团体", "基金会", "社区社会组织")
@@ -30,7 +30,18 @@ MAX_MONTHS = 36  # Art. 22: contracts up to 3 years
 MAX_BUDGET = 100_000_000
 MAX_COUNT = 10_000_000
 # C0 controls other than tab and line breaks: never typed, refused by PostgreSQL (NUL) in text.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+# Text-direction controls (LRM/RLM, embeddings and overrides, isolates): an RLO in a title makes
+# "txt.exe" read as "exe.txt" on every page that shows it (Trojan Source). Chinese and English
+# text never needs them, so names, titles, descriptions and reasons refuse them.
+BIDI_CHARS = r"\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Everything a person's text refuses, as a regex character class body (shared with the API's
+# OpenAPI patterns, web.api.inputs, so the document states exactly this rule).
+TEXT_FORBIDDEN = CONTROL_CHARS + BIDI_CHARS
+FORBIDDEN_IN_TEXT = re.compile(f"[{TEXT_FORBIDDEN}]")
+# Free-text reasons (returning, withdrawing, rejecting): the same cap on every channel.
+MAX_REASON = 2000
 
 
 class _Checker:
@@ -57,8 +68,9 @@ class _Checker:
         if not isinstance(value, str):
             self.err(field, "必须是文本", "must be a string")
             return
-        if CONTROL.search(value):
-            self.err(field, "不能包含控制字符", "must not contain control characters")
+        problem = text_problem(value)
+        if problem:
+            self.err(field, *problem)
             return
         lo, hi = LIMITS.get(field, (0, 500))
         n = len(value.strip())
@@ -97,6 +109,46 @@ class _Checker:
         if value not in choices:
             shown = " | ".join(choices)
             self.err(field, f"取值无效，应为：{shown}", f"invalid value, must be one of: {shown}")
+
+
+def text_problem(value: str) -> tuple[str, str] | None:
+    """(Chinese, English) when the text carries characters no person's text needs."""
+    if CONTROL.search(value):
+        return "不能包含控制字符", "must not contain control characters"
+    if FORBIDDEN_IN_TEXT.search(value):
+        return (
+            "不能包含文字方向控制符（如 U+202E）",
+            "must not contain text-direction control characters (such as U+202E)",
+        )
+    return None
+
+
+def reason_problems(reason: str | None, field: str = "reason") -> list[FieldError]:
+    """A free-text reason: at most MAX_REASON characters, no control characters. Empty is the
+    caller's rule (some actions need a reason, others not)."""
+    if reason is None:
+        return []
+    problem = text_problem(reason)
+    if problem:
+        return [FieldError(field, *problem)]
+    n = len(reason.strip())
+    if n > MAX_REASON:
+        return [
+            FieldError(
+                field,
+                f"不能超过{MAX_REASON}个字（现有{n}个）",
+                f"must be at most {MAX_REASON} characters (got {n})",
+            )
+        ]
+    return []
+
+
+def check_reason(reason: str | None) -> None:
+    """Refuse a reason that breaks `reason_problems`, naming the field (every channel: pages,
+    API, commands go through the lifecycle and decision functions that call this)."""
+    problems = reason_problems(reason)
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def validate_organization(data: Mapping[str, Any], ref: Reference) -> list[FieldError]:

@@ -66,6 +66,8 @@ DEFAULTS: dict[str, Any] = {
     # Failed token requests (POST /api/v1/tokens) allowed before 429, per username and address.
     "API_LOGIN_LIMIT_USER": "5 per 15 minutes",
     "API_LOGIN_LIMIT_ADDR": "20 per 15 minutes",
+    # Live API tokens per account; one more sign-in revokes the oldest (web/api/token_cap.py).
+    "API_MAX_TOKENS": 20,
     # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto / -Host in front of
     # the app. 0 trusts none (a client could forge its address to dodge the login throttle).
     "PROXY_FIX_X_FOR": 0,

@@ -9,15 +9,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from web.input_guard import parse_int
+
 PAGE_SIZE = 100
+# Far past the end of any list, and small enough that the offset fits every database.
+MAX_PAGE = 1_000_000
 
 
 def page_number(args: Mapping[str, str]) -> int:
-    """The `page` argument; anything that is not a positive number is the first page."""
-    try:
-        return max(1, int(args.get("page") or 1))
-    except ValueError:
-        return 1
+    """The `page` argument; anything that is not a page number (1..MAX_PAGE in ASCII digits)
+    is the first page, as a link from an old bookmark should still open the list."""
+    return parse_int(args.get("page"), 1, MAX_PAGE) or 1
 
 
 def page_of(

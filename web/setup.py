@@ -39,6 +39,7 @@ def init_extensions(app: Flask) -> None:
         reads,
         security,
         tasks,
+        throttle,
     )
 
     csrf.init_app(app)
@@ -50,6 +51,7 @@ def init_extensions(app: Flask) -> None:
     display.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
+    throttle.init_app(app)
     reads.init_app(app)  # after security: its headers then apply to a refused read too
     tasks.celery_init_app(app)
     notifications.init_app(app)

@@ -80,8 +80,10 @@ class NeedFilter:
             out.append(Need.category_name == self.category)
         if self.statuses:
             out.append(Need.status.in_([str(s) for s in self.statuses]))
-        if self.since:
+        # The calendar's first and last days bound nothing (and their neighbours in UTC do not
+        # exist): since=0001-01-01 and until=9999-12-31 mean "from the start", "to the end".
+        if self.since and self.since > dt.date.min:
             out.append(posted_at() >= _day_start_utc(self.since))
-        if self.until:
+        if self.until and self.until < dt.date.max:
             out.append(posted_at() < _day_start_utc(self.until + dt.timedelta(days=1)))
         return out

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from catalog.audit import record
 from catalog.commands.accounts import set_password
 from catalog.models import Account, Organization, Region, Role
+from catalog.validation import text_problem
 from web.account import bp
 from web.account.forms import MAX_DISPLAY_NAME, PasswordForm, PreferencesForm
 from web.auth import User, hash_password, password_problem, sign_in, verify_password
@@ -117,6 +118,9 @@ def save_preferences() -> Response | tuple[str, int]:
             "display_name": _("At most %(n)d characters.", n=MAX_DISPLAY_NAME),
         }
         return _page(preferences_form=form, errors=errors, status=400)
+    problem = text_problem(name)  # no control or text-direction characters in a name
+    if problem:
+        return _page(preferences_form=form, errors={"display_name": pick(*problem)}, status=400)
     account = _account()
     account.display_name = name or None
     account.locale = form.locale.data or None

@@ -18,6 +18,7 @@ from catalog.commands.accounts import (
 )
 from catalog.errors import DomainError
 from catalog.models import Account, Role
+from catalog.validation import text_problem
 from web.admin import bp
 from web.admin.forms import AccountForm
 from web.auth import hash_password, password_problem, sign_in
@@ -59,6 +60,7 @@ def new_account():
         problem = password_problem(form.password.data or "", username)
         if problem:
             errors["password"] = pick(*problem)
+        _check_display_name(form, errors)
         if not errors:
             try:
                 create_account(
@@ -77,6 +79,13 @@ def new_account():
                 session.rollback()
                 errors[getattr(exc, "field", "username")] = pick(exc.zh, exc.en)
     return render_template("admin/account_form.html", form=form, errors=errors, account=None)
+
+
+def _check_display_name(form: AccountForm, errors: dict[str, str]) -> None:
+    """A display name is a person's text: no control or text-direction characters."""
+    problem = text_problem(form.display_name.data or "")
+    if problem:
+        errors["display_name"] = pick(*problem)
 
 
 def _load(account_id: int) -> Account:
@@ -105,6 +114,7 @@ def edit_account(account_id: int):
             pw_problem = password_problem(new_password, account.username)
             if pw_problem:
                 errors["password"] = pick(*pw_problem)
+        _check_display_name(form, errors)
         if not errors:
             try:
                 update_account(

@@ -22,7 +22,7 @@ def audit():
     args = request.args
     q = log_query(AuditEvent, args)
     if args.get("action"):
-        q = q.where(AuditEvent.action.startswith(args["action"].strip()))
+        q = q.where(AuditEvent.action.startswith(args["action"].strip(), autoescape=True))
     page = page_number(args)
     session = db_session()
     events, total, pages = page_of(

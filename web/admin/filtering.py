@@ -11,18 +11,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalog.clock import local_midnight
-
-
-def parse_day(raw: str | None) -> dt.date | None:
-    """A yyyy-mm-dd filter value; anything else is ignored rather than an error page."""
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+from web.input_guard import parse_day
 
 
 def within_days(query: Select[Any], column: Any, args: Mapping[str, str]) -> Select[Any]:
-    """Limit to the Zhuhai calendar days `from`..`to` (both inclusive)."""
+    """Limit to the Zhuhai calendar days `from`..`to` (both inclusive). A value that is not a
+    day (web.input_guard.parse_day: yyyy-mm-dd, 1900–2999) is ignored rather than an error
+    page."""
     start, end = parse_day(args.get("from")), parse_day(args.get("to"))
     if start:
         query = query.where(column >= local_midnight(start))

@@ -103,7 +103,9 @@ def http_error(exc: HTTPException) -> Response:
     if status == 405 and valid:
         headers["Allow"] = ", ".join(valid)
     if status == 429:
-        headers["Retry-After"] = "60"
+        from web.throttle import retry_after_seconds
+
+        headers["Retry-After"] = str(retry_after_seconds(exc))
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return error_response(status, code, en, zh, headers=headers)

@@ -18,12 +18,13 @@ from catalog.commands import needs as need_commands
 from catalog.errors import NotAllowed
 from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Interest, Need, Role
-from catalog.validation import FUNDING, LANGS, LIMITS, NEED_STATUSES
+from catalog.validation import FUNDING, LANGS, LIMITS, MAX_REASON, NEED_STATUSES
 from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_clause
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json
+from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json, text
 from web.api.retry import with_db_retry
+from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
@@ -37,17 +38,20 @@ log = logging.getLogger(__name__)
 
 ACTIONS = tuple(TRANSITIONS)
 MAX_PAGE = 200
+MAX_OFFSET = 10_000_000
 
 
 def _text(name: str, required: bool, what: str) -> Field:
-    return Field("string", required=required, max_length=LIMITS[name][1] * 2, description=what)
+    return text(*LIMITS[name], required=required, description=what)
 
 
 # Exchange-format keys, so a record exported by the catalog can be posted back as is.
 NEED_FIELDS: dict[str, Field] = {
     "title": _text("title", True, "short title"),
     "description": _text("description", True, "what is needed, for whom, where"),
-    "street": Field("string", max_length=12, description="street/town code (offices: their own)"),
+    "street": Field(
+        "string", reference="streets", description="street/town code (offices: their own)"
+    ),
     "posted_by": _text("posted_by", False, "ignored: the catalog signs with the office's name"),
     "beneficiaries": _text("beneficiaries", True, "who benefits"),
     "beneficiary_count": Field("integer", required=True, minimum=1, maximum=10_000_000),
@@ -55,14 +59,16 @@ NEED_FIELDS: dict[str, Field] = {
     "months": Field("integer", required=True, minimum=1, maximum=36),
     "funding": Field("string", required=True, enum=FUNDING),
     "lang": Field("string", enum=LANGS),
-    "category": Field("string", max_length=40, nullable=True, description="service subcategory"),
+    "category": Field(
+        "string", reference="categories", nullable=True, description="service subcategory"
+    ),
 }
 PATCH_FIELDS = {k: replace(v, required=False) for k, v in NEED_FIELDS.items()}
 ACTION_FIELDS = {
-    "reason": Field("string", max_length=2000, description="required to return or withdraw"),
+    "reason": text(1, MAX_REASON, description="required to return or withdraw"),
     "category": Field(
         "string",
-        max_length=40,
+        reference="categories",
         nullable=True,
         description="approve only: the reviewer's service subcategory for the need",
     ),
@@ -70,11 +76,11 @@ ACTION_FIELDS = {
 
 LIST_QUERY = [
     q("status", "filter by status", enum=list(NEED_STATUSES)),
-    q("street", "street/town code"),
-    q("district", "district code"),
+    q("street", "street/town code", pattern=STREET_CODE),
+    q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
     q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-    q("offset", "items to skip", "integer", minimum=0),
+    q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
 ]
 
 
@@ -112,7 +118,7 @@ def filters(query: Select[Any]) -> Select[Any]:
 
 def page(session: Session, query: Select[Any]) -> tuple[list[Any], int, int, int]:
     limit = query_int("limit", 50, 1, MAX_PAGE)
-    offset = query_int("offset", 0, 0, 10_000_000)
+    offset = query_int("offset", 0, 0, MAX_OFFSET)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(session.scalars(query.limit(limit).offset(offset)))
     return items, total, limit, offset
@@ -153,7 +159,15 @@ def get_need(need_id: str):
 @bp.post("/needs")
 @token_required(Role.OFFICE, Role.ADMIN)
 @with_db_retry
-@doc("Post a new need (as a draft)", tag="needs", body=NEED_FIELDS, ok=201, response="Need")
+@doc(
+    "Post a new need (as a draft)",
+    tag="needs",
+    body=NEED_FIELDS,
+    ok=201,
+    response="Need",
+    description="Offices post for their own street (`street` defaults to it, another is 403); "
+    "admins have no street of their own and must give `street` (422 naming it otherwise).",
+)
 def create_need():
     """Post a new need as a draft; offices post for their own street. The id and the
     signature (`posted_by`: the office, from the gazetteer) are the catalog's."""

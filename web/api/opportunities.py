@@ -13,7 +13,7 @@ from catalog.models import Interest, Need, Organization, Role
 from matching import facade
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import Field, check, clean_id, query_int, read_json
+from web.api.inputs import PLAIN_TEXT, Field, check, clean_id, query_int, read_json
 from web.api.retry import with_db_retry
 from web.api.serialize import interest_json, public_need
 from web.api.spec import doc, q
@@ -22,7 +22,11 @@ from web.database import db_session
 
 INTEREST_FIELDS = {
     "note": Field(
-        "string", max_length=1000, nullable=True, description="a short note to the posting office"
+        "string",
+        max_length=1000,
+        pattern=PLAIN_TEXT,
+        nullable=True,
+        description="a short note to the posting office",
     )
 }
 

@@ -13,9 +13,10 @@ from catalog.models import Organization, OrgArea, Role, org_categories
 from catalog.validation import LANGS, LIMITS
 from catalog.visibility import load_org
 from web.api import bp
-from web.api.inputs import Field, check, clean_id, query_text, read_json
-from web.api.needs import page
+from web.api.inputs import Field, check, clean_id, query_text, read_json, text
+from web.api.needs import MAX_OFFSET, MAX_PAGE, page
 from web.api.retry import with_db_retry
+from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
@@ -25,11 +26,25 @@ from web.reads import note_rows, records_read
 from web.tasks import update_org_index
 
 PROFILE_FIELDS: dict[str, Field] = {
-    "name": Field("string", max_length=LIMITS["name"][1] * 2),
-    "description": Field("string", max_length=LIMITS["description"][1] * 2),
-    "categories": Field("array", items="string", max_items=40, description="service subcategories"),
+    "name": text(*LIMITS["name"]),
+    "description": text(*LIMITS["description"]),
+    "categories": Field(
+        "array",
+        items="string",
+        min_items=1,
+        max_items=40,
+        unique_items=True,
+        reference="categories",
+        description="service subcategories",
+    ),
     "service_areas": Field(
-        "array", items="string", max_items=200, description="street, district or city codes"
+        "array",
+        items="string",
+        min_items=1,
+        max_items=200,
+        unique_items=True,
+        reference="service_areas",
+        description="street, district or city codes",
     ),
     "capacity": Field("integer", minimum=0, maximum=1000, description="projects it can take on"),
     "staff": Field("integer", minimum=0, maximum=100_000, nullable=True),
@@ -49,9 +64,9 @@ PROFILE_FIELDS: dict[str, Field] = {
     response="OrganizationPage",
     query=[
         q("category", "offers this subcategory"),
-        q("area", "serves this region code (exact)"),
-        q("limit", "page size", "integer", minimum=1, maximum=200),
-        q("offset", "items to skip", "integer", minimum=0),
+        q("area", "serves this region code (exact)", pattern=REGION_CODE),
+        q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
+        q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
     ],
 )
 def list_organizations():

@@ -13,8 +13,9 @@ from catalog.models.needs import PUBLIC_STATUSES
 from catalog.visibility import load_need, public_needs_query
 from web.api import bp
 from web.api.inputs import clean_id, query_text
-from web.api.needs import MAX_PAGE, filters, page
+from web.api.needs import MAX_OFFSET, MAX_PAGE, filters, page
 from web.api.retry import with_db_retry
+from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import public_need
 from web.api.spec import doc, q
 from web.api.tokens import public_endpoint
@@ -23,8 +24,8 @@ from web.public.notice import NoticeEntry, attach_confirmed
 from web.word_search import words_clause
 
 PUBLIC_QUERY = [
-    q("district", "district code, e.g. 440402"),
-    q("street", "street/town code"),
+    q("district", "district code, e.g. 440402", pattern=DISTRICT_CODE),
+    q("street", "street/town code", pattern=STREET_CODE),
     q("category", "service subcategory"),
     q("status", "listed | matched | closed", enum=[str(s) for s in PUBLIC_STATUSES]),
     q(
@@ -33,7 +34,7 @@ PUBLIC_QUERY = [
         maxLength=100,
     ),
     q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-    q("offset", "items to skip", "integer", minimum=0),
+    q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
 ]
 
 

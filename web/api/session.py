@@ -20,6 +20,7 @@ from web.api import bp
 from web.api.errors import ApiError
 from web.api.retry import with_db_retry
 from web.api.spec import doc
+from web.api.token_cap import make_room_for_one_more
 from web.api.tokens import AUTH_KIND_ATTR, hash_token, issue_token, token_required
 from web.auth import authenticate
 from web.authz import ANYONE, mark_roles
@@ -78,6 +79,7 @@ def create_token():
             ApiToken.account_id == account.id, ApiToken.expires_at < dt.datetime.now(dt.UTC)
         )
     )
+    make_room_for_one_more(session, account)
     token = issue_token(account)
     record(
         session,

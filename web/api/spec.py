@@ -8,13 +8,22 @@ parameters and responses next to the route that owns them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask
 
-from web.api.inputs import MAX_ID, Field, schema_of
+from web.api.inputs import (
+    DAY_PATTERN,
+    MAX_ID,
+    MAX_INT32,
+    QUERY_TEXT,
+    Field,
+    check_query,
+    schema_of,
+)
 from web.api.schemas import SCHEMA_REF, ref
 from web.api.tokens import ALLOWED_ROLES_ATTR, AUTH_KIND_ATTR
 
@@ -44,10 +53,17 @@ UNEXPECTED = (
 
 
 def q(name: str, description: str, kind: str = "string", **extra: Any) -> dict[str, Any]:
-    """A query parameter for `@doc(query=[...])`."""
+    """A query parameter for `@doc(query=[...])`. What it declares is what the server checks
+    (web.api.inputs.check_query): a text is 1..64 characters without control characters unless
+    it says otherwise, `kind="date"` is a day yyyy-mm-dd in 1900–2999."""
+    if kind == "date":
+        kind = "string"
+        extra = {"format": "date", "pattern": DAY_PATTERN, **extra}
     schema: dict[str, Any] = {"type": kind, **extra}
-    if kind == "string":
+    if kind == "string" and "enum" not in schema:
+        schema.setdefault("minLength", 1)
         schema.setdefault("maxLength", MAX_ID)
+        schema.setdefault("pattern", QUERY_TEXT)
     return {
         "name": name,
         "in": "query",
@@ -67,26 +83,34 @@ def doc(
     ok: int = 200,
     response: str | dict[str, Any] | None = None,
     errors: tuple[int, ...] = (),
+    description: str = "",
 ) -> Callable[[F], F]:
-    """Describe one operation. `response` names a component schema or gives one inline."""
+    """Describe one operation. `response` names a component schema or gives one inline. The
+    declared query parameters are checked before the view runs (after authentication)."""
 
     def decorate(view: F) -> F:
         op: dict[str, Any] = {"summary": summary, "tags": [tag]}
+        if description:
+            op["description"] = description
         if query:
             op["parameters"] = list(query)
         if body is not None:
-            op["requestBody"] = {
-                "required": not body_optional,
-                "content": {"application/json": {"schema": schema_of(body)}},
-            }
+            op["requestBody"] = {"required": not body_optional}
+            op["x-body"] = body
         schema = ref(response) if isinstance(response, str) else response
         ok_response: dict[str, Any] = {"description": SUCCESS_DESCRIPTIONS.get(ok, "OK")}
         if schema is not None:
             ok_response["content"] = {"application/json": {"schema": schema}}
         op["responses"] = {str(ok): ok_response}
         op["x-errors"] = errors
-        setattr(view, OPENAPI_ATTR, op)
-        return view
+
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            check_query(op.get("parameters", []))
+            return view(*args, **kwargs)
+
+        setattr(checked, OPENAPI_ATTR, op)
+        return checked  # type: ignore[return-value]
 
     return decorate
 
@@ -105,7 +129,8 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
         conv, args, name = m.group("conv") or "string", m.group("args"), m.group("name")
         schema: dict[str, Any]
         if conv == "int":
-            schema = {"type": "integer", "minimum": 1}
+            # web.input_guard.BoundedInt: larger ids match no route (404).
+            schema = {"type": "integer", "minimum": 1, "maximum": MAX_INT32}
         elif conv == "any":
             schema = {
                 "type": "string",
@@ -119,9 +144,20 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
     return _PARAM.sub(repl, rule), params
 
 
-def _operation(view: Callable[..., Any], method: str, path_params: list[dict[str, Any]]) -> dict:
+def _operation(
+    view: Callable[..., Any],
+    method: str,
+    path_params: list[dict[str, Any]],
+    references: Mapping[str, list[str]],
+) -> dict:
     base = dict(getattr(view, OPENAPI_ATTR, None) or {})
     errors = set(base.pop("x-errors", ()))
+    body = base.pop("x-body", None)
+    if body is not None:
+        base["requestBody"] = {
+            **base["requestBody"],
+            "content": {"application/json": {"schema": schema_of(body, references)}},
+        }
     if not base:
         first_line = (view.__doc__ or view.__name__).strip().splitlines()[0]
         base = {"summary": first_line, "responses": {"200": {"description": "OK"}}}
@@ -163,8 +199,12 @@ def _operation(view: Callable[..., Any], method: str, path_params: list[dict[str
     return op
 
 
-def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
-    """The whole OpenAPI 3.0 document for every rule under /api/v1 in this app."""
+def build_document(
+    app: Flask, components: Mapping[str, Any], references: Mapping[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """The whole OpenAPI 3.0 document for every rule under /api/v1 in this app. `references`
+    lists the street codes, categories and service-area codes that exist, so fields drawing
+    from them are enums (the values the domain validator accepts)."""
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith(PREFIX):
@@ -174,7 +214,9 @@ def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
             continue
         path, params = _path_and_params(rule.rule[len(PREFIX) :] or "/")
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(view, method, params)
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                view, method, params, references or {}
+            )
     document = {
         "openapi": "3.0.3",
         "info": {
@@ -184,7 +226,10 @@ def build_document(app: Flask, components: Mapping[str, Any]) -> dict[str, Any]:
                 "Needs posted by street offices, reviewed, matched to social organizations, "
                 "confirmed by people and listed publicly. Obtain a token with HTTP Basic at "
                 "POST /tokens and send `Authorization: Bearer <token>`. Errors are JSON: "
-                '{"error": {"code", "message", "message_zh", "fields"}}.'
+                '{"error": {"code", "message", "message_zh", "fields"}}. An account holds at '
+                "most `API_MAX_TOKENS` (default 20) live tokens: signing in once more revokes "
+                "its oldest token. Every 429 carries `Retry-After`, the seconds until the "
+                "throttle's window reopens."
             ),
         },
         "servers": [{"url": PREFIX}],

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from catalog.decisions import decide
 from catalog.models import Role, Suggestion
+from catalog.validation import MAX_REASON
 from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import MAX_INT32, Field, check, int_id, read_json
+from web.api.inputs import MAX_INT32, Field, check, int_id, read_json, text
 from web.api.needs import load_need
 from web.api.retry import with_db_retry
 from web.api.serialize import suggestion_json
@@ -31,9 +32,9 @@ DECISION_FIELDS = {
         maximum=MAX_INT32,
         description="the suggestion's version as last read",
     ),
-    "reason": Field("string", max_length=2000, nullable=True, description="required to reject"),
+    "reason": text(1, MAX_REASON, nullable=True, description="required to reject"),
 }
-REJECT_FIELDS = {**DECISION_FIELDS, "reason": Field("string", required=True, max_length=2000)}
+REJECT_FIELDS = {**DECISION_FIELDS, "reason": text(1, MAX_REASON, required=True)}
 
 
 @bp.get("/needs/<need_id>/suggestions")

@@ -17,6 +17,7 @@ from catalog.visibility import load_suggestion
 from web.authz import actor, need_in_scope, roles_required
 from web.database import db_session
 from web.display import flash_error
+from web.input_guard import parse_int
 from web.office import bp
 from web.office.views import OFFICE_ACTIONS
 
@@ -59,7 +60,7 @@ def decide_suggestion(suggestion_id: int, decision: str):
             decision,
             actor(),
             reason=(request.form.get("reason") or "").strip() or None,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=parse_int(version, 1),
         )
         session.commit()
         if decision == "confirm":

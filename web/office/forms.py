@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from catalog.validation import FUNDING
+from web.input_guard import number_or_text
 
 NUMBER_FIELDS = ("beneficiary_count", "budget_yuan", "months")
 
@@ -37,8 +38,7 @@ class NeedForm(FlaskForm):
             "street": self.street.data or None,
         }
         for name in NUMBER_FIELDS:
-            raw = (getattr(self, name).data or "").strip().replace(",", "")
-            data[name] = int(raw) if raw.lstrip("-").isdigit() else (raw or None)
+            data[name] = number_or_text(getattr(self, name).data)
         return data
 
 

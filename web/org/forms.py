@@ -9,14 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 
+from web.input_guard import number_or_text
+
 OPTIONAL_NUMBERS = ("staff", "social_workers")
 
 
 def _number(raw: str | None) -> int | str | None:
-    raw = (raw or "").strip().replace(",", "")
-    if not raw:
-        return None
-    return int(raw) if raw.lstrip("-").isdigit() else raw
+    return number_or_text(raw)
 
 
 class ProfileForm(FlaskForm):

@@ -2,8 +2,9 @@
 Bearer token). The row shapes are a public interface: keep their keys.
 
 Filters: `district` (6 digits), `street` (9 digits), `category` (subcategory name); optionally
-`level` (street — the default — district or city), `status`, `since`, `until` as on the pages.
-A planner's own district or city scope always applies on top."""
+`level` (street — the default — district or city), `status`, `since`, `until` as on the pages,
+except that a malformed value is refused (422 naming it) where a page ignores it. A planner's
+own district or city scope always applies on top."""
 
 from __future__ import annotations
 
@@ -11,27 +12,28 @@ from flask import Blueprint, g, jsonify, request
 
 from catalog.analytics import ALL_STATUSES, LEVELS, gap_table, unmet_needs
 from web.api.errors import register as register_api_errors
-from web.api.schemas import ref
+from web.api.schemas import DISTRICT_CODE, STREET_CODE, ref
 from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
-from web.planner.params import need_filter
+from web.planner.params import MAX_CATEGORY, need_filter
 
 api_bp = Blueprint("planner_api", __name__, url_prefix="/api/v1")
 register_api_errors(api_bp)
 
-# Malformed values are ignored (web.planner.params), never refused.
+# Malformed values are refused (422 naming the parameter) by the check `doc` adds, as this
+# document declares them; the pages ignore them instead (web.planner.params).
 FILTER_QUERY = [
-    q("district", "district code (6 digits)", pattern="^[0-9]{6}$"),
-    q("street", "street/town code (9 digits)", pattern="^[0-9]{9}$"),
-    q("category", "service subcategory", maxLength=40),
+    q("district", "district code (6 digits)", pattern=DISTRICT_CODE),
+    q("street", "street/town code (9 digits)", pattern=STREET_CODE),
+    q("category", "service subcategory", maxLength=MAX_CATEGORY),
     q(
         "status",
         "a need status, or `all` (default: submitted and later)",
         enum=[*ALL_STATUSES, "all"],
     ),
-    q("since", "needs posted on or after this day", format="date"),
-    q("until", "needs posted on or before this day", format="date"),
+    q("since", "needs posted on or after this day (yyyy-mm-dd, 1900–2999)", "date"),
+    q("until", "needs posted on or before this day (yyyy-mm-dd, 1900–2999)", "date"),
 ]
 
 

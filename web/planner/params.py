@@ -3,27 +3,21 @@ that no parameter can widen (a Doumen planner asking for Xiangzhou gets an empty
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 
 from catalog.actors import Actor
 from catalog.analytics import ALL_STATUSES, DEFAULT_STATUSES, NeedFilter
+from web.input_guard import parse_day
 
-CODE = re.compile(r"^\d{6}(\d{3})?$")
+CODE = re.compile(r"^[0-9]{6}([0-9]{3})?$")
 METRIC_KEYS = ("unmet", "unmet_budget", "unmet_beneficiaries")
+MAX_CATEGORY = 40
 
 
 def _code(value: str | None, length: int) -> str | None:
     value = (value or "").strip()
     return value if CODE.match(value) and len(value) == length else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip()) if value else None
-    except ValueError:
-        return None
 
 
 def scope_of(actor: Actor | None) -> str | None:
@@ -37,7 +31,9 @@ def scope_of(actor: Actor | None) -> str | None:
 
 def need_filter(args: Mapping[str, str], actor: Actor | None) -> NeedFilter:
     """Unknown or malformed values are ignored rather than refused: a planner editing a URL
-    by hand gets the unfiltered view, never an error page."""
+    by hand gets the unfiltered view, never an error page. Days are read by the one date
+    reader (web.input_guard.parse_day: yyyy-mm-dd, 1900–2999). The API refuses what this
+    ignores, before it gets here (its document declares each parameter)."""
     status = (args.get("status") or "").strip()
     if status == "all":
         statuses: tuple[str, ...] = ALL_STATUSES
@@ -45,14 +41,14 @@ def need_filter(args: Mapping[str, str], actor: Actor | None) -> NeedFilter:
         statuses = (status,)
     else:
         statuses = DEFAULT_STATUSES
-    category = (args.get("category") or "").strip()[:40] or None
+    category = (args.get("category") or "").strip()[:MAX_CATEGORY] or None
     return NeedFilter(
         district=_code(args.get("district"), 6),
         street=_code(args.get("street"), 9),
         category=category,
         statuses=statuses,
-        since=_date(args.get("since")),
-        until=_date(args.get("until")),
+        since=parse_day(args.get("since")),
+        until=parse_day(args.get("until")),
         scope=scope_of(actor),
     )
 

@@ -16,6 +16,7 @@ from web.authz import ALL_ROLES, public, roles_required
 from web.choices import category_groups, streets_by_district
 from web.database import db_session
 from web.extensions import limiter
+from web.paging import page_number
 from web.public import bp
 from web.public.notice import NoticeFilter, attach_confirmed, notice_entries
 
@@ -34,7 +35,7 @@ HOME = {
 def index():
     session = db_session()
     flt = NoticeFilter.from_args(request.args)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args)
     entries = notice_entries(session, flt, limit=PAGE + 1, offset=(page - 1) * PAGE)
     return render_template(
         "public/index.html",
