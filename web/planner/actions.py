@@ -13,9 +13,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from catalog.analytics import gap_table, totals
-from catalog.models import Need, Organization, Role
-from catalog.visibility import visible_suggestions
-from web.authz import roles_required, visible_or_404
+from catalog.models import Organization, Role
+from catalog.visibility import load_need, visible_suggestions
+from web.authz import roles_required
 from web.database import db_session
 from web.planner import bp
 from web.planner import tables as T
@@ -118,7 +118,7 @@ def need(need_id: str):
     """One need as the actions and flags name it: its facts and the suggestions the viewer may
     see (catalog.visibility decides, as everywhere)."""
     session = db_session()
-    item = visible_or_404(session.get(Need, need_id))
+    item = load_need(session, need_id, current_user.actor)
     suggestions = visible_suggestions(session, item, current_user.actor)
     back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
     return render_template("planner/need.html", need=item, suggestions=suggestions, back=back)
