@@ -82,7 +82,7 @@ def wrk(port: int, path: str, connections: int, seconds: float, headers: dict) -
         "wrk",
         f"-t{threads}",
         f"-c{connections}",
-        f"-d{seconds}s",
+        f"-d{max(1, round(seconds))}s",
         "--latency",
         "--timeout",
         "10s",
