@@ -56,7 +56,12 @@ def tail(path: Path, n: int = 2000) -> str:
 
 @contextmanager
 def gunicorn_server(
-    database_url: str, index_dir: Path, workers: int, threads: int, log_path: Path
+    database_url: str,
+    index_dir: Path,
+    workers: int,
+    threads: int,
+    log_path: Path,
+    app_spec: str = "web.wsgi:app",
 ) -> Iterator[int]:
     """Yields the port once /health answers 200; the server is terminated on the way out.
 
@@ -81,7 +86,7 @@ def gunicorn_server(
     )
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [str(GUNICORN), "-c", str(GUNICORN_CONF), "web.wsgi:app"],
+            [str(GUNICORN), "-c", str(GUNICORN_CONF), app_spec],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -86,13 +86,21 @@ def sees_unconfirmed(need: Need, viewer: Actor | None) -> bool:
     )
 
 
-def visible_suggestions_query(need: Need, viewer: Actor | None) -> Select[tuple[Suggestion]]:
-    q = select(Suggestion).where(Suggestion.need_id == need.id).order_by(Suggestion.rank)
+def visible_suggestions_clause(need: Need, viewer: Actor | None) -> ColumnElement[bool]:
+    """The confirmation rule as SQL for one need's suggestions: all of them for the office and
+    reviewers in scope, confirmed ones for everyone else once the need is public, else none.
+    Shared by the ORM query below and column-only reads (the API's suggestion list)."""
     if sees_unconfirmed(need, viewer):
-        return q
+        return Suggestion.need_id == need.id
     if not is_public(need):
-        return q.where(false())
-    return q.where(Suggestion.status == SuggestionStatus.CONFIRMED)
+        return false()
+    return (Suggestion.need_id == need.id) & (Suggestion.status == SuggestionStatus.CONFIRMED)
+
+
+def visible_suggestions_query(need: Need, viewer: Actor | None) -> Select[tuple[Suggestion]]:
+    return (
+        select(Suggestion).where(visible_suggestions_clause(need, viewer)).order_by(Suggestion.rank)
+    )
 
 
 def visible_suggestions(session: Session, need: Need, viewer: Actor | None) -> list[Suggestion]:

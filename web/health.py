@@ -1,7 +1,17 @@
 """`GET /health` for load balancers and operators: is the database reachable, is the Celery
 broker reachable (or are tasks inline), and which vector index version would be served.
 
-200 when all is well, 503 otherwise, so an orchestrator can take a web process out of rotation.
+503 only when this process cannot serve: the database is down or the index file is unreadable.
+A broker outage answers 200 with `"status": "degraded"`, because web processes serve without
+Redis (saves commit, matching is deferred and re-queued by beat): a load balancer that took
+every web process out on a broker outage would turn a delay of background work into downtime.
+
+The checks are cheap (a pooled `SELECT 1`, a broker ping with a short timeout, one `stat` of
+the index) and their answer is cached per process for `HEALTH_CACHE_SECONDS` (1.5 s), so a
+load balancer or a flood of probes costs at most one round of checks per process per period;
+while one thread refreshes, the others answer from the previous result instead of queueing
+behind a slow broker ping.
+
 Failures are named by kind only (details go to the log): the endpoint is public, and connection
 errors can carry host names an outsider has no business learning.
 """
@@ -10,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -24,6 +36,10 @@ bp = Blueprint("health", __name__)
 
 _index_cache: dict[str, Any] = {}
 _index_lock = threading.Lock()
+# The clock of the answer cache; a module attribute so tests can move time without sleeping.
+clock: Callable[[], float] = time.monotonic
+CACHE_SECONDS = 1.5
+BROKER_TIMEOUT_SECONDS = 0.5
 
 
 def _error(kind: str, exc: BaseException) -> str:
@@ -41,15 +57,22 @@ def check_database() -> str:
 
 
 def check_broker() -> str:
+    """The broker as "ok", "eager" (tasks run inline) or "unavailable": one connection attempt
+    bounded by `HEALTH_BROKER_TIMEOUT` (0.5 s), never kombu's default retries."""
     celery_app = current_app.extensions.get("celery")
     if celery_app is None or celery_app.conf.task_always_eager:
         return "eager"
+    timeout = float(current_app.config.get("HEALTH_BROKER_TIMEOUT", BROKER_TIMEOUT_SECONDS))
+    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+        with celery_app.connection_for_write(
+            connect_timeout=timeout, transport_options=options
+        ) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
         return "ok"
     except Exception as exc:  # noqa: BLE001
-        return _error("broker", exc)
+        _error("broker", exc)
+        return "unavailable"
 
 
 def index_version() -> tuple[str | None, bool]:
@@ -78,15 +101,49 @@ def index_version() -> tuple[str | None, bool]:
         return version, True
 
 
-@bp.get("/health")
-@public
-def health():
-    """Database, broker and index version; 503 when any is unhealthy."""
+def run_checks() -> tuple[dict[str, Any], int]:
+    """The body and status of one round of checks (uncached)."""
     database = check_database()
     broker = check_broker()
     version, index_ok = index_version()
-    healthy = database == "ok" and broker in ("ok", "eager") and index_ok
-    response = jsonify(database=database, broker=broker, index_version=version)
-    response.status_code = 200 if healthy else 503
+    if database != "ok" or not index_ok:
+        status, code = "unavailable", 503
+    elif broker == "unavailable":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    body = {"status": status, "database": database, "broker": broker, "index_version": version}
+    return body, code
+
+
+def cached_checks() -> tuple[dict[str, Any], int]:
+    """`run_checks`, at most once per `HEALTH_CACHE_SECONDS` per process (see module doc)."""
+    ttl = float(current_app.config.get("HEALTH_CACHE_SECONDS", CACHE_SECONDS))
+    state = current_app.extensions.setdefault("health", {"lock": threading.Lock()})
+    answer = state.get("answer")
+    if answer is not None and clock() - state["at"] < ttl:
+        return answer
+    lock: threading.Lock = state["lock"]
+    # Another thread is refreshing: answer from the previous round rather than wait on it.
+    if not lock.acquire(blocking=answer is None):
+        assert answer is not None
+        return answer
+    try:
+        if state.get("answer") is not answer:  # refreshed while this thread waited
+            return state["answer"]
+        answer = run_checks()
+        state.update(answer=answer, at=clock())
+        return answer
+    finally:
+        lock.release()
+
+
+@bp.get("/health")
+@public
+def health():
+    """Status, database, broker and index version; 503 only when this process cannot serve."""
+    body, code = cached_checks()
+    response = jsonify(body)
+    response.status_code = code
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -211,7 +211,7 @@ def mint_token(app: Flask, label: str) -> str:
         session.add(
             ApiToken(
                 account_id=account.id,
-                token_hash=hash_token(token),
+                token_hash=hash_token(token, app),
                 expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
             )
         )

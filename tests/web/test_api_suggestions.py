@@ -152,3 +152,50 @@ def test_concurrent_decisions_record_exactly_one(app, world):
             .count()
         )
         assert events == 1
+
+
+@pytest.mark.parametrize("label", ["office", "reviewer", "organization", "planner", "admin"])
+def test_list_matches_the_orm_serializer_for_every_role(app, api, world, label):
+    """The column-only list says exactly what `suggestion_json` over
+    `catalog.visibility.visible_suggestions` says, for every audience."""
+    from catalog.actors import Actor
+    from catalog.visibility import load_need, sees_unconfirmed, visible_suggestions
+    from tests.web.api_world import ACCOUNTS
+    from web.api.serialize import suggestion_json
+
+    actor = Actor(*ACCOUNTS[label])
+    for need_id in world.needs.values():
+        r = api.get(label, f"/api/v1/needs/{need_id}/suggestions")
+        with app.extensions["db"].session() as session:
+            try:
+                need = load_need(session, need_id, actor)
+            except Exception:  # noqa: BLE001 - invisible: the API must say 404
+                assert r.status_code == 404
+                continue
+            full = sees_unconfirmed(need, actor)
+            expected = [suggestion_json(s, full) for s in visible_suggestions(session, need, actor)]
+        assert r.status_code == 200 and r.get_json()["items"] == expected
+
+
+def test_list_reads_suggestions_in_one_statement(app, client, world):
+    """Token, need, suggestions with their organization names, read log: four statements, not
+    one per relation of each suggested organization (issue 14: the ORM loaded each
+    organization's categories and areas on every request)."""
+    from sqlalchemy import event
+
+    token = mint_token(app, "office")
+    path = f"/api/v1/needs/{world.needs['listed']}/suggestions"
+    assert client.get(path, headers=bearer(token)).status_code == 200
+    statements: list[str] = []
+    engine = app.extensions["db"].engine
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path, headers=bearer(token)).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3, selects

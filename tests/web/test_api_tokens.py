@@ -35,7 +35,7 @@ def test_basic_credentials_give_a_working_token(app, client, world):
     assert client.get("/api/v1/needs", headers=bearer(token)).status_code == 200
     with app.extensions["db"].session() as session:
         hashes = list(session.scalars(select(ApiToken.token_hash)))
-    assert hash_token(token) in hashes and token not in hashes
+    assert hash_token(token, app) in hashes and token not in hashes
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_expired_and_revoked_tokens_stop_working(app, client, world):
         "token"
     ]
     with app.extensions["db"].session() as session:
-        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token, app)))
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     assert_json_error(client.get("/api/v1/needs", headers=bearer(token)), 401)
 
@@ -134,3 +134,19 @@ def test_failures_per_address_are_throttled(limited_app):
         environ_base={"REMOTE_ADDR": "10.0.0.7"},
     )
     assert r.status_code == 201
+
+
+def test_tokens_are_stored_as_a_keyed_digest(app, client, world):
+    """A dump of api_token cannot be checked offline without the key: the stored form is an
+    HMAC under the app's token key, not sha256(token), and another key does not accept it."""
+    import hashlib
+
+    r = client.post("/api/v1/tokens", headers=basic("office_gb", PASSWORD))
+    token = r.get_json()["token"]
+    with app.extensions["db"].session() as session:
+        hashes = list(session.scalars(select(ApiToken.token_hash)))
+    assert hashlib.sha256(token.encode()).hexdigest() not in hashes
+    assert client.get("/api/v1/needs", headers=bearer(token)).status_code == 200
+    app.config["API_TOKEN_KEY"] = "another key"
+    app.extensions.pop("api_token_key")
+    assert client.get("/api/v1/needs", headers=bearer(token)).status_code == 401

@@ -65,7 +65,9 @@ def _token(app, label: str) -> dict[str, str]:  # noqa: ANN001
     with app.extensions["db"].session() as s:
         account = s.scalar(select(Account).where(Account.username == ACCOUNTS[label][0]))
         expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-        s.add(ApiToken(account_id=account.id, token_hash=hash_token(token), expires_at=expires))
+        s.add(
+            ApiToken(account_id=account.id, token_hash=hash_token(token, app), expires_at=expires)
+        )
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -7,18 +7,24 @@ locking in catalog.decisions, backed by the version column)."""
 from __future__ import annotations
 
 from flask import g, jsonify
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.decisions import decide
-from catalog.models import Role, Suggestion
+from catalog.models import Organization, Role, Suggestion
 from catalog.validation import MAX_REASON
-from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions
+from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions_clause
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import MAX_INT32, Field, check, int_id, read_json, text
 from web.api.needs import load_need
 from web.api.retry import with_db_retry
-from web.api.serialize import suggestion_json
+from web.api.serialize import (
+    SUGGESTION_COLUMNS,
+    SUGGESTION_FULL_COLUMNS,
+    suggestion_json,
+    suggestion_row_json,
+)
 from web.api.spec import doc
 from web.api.tokens import token_required
 from web.database import db_session
@@ -48,11 +54,19 @@ REJECT_FIELDS = {**DECISION_FIELDS, "reason": text(1, MAX_REASON, required=True)
 )
 def need_suggestions(need_id: str):
     """Suggestions the caller may see: all for the office and reviewers in scope, only
-    confirmed ones for everyone else and only once the need is listed."""
+    confirmed ones for everyone else and only once the need is listed (the rule is
+    catalog.visibility's clause). One column query, no ORM objects per row."""
     session = db_session()
     need = load_need(session, need_id, g.actor)
     full = sees_unconfirmed(need, g.actor)
-    items = [suggestion_json(s, full) for s in visible_suggestions(session, need, g.actor)]
+    columns = SUGGESTION_COLUMNS + (SUGGESTION_FULL_COLUMNS if full else ())
+    rows = session.execute(
+        select(*columns)
+        .outerjoin(Organization, Organization.id == Suggestion.org_id)
+        .where(visible_suggestions_clause(need, g.actor))
+        .order_by(Suggestion.rank, Suggestion.id)
+    )
+    items = [suggestion_row_json(row, full) for row in rows]
     note_rows(len(items))
     return jsonify(items=items, match_status=need.match_status if full else None)
 

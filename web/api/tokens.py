@@ -1,7 +1,12 @@
 """Bearer-token authentication for the JSON API.
 
-Tokens are random strings handed out once by `POST /api/v1/tokens`; only their sha256 lives in the
-database, so a leaked database dump cannot be replayed against the API. `token_required(*roles)`
+Tokens are random strings handed out once by `POST /api/v1/tokens`; only a keyed digest of each
+lives in the database (HMAC-SHA256 under `API_TOKEN_KEY`, by default a key derived from
+`SECRET_KEY`), in a unique-indexed column, so a leaked database dump cannot be replayed against
+the API nor checked offline without the key, and verifying a request costs one HMAC and one
+index lookup of a few columns — no slow password hash (the tokens are 256-bit random, so there
+is nothing to stretch) and no ORM objects. Rotating the key invalidates every token; clients
+get a 401 and sign in again. `token_required(*roles)`
 is the one decorator every API view (ours and the planner's) uses: it resolves the caller to a
 `catalog.actors.Actor` in `flask.g.actor` and records the allowed roles on the view, so the
 route × role access test can read the rule from the URL map instead of a hand-kept list.
@@ -12,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from sqlalchemy import select
 
 from catalog.actors import Actor
@@ -41,8 +47,26 @@ class ApiAuthError(Exception):
         self.status, self.code, self.zh, self.en = status, code, zh, en
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def digest_key(app: Flask) -> bytes:
+    """`API_TOKEN_KEY`, else a key derived from SECRET_KEY for this one purpose (so the digest
+    never exposes material signed with the session key). Computed once per app."""
+    key = app.extensions.get("api_token_key")
+    if key is None:
+        configured = app.config.get("API_TOKEN_KEY")
+        if configured:
+            key = configured.encode("utf-8") if isinstance(configured, str) else configured
+        else:
+            secret = app.config["SECRET_KEY"]
+            secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+            key = hmac.new(secret, b"hub api token digest v1", hashlib.sha256).digest()
+        app.extensions["api_token_key"] = key
+    return key
+
+
+def hash_token(token: str, app: Flask | None = None) -> str:
+    """The stored form of a token: HMAC-SHA256 under the app's token key, hex."""
+    key = digest_key(app if app is not None else current_app)
+    return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def issue_token(account: Account) -> str:
@@ -73,7 +97,9 @@ def actor_from_request() -> Actor | None:
     row = (
         db_session()
         .execute(
-            select(ApiToken, Account)
+            select(
+                Account.username, Account.role, Account.scope, Account.active, ApiToken.expires_at
+            )
             .join(Account, Account.id == ApiToken.account_id)
             .where(ApiToken.token_hash == hash_token(token))
         )
@@ -81,10 +107,10 @@ def actor_from_request() -> Actor | None:
     )
     if row is None:
         return None
-    api_token, account = row
-    if not account.active or _aware(api_token.expires_at) <= dt.datetime.now(dt.UTC):
+    username, role, scope, active, expires_at = row
+    if not active or _aware(expires_at) <= dt.datetime.now(dt.UTC):
         return None
-    return Actor(account.username, account.role, account.scope)
+    return Actor(username, role, scope)
 
 
 def token_required(*roles: str | Role) -> Callable[[F], F]:

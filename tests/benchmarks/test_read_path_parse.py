@@ -1,0 +1,28 @@
+"""The read-path benchmark's reading of wrk's report (no load is generated here)."""
+
+from __future__ import annotations
+
+from benchmarks.bench_read_path import parse_wrk
+
+REPORT = """Running 5s test @ http://127.0.0.1:8000/bare
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     4.12ms    1.01ms  20.50ms   90.00%
+  Latency Distribution
+     50%    3.90ms
+     75%    4.50ms
+     90%    5.20ms
+     99%    1.20s
+  12000 requests in 5.00s, 3.00MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:   2400.50
+Transfer/sec:    600.00KB
+"""
+
+
+def test_parse_wrk_reads_rate_percentiles_and_every_error():
+    res = parse_wrk(REPORT)
+    assert res["throughput_rps"] == 2400.5 and res["requests"] == 12000
+    assert (res["p50_ms"], res["p90_ms"], res["p99_ms"]) == (3.9, 5.2, 1200.0)
+    assert res["errors"] == 7
