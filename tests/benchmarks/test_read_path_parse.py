@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks.bench_read_path import parse_wrk
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/ is not installed
+
+from benchmarks.bench_read_path import parse_wrk  # noqa: E402
 
 REPORT = """Running 5s test @ http://127.0.0.1:8000/bare
   2 threads and 16 connections

@@ -70,7 +70,8 @@ ACTION_FIELDS = {
         "string",
         reference="categories",
         nullable=True,
-        description="approve only: the reviewer's service subcategory for the need",
+        description="approve only: the reviewer's service subcategory for the need "
+        "(other actions ignore it)",
     ),
 }
 
@@ -222,15 +223,7 @@ def need_action(need_id: str, action: str):
     if action == "approve":
         need_commands.approve_need(session, actor, need, category=data.get("category"))
         queued = enqueue_after_commit(session, match_need, need.id)
-    elif data.get("category") is not None:
-        raise ApiError(
-            422,
-            "validation_failed",
-            "category: 只有批准时可以指定服务类别",
-            "category: only an approval sets the category",
-            [{"field": "category", "zh": "只有批准时可以指定", "en": "only with approve"}],
-        )
-    else:
+    else:  # `category` is the reviewer's choice at approval; other actions leave it alone
         transition(session, need, action, actor, reason=data.get("reason"))
     session.commit()
     if queued is not None:  # eager matching has run in its own session: read its outcome

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from catalog.analytics import ALL_STATUSES
 from catalog.models import Role
 from web.api import bp
+from web.api.planner_filters import FILTER_QUERY
 from web.api.retry import with_db_retry
-from web.api.spec import doc, q
+from web.api.spec import doc
 from web.api.tokens import token_required
 from web.database import db_session
 from web.planner.params import need_filter
@@ -21,20 +21,6 @@ from web.planner.planning import action_plan, flag_list
 from web.reads import note_rows, records_read
 
 VIEWERS = (Role.PLANNER, Role.REVIEWER, Role.ADMIN)
-# The filters of `GET /api/v1/gaps` (web.planner.api.FILTER_QUERY, restated: importing that
-# module from here would close an import cycle through web.api). Malformed values are ignored.
-FILTER_QUERY = [
-    q("district", "district code (6 digits)", pattern="^[0-9]{6}$"),
-    q("street", "street/town code (9 digits)", pattern="^[0-9]{9}$"),
-    q("category", "service subcategory", maxLength=40),
-    q(
-        "status",
-        "a need status, or `all` (default: submitted and later)",
-        enum=[*ALL_STATUSES, "all"],
-    ),
-    q("since", "needs posted on or after this day", format="date"),
-    q("until", "needs posted on or before this day", format="date"),
-]
 
 
 @bp.get("/planner/actions")

@@ -10,31 +10,20 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from catalog.analytics import ALL_STATUSES, LEVELS, gap_table, unmet_needs
+from catalog.analytics import LEVELS, gap_table, unmet_needs
 from web.api.errors import register as register_api_errors
-from web.api.schemas import DISTRICT_CODE, STREET_CODE, ref
+from web.api.planner_filters import FILTER_QUERY
+from web.api.schemas import ref
 from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.database import db_session
-from web.planner.params import MAX_CATEGORY, need_filter
+from web.planner.params import need_filter
 
 api_bp = Blueprint("planner_api", __name__, url_prefix="/api/v1")
 register_api_errors(api_bp)
 
 # Malformed values are refused (422 naming the parameter) by the check `doc` adds, as this
 # document declares them; the pages ignore them instead (web.planner.params).
-FILTER_QUERY = [
-    q("district", "district code (6 digits)", pattern=DISTRICT_CODE),
-    q("street", "street/town code (9 digits)", pattern=STREET_CODE),
-    q("category", "service subcategory", maxLength=MAX_CATEGORY),
-    q(
-        "status",
-        "a need status, or `all` (default: submitted and later)",
-        enum=[*ALL_STATUSES, "all"],
-    ),
-    q("since", "needs posted on or after this day (yyyy-mm-dd, 1900–2999)", "date"),
-    q("until", "needs posted on or before this day (yyyy-mm-dd, 1900–2999)", "date"),
-]
 
 
 @api_bp.get("/gaps")
