@@ -346,7 +346,7 @@ def create_admin(engine: Engine, username: str, password: str) -> None:
 
     from catalog.actors import Actor
     from catalog.commands.accounts import create_account
-    from web.auth import hash_password
+    from web.access.auth import hash_password
 
     with Session(engine) as session, session.begin():
         create_account(

@@ -158,7 +158,7 @@ def load_org(session: Session, org_id: str | None) -> Organization:
 def public_organizations_clause() -> ColumnElement[bool]:
     """Organizations the public may see in directories (HSDS): those a person confirmed for a
     need that was listed. The notice board already names them; any other profile is read only
-    by signed-in accounts, on record (web.reads)."""
+    by signed-in accounts, on record (web.access.reads)."""
     confirmed_on_public = (
         select(Suggestion.org_id)
         .join(Need, Need.id == Suggestion.need_id)

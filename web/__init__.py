@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask
 
-from web import database, logs
 from web.config import DEFAULTS, from_environment
+from web.platform import database, logs
 
 
 def _secret_key(instance: Path) -> str:

@@ -18,29 +18,21 @@ BLUEPRINTS = (
     ("web.org", "bp"),
     ("web.admin", "bp"),
     ("web.account", "bp"),
-    ("web.notifications", "bp"),  # the inbox of every signed-in role (/inbox)
+    ("web.pages.notifications", "bp"),  # the inbox of every signed-in role (/inbox)
     ("web.planner", "bp"),
     ("web.planner", "api_bp"),
     ("web.api", "bp"),
-    ("web.apidocs", "bp"),  # the API reference page (/api/v1/docs)
+    ("web.pages.apidocs", "bp"),  # the API reference page (/api/v1/docs)
     ("web.hsds", "bp"),  # the public HSDS 3.0 directory API under /hsds/
-    ("web.health", "bp"),
+    ("web.platform.health", "bp"),
 )
 
 
 def init_extensions(app: Flask) -> None:
-    from web import (
-        auth,
-        authz,
-        display,
-        i18n,
-        input_guard,
-        notifications,
-        reads,
-        security,
-        tasks,
-        throttle,
-    )
+    from web import tasks
+    from web.access import auth, authz, reads
+    from web.pages import display, notifications
+    from web.platform import i18n, input_guard, security, throttle
 
     csrf.init_app(app)
     limiter.init_app(app)

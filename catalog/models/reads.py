@@ -6,7 +6,7 @@ leak can be traced and staff know that browsing is accountable. Rows are never u
 deleted: the same ORM hooks and database triggers as the audit log guard them
 (`make_append_only`).
 
-What counts as a read, and when one is written, is decided by the front end (web.reads); this
+What counts as a read, and when one is written, is decided by the front end (web.access.reads); this
 module only fixes what a record holds.
 """
 

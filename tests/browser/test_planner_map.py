@@ -30,7 +30,7 @@ NEEDS = [
 
 def _seed(app) -> None:
     from catalog.models import Account, Need
-    from web.auth import hash_password
+    from web.access.auth import hash_password
 
     with app.extensions["db"].session() as s:
         s.add(

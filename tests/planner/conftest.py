@@ -138,7 +138,7 @@ def small_catalog(session) -> Session:
 @lru_cache(maxsize=1)
 def _password_hash() -> str:
     """scrypt is slow on purpose; hash the shared test password once per session."""
-    from web.auth import hash_password
+    from web.access.auth import hash_password
 
     return hash_password("planner-pass-1")
 

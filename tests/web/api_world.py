@@ -27,8 +27,8 @@ from catalog.models import (
     Suggestion,
 )
 from tests.web.web_world import add_need
+from web.access.auth import hash_password
 from web.api.tokens import hash_token
-from web.auth import hash_password
 
 GONGBEI = "440402005"  # 拱北街道 (the office in scope)
 JIDA = "440402004"  # 吉大街道 (another office)

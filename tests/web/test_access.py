@@ -1,7 +1,7 @@
 """Every route × every role, generated from the URL map.
 
-Each view declares who may call it (`allowed_roles`, set by web.authz.roles_required /
-web.authz.public for pages and web.api.tokens.token_required / public_endpoint for the API). The
+Each view declares who may call it (`allowed_roles`, set by web.access.authz.roles_required /
+web.access.authz.public for pages and web.api.tokens.token_required / public_endpoint for the API). The
 expected status follows from that declaration:
 
 - a view with no declaration fails the test, so a new unprotected route cannot slip in;
@@ -151,7 +151,7 @@ def _client(app: Flask, world: World, role: str, api: bool):  # type: ignore[no-
 def _session_key(app: Flask, account_id: int) -> str:
     """A signed-in browser's session, started on the server without the scrypt of a login."""
     from catalog.models import Account
-    from web.auth import start_session
+    from web.access.auth import start_session
 
     with app.extensions["db"].session() as session:
         return start_session(session, session.get(Account, account_id)).get_id()
@@ -254,7 +254,7 @@ def test_an_undeclared_route_fails(app):
     def also_forgotten():
         return "page"
 
-    from web.authz import public
+    from web.access.authz import public
 
     @app.get("/sneaky-public")
     @public

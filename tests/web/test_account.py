@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from catalog.models import Account, AuditEvent
 from tests.web.web_world import ACCOUNTS, PASSWORD, build_world, login
-from web.auth import verify_password
+from web.access.auth import verify_password
 
 NEW = "tea-garden-2031!"
 

@@ -79,7 +79,7 @@ def test_unreachable_broker_is_degraded_not_503(app, client):
 def test_answer_is_cached_per_process_for_the_period(app, client, monkeypatch):
     """A probe flood costs one round of checks per period: the checks run again only once the
     cached answer is older than HEALTH_CACHE_SECONDS (time moved by hand, no sleeping)."""
-    from web import health
+    from web.platform import health
 
     now = [1000.0]
     monkeypatch.setattr(health, "clock", lambda: now[0])
@@ -101,7 +101,7 @@ def test_answer_is_cached_per_process_for_the_period(app, client, monkeypatch):
 def test_a_refresh_in_progress_does_not_block_other_probes(app, client, monkeypatch):
     """While one thread re-runs the checks (e.g. waiting on a broker ping), others answer from
     the previous result instead of queueing behind it."""
-    from web import health
+    from web.platform import health
 
     now = [1000.0]
     monkeypatch.setattr(health, "clock", lambda: now[0])

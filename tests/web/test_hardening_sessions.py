@@ -15,7 +15,7 @@ from catalog.actors import Actor
 from catalog.commands.accounts import update_account
 from catalog.models import Account, ApiToken
 from tests.web.api_world import ACCOUNTS, PASSWORD, bearer, build_world
-from web.auth import hash_password
+from web.access.auth import hash_password
 
 NEW = "tea-garden-2031!"
 ME = "/api/v1/needs"  # any call an office may make
@@ -151,7 +151,7 @@ def test_a_cookie_from_before_the_password_change_is_worthless(app, world):
 def test_a_session_key_without_a_server_side_session_is_no_session(app, world):
     """The cookie must name a session the server started: the account's id and password stamp
     alone (what a cookie of the old scheme held) are not enough."""
-    from web.auth import session_key
+    from web.access.auth import session_key
 
     with app.extensions["db"].session() as session:
         account = session.get(Account, world.account_ids["office"])
@@ -178,7 +178,7 @@ def test_an_admin_resetting_their_own_password_stays_signed_in_there(app, world)
 def test_only_the_newest_sessions_of_an_account_are_kept(app, world):
     """Browsers nobody signed out of do not pile up: beyond MAX_SESSIONS the oldest ends."""
     from catalog.models import LoginSession
-    from web.auth import MAX_SESSIONS, start_session
+    from web.access.auth import MAX_SESSIONS, start_session
 
     keys = []
     with app.extensions["db"].session() as session:

@@ -33,7 +33,7 @@ def _need(app, need_id: str) -> Need:  # noqa: ANN001
 
 
 def test_one_reader_for_numbers_and_days():
-    from web.input_guard import parse_day, parse_int
+    from web.platform.input_guard import parse_day, parse_int
 
     assert parse_int("42", 1, 100) == 42
     assert parse_int("-3") == -3

@@ -144,7 +144,7 @@ def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(database_url
 
 def test_broker_with_memory_rate_store_warns(database_url, tmp_path, caplog):
     celery = {"broker_url": "redis://127.0.0.1:6379/0", "task_always_eager": False}
-    with caplog.at_level(logging.WARNING, logger="web.security"):
+    with caplog.at_level(logging.WARNING, logger="web.platform.security"):
         app = _app(database_url, tmp_path, RATELIMIT_STORAGE_URI="memory://", CELERY=celery)
     app.extensions["db"].dispose()
     assert any("HUB_RATELIMIT_STORAGE_URI" in r.getMessage() for r in caplog.records)

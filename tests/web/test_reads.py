@@ -1,4 +1,4 @@
-"""Recording reads of non-public data (web.reads) and the admin's data access log page.
+"""Recording reads of non-public data (web.access.reads) and the admin's data access log page.
 
 A successful GET of a marked view by a signed-in account or an API token leaves exactly one
 record; public pages, refused or failed reads, redirects and POSTs leave none; a record that
@@ -16,9 +16,9 @@ from sqlalchemy import select
 from catalog.models import Need, ReadEvent
 from tests.web.api_world import bearer, mint_token
 from tests.web.web_world import build_world, login
-from web import reads as reads_module
-from web.authz import ANYONE, public, roles_required
-from web.reads import NOT_RECORDED, READS_BY_ENDPOINT, records_read, spec_for
+from web.access import reads as reads_module
+from web.access.authz import ANYONE, public, roles_required
+from web.access.reads import NOT_RECORDED, READS_BY_ENDPOINT, records_read, spec_for
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_the_record_does_not_commit_the_views_leftovers(app, client, world):
     @roles_required("office")
     @records_read("need", id_arg="need_id")
     def peek(need_id: str):
-        from web.database import db_session
+        from web.platform.database import db_session
 
         need = db_session().get(Need, need_id)
         need.title = "changed but never committed"
@@ -175,7 +175,7 @@ def test_a_read_that_cannot_be_recorded_is_refused(app, client, world, monkeypat
 
     monkeypatch.setattr(reads_module, "write", broken)
     login(client, "office")
-    with caplog.at_level(logging.ERROR, logger="web.reads"):
+    with caplog.at_level(logging.ERROR, logger="web.access.reads"):
         page = client.get("/office/needs/n-draft")
     assert page.status_code == 503
     assert "独居长者助餐服务n-draft" not in page.get_data(as_text=True)

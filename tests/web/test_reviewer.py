@@ -26,7 +26,7 @@ def test_queue_is_scoped(app, client, world):
 def test_reviewer_of_another_district_sees_nothing(app, client, world):
     from catalog.actors import Actor
     from catalog.commands.accounts import create_account
-    from web.auth import hash_password
+    from web.access.auth import hash_password
 
     with app.extensions["db"].session() as s:
         create_account(

@@ -16,7 +16,7 @@ from catalog.actors import Actor
 from catalog.commands.accounts import create_account
 from catalog.credit_code import make_credit_code
 from catalog.models import Account, Category, Need, Organization, OrgArea, Suggestion
-from web.auth import hash_password
+from web.access.auth import hash_password
 
 GONGBEI = "440402005"  # 拱北街道
 JIDA = "440402004"  # 吉大街道

@@ -15,13 +15,13 @@ from catalog.audit import record
 from catalog.commands.accounts import set_password
 from catalog.models import Account, Organization, Region, Role
 from catalog.validation import text_problem
+from web.access.auth import User, hash_password, password_problem, sign_in, verify_password
+from web.access.authz import ALL_ROLES, actor, roles_required
 from web.account import bp
 from web.account.forms import MAX_DISPLAY_NAME, PasswordForm, PreferencesForm
-from web.auth import User, hash_password, password_problem, sign_in, verify_password
-from web.authz import ALL_ROLES, actor, roles_required
-from web.database import db_session
-from web.display import named, pick
 from web.extensions import limiter
+from web.pages.display import named, pick
+from web.platform.database import db_session
 
 
 def _account() -> Account:

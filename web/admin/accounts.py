@@ -19,13 +19,13 @@ from catalog.commands.accounts import (
 from catalog.errors import DomainError
 from catalog.models import Account, Role
 from catalog.validation import text_problem
+from web.access.auth import hash_password, password_problem, sign_in
+from web.access.authz import actor, roles_required
+from web.access.reads import note_rows, records_read
 from web.admin import bp
 from web.admin.forms import AccountForm
-from web.auth import hash_password, password_problem, sign_in
-from web.authz import actor, roles_required
-from web.database import db_session
-from web.display import ROLE_LABELS, pick
-from web.reads import note_rows, records_read
+from web.pages.display import ROLE_LABELS, pick
+from web.platform.database import db_session
 
 
 @bp.get("/")

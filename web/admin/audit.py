@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import render_template, request
 
 from catalog.models import AuditEvent, Role
+from web.access.authz import roles_required
+from web.access.reads import note_rows, records_read
 from web.admin import bp
 from web.admin.filtering import distinct_values, log_query
-from web.authz import roles_required
-from web.database import db_session
-from web.paging import page_number, page_of
-from web.reads import note_rows, records_read
+from web.pages.paging import page_number, page_of
+from web.platform.database import db_session
 
 PAGE = 100
 

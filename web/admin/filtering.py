@@ -1,5 +1,5 @@
 """Filtering shared by the admin's log pages (audit log, data access log), so both read who,
-which record and which days the same way (paging: web.paging)."""
+which record and which days the same way (paging: web.pages.paging)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalog.clock import local_midnight
-from web.input_guard import parse_day
+from web.platform.input_guard import parse_day
 
 
 def within_days(query: Select[Any], column: Any, args: Mapping[str, str]) -> Select[Any]:
     """Limit to the Zhuhai calendar days `from`..`to` (both inclusive). A value that is not a
-    day (web.input_guard.parse_day: yyyy-mm-dd, 1900–2999) is ignored rather than an error
+    day (web.platform.input_guard.parse_day: yyyy-mm-dd, 1900–2999) is ignored rather than an error
     page."""
     start, end = parse_day(args.get("from")), parse_day(args.get("to"))
     if start:

@@ -8,12 +8,12 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
 from catalog.models import ReadChannel, ReadEvent, Role
+from web.access.authz import roles_required
+from web.access.reads import note_rows, records_read
 from web.admin import bp
 from web.admin.filtering import distinct_values, log_query
-from web.authz import roles_required
-from web.database import db_session
-from web.paging import page_number, page_of
-from web.reads import note_rows, records_read
+from web.pages.paging import page_number, page_of
+from web.platform.database import db_session
 
 PAGE = 100
 
@@ -22,7 +22,7 @@ CHANNEL_LABELS = {
     ReadChannel.API.value: _l("API"),
     ReadChannel.EXPORT.value: _l("Export"),
 }
-# Record types as the read log names them (web.reads); an unknown one is shown as its code.
+# Record types as the read log names them (web.access.reads); an unknown one is shown as its code.
 ENTITY_LABELS = {
     "need": _l("Need record"),
     "organization": _l("Social organization"),

@@ -103,7 +103,7 @@ def http_error(exc: HTTPException) -> Response:
     if status == 405 and valid:
         headers["Allow"] = ", ".join(valid)
     if status == 429:
-        from web.throttle import retry_after_seconds
+        from web.platform.throttle import retry_after_seconds
 
         headers["Retry-After"] = str(retry_after_seconds(exc))
     if status == 401:
@@ -164,7 +164,7 @@ def _db_error_anywhere(exc: DBAPIError):  # type: ignore[no-untyped-def]
         return db_error(exc)
     if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
         raise exc  # a bug on a page (e.g. an unhandled unique clash) stays a logged 500
-    from web.security import database_unavailable_page
+    from web.platform.security import database_unavailable_page
 
     return database_unavailable_page(exc)
 
@@ -178,7 +178,7 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(ApiError, _api_error)
     bp.register_error_handler(ApiAuthError, _auth_error)
     bp.register_error_handler(DomainError, _domain_error)
-    bp.register_error_handler(NotFound, _domain_error)  # before the pages' 404 (web.authz)
+    bp.register_error_handler(NotFound, _domain_error)  # before the pages' 404 (web.access.authz)
     bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(DBAPIError, db_error)
     bp.register_error_handler(Exception, _unexpected)

@@ -18,7 +18,7 @@ from flask import request
 
 from catalog.validation import TEXT_FORBIDDEN, text_problem
 from web.api.errors import ApiError
-from web.input_guard import MAX_INT32, parse_day, parse_int
+from web.platform.input_guard import MAX_INT32, parse_day, parse_int
 
 MAX_ID = 64
 # Control characters break PostgreSQL (NUL) and logs; ids and query strings never contain them.
@@ -30,7 +30,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # What Python's str.strip() removes, less the controls text refuses anyway: the blanks around a
 # title. Spelled out (not \s) so Python, the document's readers and JSON Schema agree.
 BLANKS = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# A day as the API reads it (web.input_guard.parse_day): yyyy-mm-dd, years 1900–2999.
+# A day as the API reads it (web.platform.input_guard.parse_day): yyyy-mm-dd, years 1900–2999.
 DAY_PATTERN = "^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"
 
 

@@ -20,6 +20,7 @@ from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Interest, Need, Role
 from catalog.validation import FUNDING, LANGS, LIMITS, MAX_REASON, NEED_STATUSES
 from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_clause
+from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json, text
@@ -28,10 +29,9 @@ from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
-from web.database import db_session
 from web.jobs import enqueue_after_commit, with_notice
 from web.office import screening
-from web.reads import note_rows, records_read
+from web.platform.database import db_session
 from web.tasks import match_need
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from web.api.inputs import int_id
 from web.api.serialize import iso
 from web.api.spec import doc
 from web.api.tokens import token_required
-from web.database import db_session
-from web.display import pick
+from web.pages.display import pick
+from web.platform.database import db_session
 
 ITEM_SCHEMA: dict[str, Any] = {
     "type": "object",

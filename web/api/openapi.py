@@ -10,7 +10,7 @@ from web.api.retry import with_db_retry
 from web.api.schemas import COMPONENTS
 from web.api.spec import build_document, doc
 from web.api.tokens import public_endpoint
-from web.database import db_session
+from web.platform.database import db_session
 
 
 def references() -> dict[str, list[str]]:

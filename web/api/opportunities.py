@@ -18,7 +18,7 @@ from web.api.retry import with_db_retry
 from web.api.serialize import interest_json, public_need
 from web.api.spec import doc, q
 from web.api.tokens import token_required
-from web.database import db_session
+from web.platform.database import db_session
 
 INTEREST_FIELDS = {
     "note": Field(

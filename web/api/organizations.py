@@ -12,6 +12,7 @@ from catalog.commands.organizations import update_profile
 from catalog.models import Organization, OrgArea, Role, org_categories
 from catalog.validation import LANGS, LIMITS
 from catalog.visibility import load_org
+from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.inputs import Field, check, clean_id, query_text, read_json, text
 from web.api.needs import MAX_OFFSET, MAX_PAGE, page
@@ -20,9 +21,8 @@ from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json
 from web.api.spec import doc, q
 from web.api.tokens import token_required
-from web.database import db_session
 from web.jobs import enqueue_after_commit, with_notice
-from web.reads import note_rows, records_read
+from web.platform.database import db_session
 from web.tasks import update_org_index
 
 PROFILE_FIELDS: dict[str, Field] = {

@@ -10,15 +10,15 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from catalog.models import Role
+from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.planner_filters import FILTER_QUERY
 from web.api.retry import with_db_retry
 from web.api.spec import doc
 from web.api.tokens import token_required
-from web.database import db_session
 from web.planner.params import need_filter
 from web.planner.planning import action_plan, flag_list
-from web.reads import note_rows, records_read
+from web.platform.database import db_session
 
 VIEWERS = (Role.PLANNER, Role.REVIEWER, Role.ADMIN)
 

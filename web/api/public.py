@@ -19,9 +19,9 @@ from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import public_need
 from web.api.spec import doc, q
 from web.api.tokens import public_endpoint
-from web.database import db_session
+from web.pages.word_search import words_clause
+from web.platform.database import db_session
 from web.public.notice import NoticeEntry, attach_confirmed
-from web.word_search import words_clause
 
 PUBLIC_QUERY = [
     q("district", "district code, e.g. 440402", pattern=DISTRICT_CODE),

@@ -24,6 +24,7 @@ from catalog.models import (
     Role,
 )
 from catalog.outcomes import performance_history
+from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import clean_id, int_id
@@ -31,8 +32,7 @@ from web.api.retry import with_db_retry
 from web.api.serialize import iso
 from web.api.spec import doc
 from web.api.tokens import token_required
-from web.database import db_session
-from web.reads import note_rows, records_read
+from web.platform.database import db_session
 
 
 def credit_json(e: CreditEvent) -> dict[str, Any]:

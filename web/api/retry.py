@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from web.database import db_session
+from web.platform.database import db_session
 
 log = logging.getLogger(__name__)
 

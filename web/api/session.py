@@ -16,16 +16,16 @@ from sqlalchemy import delete
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.models import ApiToken
+from web.access.auth import authenticate
+from web.access.authz import ANYONE, mark_roles
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.retry import with_db_retry
 from web.api.spec import doc
 from web.api.token_cap import make_room_for_one_more
 from web.api.tokens import AUTH_KIND_ATTR, hash_token, issue_token, token_required
-from web.auth import authenticate
-from web.authz import ANYONE, mark_roles
-from web.database import db_session
 from web.extensions import limiter
+from web.platform.database import db_session
 
 
 def _user_limit() -> str:

@@ -129,7 +129,7 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
         conv, args, name = m.group("conv") or "string", m.group("args"), m.group("name")
         schema: dict[str, Any]
         if conv == "int":
-            # web.input_guard.BoundedInt: larger ids match no route (404).
+            # web.platform.input_guard.BoundedInt: larger ids match no route (404).
             schema = {"type": "integer", "minimum": 1, "maximum": MAX_INT32}
         elif conv == "any":
             schema = {

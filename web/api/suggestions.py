@@ -14,6 +14,7 @@ from catalog.decisions import decide
 from catalog.models import Organization, Role, Suggestion
 from catalog.validation import MAX_REASON
 from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions_clause
+from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import MAX_INT32, Field, check, int_id, read_json, text
@@ -27,8 +28,7 @@ from web.api.serialize import (
 )
 from web.api.spec import doc
 from web.api.tokens import token_required
-from web.database import db_session
-from web.reads import note_rows, records_read
+from web.platform.database import db_session
 
 DECISION_FIELDS = {
     "version": Field(

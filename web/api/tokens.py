@@ -27,13 +27,13 @@ from sqlalchemy import select
 
 from catalog.actors import Actor
 from catalog.models import Account, ApiToken, Role
-from web.authz import ANYONE, mark_roles
-from web.database import db_session
+from web.access.authz import ANYONE, mark_roles
+from web.platform.database import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ALL_ROLES: frozenset[str] = frozenset(r.value for r in Role)
-# Attribute names on view functions: the roles (shared with `web.authz.roles_required`, which
+# Attribute names on view functions: the roles (shared with `web.access.authz.roles_required`, which
 # reads "*" as anyone) and how the caller authenticates (token | basic | public), for OpenAPI.
 ALLOWED_ROLES_ATTR = "allowed_roles"
 AUTH_KIND_ATTR = "auth_kind"

@@ -17,7 +17,7 @@ from catalog.exchange import (
     import_path,
 )
 from catalog.exchange.hsds_tabular import export_hsds
-from web.database import get_db
+from web.platform.database import get_db
 
 catalog_cli = AppGroup("catalog", help="Import and export organizations and needs.")
 

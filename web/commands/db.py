@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from catalog import schema
 from catalog.reference_data import load_gazetteer, load_taxonomy
-from web.database import get_db
+from web.platform.database import get_db
 
 db_cli = AppGroup("db", help="Create or migrate the database (Alembic).")
 

@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from catalog.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-from web.auth import hash_password
-from web.database import get_db
+from web.access.auth import hash_password
+from web.platform.database import get_db
 
 demo_cli = AppGroup("demo", help="Load the demo catalog and demo accounts.")
 

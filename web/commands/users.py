@@ -10,8 +10,8 @@ from sqlalchemy import select
 from catalog.actors import Actor
 from catalog.commands.accounts import AccountError, create_account, update_account
 from catalog.models import Account, Role
-from web.auth import hash_password, password_problem
-from web.database import get_db
+from web.access.auth import hash_password, password_problem
+from web.platform.database import get_db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 ROLES = click.Choice([r.value for r in Role])

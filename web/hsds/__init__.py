@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from web.api.errors import error_response, http_error
 from web.extensions import csrf
-from web.input_guard import ControlCharacters
+from web.platform.input_guard import ControlCharacters
 
 bp = Blueprint("hsds", __name__, url_prefix="/hsds")
 csrf.exempt(bp)  # read-only: no form, no session authority

@@ -11,11 +11,11 @@ from flask import abort, jsonify, url_for
 from werkzeug.wrappers import Response
 
 from catalog.exchange import hsds, hsds_query
-from web.authz import public
-from web.database import db_session
+from web.access.authz import public
 from web.hsds import bp
 from web.hsds.openapi import document
 from web.hsds.params import paging, query
+from web.platform.database import db_session
 
 T = TypeVar("T")
 

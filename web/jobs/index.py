@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import current_app
 
-from web.database import get_db
 from web.jobs import is_transient
+from web.platform.database import get_db
 
 log = logging.getLogger(__name__)
 

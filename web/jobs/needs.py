@@ -11,8 +11,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import DateTime, func, select, update
 
-from web.database import get_db
 from web.jobs import DONE, FAILED, PENDING, RUNNING, enqueue_after_commit, is_transient
+from web.platform.database import get_db
 
 log = logging.getLogger(__name__)
 

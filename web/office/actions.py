@@ -14,12 +14,12 @@ from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Role
 from catalog.teams import invite_team as do_invite_team
 from catalog.visibility import load_suggestion
-from web.authz import actor, need_in_scope, roles_required
-from web.database import db_session
-from web.display import flash_error
-from web.input_guard import parse_int
+from web.access.authz import actor, need_in_scope, roles_required
 from web.office import bp
 from web.office.views import OFFICE_ACTIONS
+from web.pages.display import flash_error
+from web.platform.database import db_session
+from web.platform.input_guard import parse_int
 
 
 @bp.post("/needs/<need_id>/action/<action>")
@@ -40,7 +40,7 @@ def act(need_id: str, action: str):
 
 
 def _action_label(action: str) -> str:
-    from web.display import ACTION_LABELS
+    from web.pages.display import ACTION_LABELS
 
     return str(ACTION_LABELS.get(action, action))
 

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from catalog.validation import FUNDING
-from web.input_guard import number_or_text
+from web.platform.input_guard import number_or_text
 
 NUMBER_FIELDS = ("beneficiary_count", "budget_yuan", "months")
 
@@ -43,6 +43,6 @@ class NeedForm(FlaskForm):
 
 
 def funding_choices() -> list[tuple[str, str]]:
-    from web.display import FUNDING_LABELS
+    from web.pages.display import FUNDING_LABELS
 
     return [(f, str(FUNDING_LABELS.get(f, f))) for f in FUNDING]

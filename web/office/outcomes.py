@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from catalog.models import Role
 from catalog.outcomes import record_outcome
-from web.authz import need_in_scope, roles_required
+from web.access.authz import need_in_scope, roles_required
 from web.office import bp
-from web.record_forms import add_to_org_record
+from web.pages.record_forms import add_to_org_record
 
 
 @bp.post("/needs/<need_id>/outcomes/<org_id>")

@@ -14,15 +14,15 @@ from catalog.models import Interest, Need, Region, Role, SuggestionStatus
 from catalog.outcomes import GRADES, outcomes_for_need
 from catalog.permissions import allowed
 from catalog.visibility import visible_suggestions, worklist_clause
-from web.authz import actor, need_in_scope, roles_required
-from web.choices import category_groups, street_choices
-from web.database import db_session
-from web.display import error_text, flash_error
+from web.access.authz import actor, need_in_scope, roles_required
+from web.access.reads import note_rows, records_read
 from web.office import bp, screening
 from web.office.forms import NeedForm, funding_choices
-from web.paging import page_number, page_of
-from web.reads import note_rows, records_read
-from web.team_proposals import team_cards
+from web.pages.choices import category_groups, street_choices
+from web.pages.display import error_text, flash_error
+from web.pages.paging import page_number, page_of
+from web.pages.team_proposals import team_cards
+from web.platform.database import db_session
 
 OFFICE_ACTIONS = ("submit", "list", "match", "close", "withdraw")
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 
-from web.input_guard import number_or_text
+from web.platform.input_guard import number_or_text
 
 OPTIONAL_NUMBERS = ("staff", "social_workers")
 

@@ -11,11 +11,11 @@ from catalog.decisions import express_interest, withdraw_interest
 from catalog.errors import DomainError
 from catalog.models import Interest, Need, Role, Suggestion
 from matching import facade
-from web.authz import actor, roles_required
-from web.database import db_session
-from web.display import flash_error
+from web.access.authz import actor, roles_required
 from web.org import bp
 from web.org.views import own_org
+from web.pages.display import flash_error
+from web.platform.database import db_session
 
 
 def recommendations(org_id: str) -> list[tuple[Need, float | None, list[dict]]]:

@@ -22,15 +22,15 @@ from catalog.models import Organization, Role
 from catalog.outcomes import performance_history
 from catalog.validation import ORG_TYPES
 from catalog.visibility import load_org
-from web.auth import hash_password, password_problem, sign_in
-from web.authz import actor, public, roles_required
-from web.choices import category_groups, city, streets_by_district
-from web.database import db_session
-from web.display import ORG_TYPE_LABELS, error_text, flash_error, pick
+from web.access.auth import hash_password, password_problem, sign_in
+from web.access.authz import actor, public, roles_required
 from web.extensions import limiter
 from web.jobs import enqueue_after_commit
 from web.org import bp
 from web.org.forms import OPTIONAL_NUMBERS, ProfileForm, RegistrationForm
+from web.pages.choices import category_groups, city, streets_by_district
+from web.pages.display import ORG_TYPE_LABELS, error_text, flash_error, pick
+from web.platform.database import db_session
 from web.tasks import update_org_index
 
 

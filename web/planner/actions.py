@@ -15,15 +15,15 @@ from sqlalchemy import select
 from catalog.analytics import gap_table, totals
 from catalog.models import Organization, Role
 from catalog.visibility import load_need, visible_suggestions
-from web.authz import roles_required
-from web.database import db_session
+from web.access.authz import roles_required
+from web.access.reads import note_rows, records_read
 from web.planner import bp
 from web.planner import tables as T
 from web.planner.action_tables import actions_table, bundles_table, red_flags_table
 from web.planner.export import XLSX_MIME, to_xlsx
 from web.planner.planning import INDICATOR_LABELS, KIND_LABELS, action_plan, flag_list
 from web.planner.views import _context, _filter
-from web.reads import note_rows, records_read
+from web.platform.database import db_session
 
 ACTION_VIEWERS = (Role.PLANNER, Role.REVIEWER, Role.ADMIN)
 REPORT_VIEWERS = (Role.PLANNER, Role.ADMIN)

@@ -16,8 +16,8 @@ from web.api.planner_filters import FILTER_QUERY
 from web.api.schemas import ref
 from web.api.spec import doc, q
 from web.api.tokens import token_required
-from web.database import db_session
 from web.planner.params import need_filter
+from web.platform.database import db_session
 
 api_bp = Blueprint("planner_api", __name__, url_prefix="/api/v1")
 register_api_errors(api_bp)

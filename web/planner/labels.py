@@ -11,10 +11,10 @@ from catalog.analytics import region_names
 from catalog.models import Category
 
 # The site's own labels, so a status or gap reason reads the same on every page.
-from web.display import GAP_LABELS as REASONS
-from web.display import STATUS_LABELS as STATUSES  # noqa: F401 - re-exported for the views
-from web.display import locale_name as locale
-from web.display import to_traditional
+from web.pages.display import GAP_LABELS as REASONS
+from web.pages.display import STATUS_LABELS as STATUSES  # noqa: F401 - re-exported for the views
+from web.pages.display import locale_name as locale
+from web.pages.display import to_traditional
 
 REASONS_SHORT = {
     "no_service": _l("No service"),

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from catalog.actors import Actor
 from catalog.analytics import ALL_STATUSES, DEFAULT_STATUSES, NeedFilter
-from web.input_guard import parse_day
+from web.platform.input_guard import parse_day
 
 CODE = re.compile(r"^[0-9]{6}([0-9]{3})?$")
 METRIC_KEYS = ("unmet", "unmet_budget", "unmet_beneficiaries")
@@ -32,7 +32,7 @@ def scope_of(actor: Actor | None) -> str | None:
 def need_filter(args: Mapping[str, str], actor: Actor | None) -> NeedFilter:
     """Unknown or malformed values are ignored rather than refused: a planner editing a URL
     by hand gets the unfiltered view, never an error page. Days are read by the one date
-    reader (web.input_guard.parse_day: yyyy-mm-dd, 1900–2999). The API refuses what this
+    reader (web.platform.input_guard.parse_day: yyyy-mm-dd, 1900–2999). The API refuses what this
     ignores, before it gets here (its document declares each parameter)."""
     status = (args.get("status") or "").strip()
     if status == "all":

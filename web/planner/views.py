@@ -14,13 +14,13 @@ from sqlalchemy import select
 from catalog.actors import region_contains
 from catalog.analytics import ALL_STATUSES, NeedFilter, gap_table, region_figures, totals
 from catalog.models import Region
-from web.authz import roles_required
-from web.database import db_session
+from web.access.authz import roles_required
 from web.planner import bp
 from web.planner import tables as T
 from web.planner.export import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from web.planner.labels import LEVELS, METRICS, REASONS, STATUSES, Names
 from web.planner.params import metric, need_filter, query_args
+from web.platform.database import db_session
 
 PLANNERS = ("planner", "admin")
 GEOJSON = "zhuhai_districts.geojson"

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from catalog.exchange import safe_cell
 from catalog.models import AuditEvent, NeedStatus, PerformanceRecord, Suggestion
-from web.authz import public
-from web.database import db_session
-from web.display import label, named
+from web.access.authz import public
+from web.pages.display import label, named
+from web.platform.database import db_session
 from web.public import bp
 from web.public.notice import NoticeEntry, NoticeFilter, notice_entries
 from web.public.ocds import release_package

@@ -15,7 +15,7 @@ from catalog.actors import region_clause
 from catalog.models import Need, PerformanceRecord, Suggestion, SuggestionStatus
 from catalog.outcomes import published_outcomes
 from catalog.visibility import public_needs_query
-from web.word_search import words_clause
+from web.pages.word_search import words_clause
 
 MAX_ROWS = 5000
 

@@ -11,12 +11,12 @@ from flask_login import current_user
 
 from catalog.models import Role
 from catalog.visibility import load_need
-from web.auth import authenticate, sign_in, sign_out
-from web.authz import ALL_ROLES, public, roles_required
-from web.choices import category_groups, streets_by_district
-from web.database import db_session
+from web.access.auth import authenticate, sign_in, sign_out
+from web.access.authz import ALL_ROLES, public, roles_required
 from web.extensions import limiter
-from web.paging import page_number
+from web.pages.choices import category_groups, streets_by_district
+from web.pages.paging import page_number
+from web.platform.database import db_session
 from web.public import bp
 from web.public.notice import NoticeFilter, attach_confirmed, notice_entries
 

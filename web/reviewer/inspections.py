@@ -22,11 +22,11 @@ from catalog.inspections import (
     visible_draws,
 )
 from catalog.models import Account, InspectionDraw, Need, Region, Role
-from web.authz import actor, roles_required
-from web.database import db_session
-from web.display import flash_error, named
-from web.reads import records_read
-from web.record_forms import add_to_org_record
+from web.access.authz import actor, roles_required
+from web.access.reads import records_read
+from web.pages.display import flash_error, named
+from web.pages.record_forms import add_to_org_record
+from web.platform.database import db_session
 from web.reviewer import bp
 
 

@@ -17,10 +17,10 @@ from catalog.credit import credit_archive, record_credit_event
 from catalog.models import Region, Role
 from catalog.outcomes import performance_history
 from catalog.visibility import load_org
-from web.authz import roles_required
-from web.database import db_session
-from web.reads import records_read
-from web.record_forms import add_to_org_record
+from web.access.authz import roles_required
+from web.access.reads import records_read
+from web.pages.record_forms import add_to_org_record
+from web.platform.database import db_session
 from web.reviewer import bp
 
 

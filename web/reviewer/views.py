@@ -14,16 +14,16 @@ from catalog.lifecycle import transition
 from catalog.models import Interest, Need, Role
 from catalog.permissions import allowed
 from catalog.visibility import visible_suggestions, worklist_clause
-from web.authz import actor, need_in_scope, roles_required
-from web.choices import category_groups
-from web.database import db_session
-from web.display import flash_error
+from web.access.authz import actor, need_in_scope, roles_required
+from web.access.reads import note_rows, records_read
 from web.jobs import enqueue_after_commit
-from web.paging import page_number, page_of
-from web.reads import note_rows, records_read
+from web.pages.choices import category_groups
+from web.pages.display import flash_error
+from web.pages.paging import page_number, page_of
+from web.pages.team_proposals import team_cards
+from web.platform.database import db_session
 from web.reviewer import bp
 from web.tasks import match_need
-from web.team_proposals import team_cards
 
 STATUS_TABS = ("submitted", "approved", "listed", "returned", "matched", "closed")
 REVIEWER_ACTIONS = ("approve", "return", "list", "close", "withdraw")

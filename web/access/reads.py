@@ -17,7 +17,7 @@ token — a refused, failed or redirected request showed nothing. Public routes 
 (the notice board and its downloads are public by law, and anonymous readers have no name).
 
 Transactions: the record is written in its own short transaction, never in the request's. A GET
-does not commit (web.database rolls back at teardown), so committing the request's session to
+does not commit (web.platform.database rolls back at teardown), so committing the request's session to
 save the record could persist whatever a view left in it; instead the hook first ends the
 request's transaction — a rollback, which is what teardown would do anyway, and which releases
 SQLite's read lock — then writes the record through a fresh session that commits or rolls back
@@ -43,7 +43,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from catalog.actors import Actor
 from catalog.models import ReadChannel, ReadEvent
-from web.database import get_db
+from web.platform.database import get_db
 
 log = logging.getLogger(__name__)
 
@@ -223,5 +223,5 @@ def record_read(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the hook. After-request hooks run newest first, so register this after the
-    security headers (web.security) for them to apply to a refusal too."""
+    security headers (web.platform.security) for them to apply to a refusal too."""
     app.after_request(record_read)

@@ -27,8 +27,8 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from web.authz import public
-from web.database import get_db
+from web.access.authz import public
+from web.platform.database import get_db
 
 log = logging.getLogger(__name__)
 

@@ -86,7 +86,7 @@ def need_in_scope(need_id: str) -> Need:
     """The need for the office's and reviewer's work pages: visible to the signed-in actor and
     in its region (catalog.visibility.load_need); NotFound, hence 404, otherwise, so a street
     office cannot learn that another street's draft exists."""
-    from web.database import db_session
+    from web.platform.database import db_session
 
     return load_need(db_session(), need_id, actor(), in_scope=True)
 

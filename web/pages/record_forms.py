@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 
 from catalog.actors import Actor
 from catalog.errors import DomainError
-from web.authz import actor
-from web.database import db_session
-from web.display import flash_error
+from web.access.authz import actor
 from web.jobs import enqueue_after_commit
+from web.pages.display import flash_error
+from web.platform.database import db_session
 from web.tasks import update_org_index
 
 

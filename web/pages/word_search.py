@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from catalog.models import Category, Need
 from matching import facade
-from web.display import to_traditional
+from web.pages.display import to_traditional
 
 MAX_WORDS = 8
 ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-.]*")

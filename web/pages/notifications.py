@@ -2,7 +2,7 @@
 the delivery channel beyond the inbox (setting NOTIFY_DELIVERY, catalog.notify_delivery).
 
 Texts are stored in Simplified Chinese and English; a Traditional reader gets the Simplified
-text converted (web.display.pick), like every other domain text."""
+text converted (web.pages.display.pick), like every other domain text."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 
 from catalog import inbox, notify_delivery
 from catalog.models import Notification
-from web.authz import ALL_ROLES, roles_required
-from web.database import db_session
-from web.display import pick
+from web.access.authz import ALL_ROLES, roles_required
+from web.pages.display import pick
+from web.platform.database import db_session
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from web.input_guard import parse_int
+from web.platform.input_guard import parse_int
 
 PAGE_SIZE = 100
 # Far past the end of any list, and small enough that the offset fits every database.

@@ -10,8 +10,8 @@ from flask import Blueprint, abort, render_template, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response
 
+from web.access.authz import public
 from web.api.spec import hidden_from_openapi
-from web.authz import public
 
 bp = Blueprint("apidocs", __name__, url_prefix="/api/v1/docs")
 

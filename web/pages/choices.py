@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.models import Category, Region
-from web.display import locale_name, named
+from web.pages.display import locale_name, named
 
 
 def categories(session: Session) -> list[Category]:

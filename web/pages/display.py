@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from catalog.errors import DomainError, FieldError, ValidationFailed
 from catalog.teams import is_team_invite
-from web.match_display import match_level, split_suggestions
+from web.pages.match_display import match_level, split_suggestions
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -157,7 +157,7 @@ def prohibited_text(need: Any) -> str:
 def category_label(item: Any) -> str:
     """A need's (or a category name's) category in the active language."""
     from catalog.models import Category
-    from web.database import db_session
+    from web.platform.database import db_session
 
     name = item if isinstance(item, str) or item is None else item.category_name
     if not name:

@@ -25,8 +25,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalog.actors import Actor
 from catalog.models import Account, LoginSession
-from web.database import db_session
 from web.extensions import login_manager
+from web.platform.database import db_session
 
 MIN_PASSWORD = 10
 # Signed-in browsers kept per account; the oldest beyond this are signed out at the next
