@@ -52,7 +52,7 @@ demo: demo-data
 	@echo "Demo on http://$(HOST):$(PORT)/ — accounts in README.md"
 	$(BIN)/flask --app web run --host $(HOST) --port $(PORT)
 
-test: install system-deps services test-sqlite test-postgres
+test: install system-deps services lint test-sqlite test-postgres
 
 test-sqlite:
 	$(BIN)/pytest -q -p no:cacheprovider --nbmake tests notebooks
