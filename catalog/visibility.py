@@ -33,8 +33,18 @@ def sees_drafts(viewer: Actor) -> bool:
     return viewer.role in (Role.OFFICE, Role.ADMIN)
 
 
-def _never_submitted(need: Need) -> bool:
-    return need.status == NeedStatus.DRAFT or need.submitted_at is None
+def never_submitted(need: Need) -> bool:
+    """A draft, or a draft withdrawn before it was submitted (closed with no submission)."""
+    return need.status == NeedStatus.DRAFT or (
+        need.status == NeedStatus.CLOSED and need.submitted_at is None
+    )
+
+
+def submitted_clause() -> ColumnElement[bool]:
+    """`not never_submitted` as SQL: the needs whose text reviewers and planners may read."""
+    return (Need.status != NeedStatus.DRAFT) & (
+        (Need.status != NeedStatus.CLOSED) | Need.submitted_at.is_not(None)
+    )
 
 
 def can_see_need(need: Need, viewer: Actor | None) -> bool:
@@ -42,7 +52,7 @@ def can_see_need(need: Need, viewer: Actor | None) -> bool:
         return True
     if viewer is None or viewer.role not in STAFF_ROLES:
         return False
-    if _never_submitted(need) and not sees_drafts(viewer):
+    if never_submitted(need) and not sees_drafts(viewer):
         return False
     return viewer.covers_street(need.street_code)
 
@@ -67,7 +77,7 @@ def visible_needs_clause(viewer: Actor | None) -> ColumnElement[bool]:
         return true()
     in_scope = scope_clause(viewer)
     if not sees_drafts(viewer):
-        in_scope = in_scope & (Need.status != NeedStatus.DRAFT) & Need.submitted_at.is_not(None)
+        in_scope = in_scope & submitted_clause()
     return in_scope | public
 
 

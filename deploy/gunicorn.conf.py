@@ -24,6 +24,8 @@ max_requests_jitter = 200
 # and its own FAISS index cache, and no connection is shared across fork.
 preload_app = False
 forwarded_allow_ips = os.environ.get("HUB_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = None  # the app logs every request itself (web/platform/logs.py, JSON with HUB_JSON_LOGS=1)
+accesslog = (
+    None  # the app logs every request itself (web/platform/logs.py, JSON with HUB_JSON_LOGS=1)
+)
 errorlog = "-"
 loglevel = os.environ.get("HUB_LOG_LEVEL", "info").lower()

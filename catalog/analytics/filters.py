@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func
 from catalog.actors import region_clause, region_contains
 from catalog.clock import local_midnight
 from catalog.models import Need, NeedStatus
+from catalog.visibility import submitted_clause
 
 # Drafts are the office's private notes and returned needs are back with the office: neither is
 # demand the city has accepted yet, so they are left out unless a planner asks for them.
@@ -28,7 +29,7 @@ GAP_REASONS: tuple[str, ...] = ("no_service", "no_coverage", "no_capacity")
 def submitted() -> ColumnElement[bool]:
     """Needs whose text a planner may read: submitted at least once. Drafts (and drafts
     withdrawn unsubmitted) are the office's own and reach planners only as counts."""
-    return Need.submitted_at.is_not(None)
+    return submitted_clause()
 
 
 def posted_at() -> ColumnElement:
