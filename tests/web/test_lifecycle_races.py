@@ -48,7 +48,9 @@ def world(app):
 def enqueued(monkeypatch) -> list[str]:
     """Needs handed to the matcher (counted instead of matched)."""
     calls: list[str] = []
-    monkeypatch.setattr("web.tasks.enqueue_matching", calls.append)
+    monkeypatch.setattr(
+        "web.tasks.match_need.delay", calls.append
+    )  # what enqueue_after_commit sends
     return calls
 
 
