@@ -2,7 +2,7 @@
 organizations, index build time, embedding throughput, and FAISS vs a brute-force numpy scan;
 and what team proposals (`matching.planning.teams`) add per gap need, against matching that need.
 
-Synthetic scale-up: the labeled dev organizations (or the test catalog when the shared folder is
+Synthetic scale-up: the labeled dev organizations (or the test catalog when the labeled set in data/ is
 absent) are replicated with random service areas, so category and coverage statistics stay
 realistic. Writes benchmarks/results/matching.json and matching.md.
 """

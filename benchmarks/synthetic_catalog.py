@@ -47,7 +47,7 @@ def dev_dir() -> Path:
 
 def base_records() -> tuple[list[OrgRecord], list[NeedRecord], str]:
     """Seed records: the dev set when present, else the shipped demo catalog (so the API
-    benchmark and its smoke test also run on a checkout without the shared folder)."""
+    benchmark and its smoke test also run on a checkout without data/dev)."""
     dev = dev_dir()
     if (dev / "organizations.jsonl").exists():
         orgs, needs = load_exchange_dir(dev)

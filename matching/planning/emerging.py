@@ -14,7 +14,7 @@ mean P is low); a cluster whose members agree on one category is colloquial word
 service and is shown apart. Labels are the words frequent in the cluster and rare among all needs
 in view (class-based TF-IDF over jieba words).
 
-Measured on shared/data/dev with out-of-fold classifiers (legitimate needs, 142): P < 0.5 flags
+Measured on data/dev with out-of-fold classifiers (legitimate needs, 142): P < 0.5 flags
 13 %, P < 0.5 or margin < -0.25 about a quarter; the category-agreement rule then keeps most of
 those out of the emerging clusters.
 

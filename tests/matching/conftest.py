@@ -1,5 +1,5 @@
 """Fixtures for matching tests: a small catalog built in code, a lexicon-only classifier
-(trained once per session), and the labeled dev set when the shared folder is present."""
+(trained once per session), and the labeled dev set in data/dev."""
 
 from __future__ import annotations
 

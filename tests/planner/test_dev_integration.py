@@ -1,4 +1,4 @@
-"""The real path: import shared/data/dev, run `flask matching run-all`, and check that the map,
+"""The real path: import data/dev, run `flask matching run-all`, and check that the map,
 the gap table, the unmet-needs list and the API show exactly the gaps the matcher flagged."""
 
 from __future__ import annotations
