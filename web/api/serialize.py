@@ -96,52 +96,38 @@ def org_json(org: Organization) -> dict[str, Any]:
 
 def suggestion_json(s: Suggestion, full: bool) -> dict[str, Any]:
     """`full` for the posting office and reviewers: who decided and why."""
-    out: dict[str, Any] = {
-        "id": s.id,
-        "need_id": s.need_id,
-        "organization_id": s.org_id,
-        "organization_name": s.organization.name if s.organization is not None else None,
-        "score": round(float(s.score), 6),
-        "rank": s.rank,
-        "probability": round(float(s.probability or 0.0), 4),
-        "likely": bool(s.likely),
-        "reasons": s.reasons or [],
-        "status": str(s.status),
-        "version": s.version,
-    }
-    if full:
-        out.update(
-            decided_by=s.decided_by,
-            decided_at=iso(s.decided_at),
-            decision_reason=s.decision_reason,
-            model_version=s.model_version,
-        )
-    return out
+    name = s.organization.name if s.organization is not None else None
+    return _suggestion_fields(s, name, full)
 
 
 def suggestion_row_json(row: Any, full: bool) -> dict[str, Any]:
     """`suggestion_json` for a row of `SUGGESTION_COLUMNS` (+ `SUGGESTION_FULL_COLUMNS` when
     `full`): the list endpoint reads columns, not ORM objects (issue 14: most of its time went
     into loading each suggestion's organization with its categories and areas)."""
+    return _suggestion_fields(row, row.organization_name, full)
+
+
+def _suggestion_fields(src: Any, organization_name: str | None, full: bool) -> dict[str, Any]:
+    """One suggestion's answer from anything with the Suggestion column names (ORM or row)."""
     out: dict[str, Any] = {
-        "id": row.id,
-        "need_id": row.need_id,
-        "organization_id": row.org_id,
-        "organization_name": row.organization_name,
-        "score": round(float(row.score), 6),
-        "rank": row.rank,
-        "probability": round(float(row.probability or 0.0), 4),
-        "likely": bool(row.likely),
-        "reasons": row.reasons or [],
-        "status": str(row.status),
-        "version": row.version,
+        "id": src.id,
+        "need_id": src.need_id,
+        "organization_id": src.org_id,
+        "organization_name": organization_name,
+        "score": round(float(src.score), 6),
+        "rank": src.rank,
+        "probability": round(float(src.probability or 0.0), 4),
+        "likely": bool(src.likely),
+        "reasons": src.reasons or [],
+        "status": str(src.status),
+        "version": src.version,
     }
     if full:
         out.update(
-            decided_by=row.decided_by,
-            decided_at=iso(row.decided_at),
-            decision_reason=row.decision_reason,
-            model_version=row.model_version,
+            decided_by=src.decided_by,
+            decided_at=iso(src.decided_at),
+            decision_reason=src.decision_reason,
+            model_version=src.model_version,
         )
     return out
 
