@@ -11,15 +11,18 @@ decision relied on stays readable. The matcher reads the archive as a weak featu
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog import permissions
 from catalog.actors import Actor
-from catalog.audit import record
+from catalog.audit import add_recorded
 from catalog.clock import local_today
-from catalog.errors import FieldError, NotAllowed, NotFound, ValidationFailed
-from catalog.models import CreditEvent, Organization, Role
+from catalog.errors import FieldError, NotFound, ValidationFailed
+from catalog.models import CreditEvent, Organization, PerformanceRecord
 
 # Labels for messages; the web layer has its own translated labels.
 CREDIT_KINDS: dict[str, tuple[str, str]] = {
@@ -80,6 +83,63 @@ def _parse_date(value: object, errors: list[FieldError]) -> dt.date | None:
     return value
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A checked credit entry, ready to be written."""
+
+    kind: str
+    day: dt.date
+    source: str
+    note: str | None
+
+
+def _check_kind(value: object, errors: list[FieldError]) -> str:
+    kind = str(value or "").strip()
+    if kind not in CREDIT_KINDS:
+        allowed = "、".join(zh for zh, _ in CREDIT_KINDS.values())
+        errors.append(
+            FieldError(
+                "kind",
+                f"信用记录类型须为：{allowed}",
+                f"kind must be one of {', '.join(CREDIT_KINDS)}",
+            )
+        )
+    return kind
+
+
+def _check_source(value: object, errors: list[FieldError]) -> str:
+    """The issuing authority: required, because an entry nobody can trace to a decision is
+    hearsay in an archive that later purchases rely on."""
+    source = str(value or "").strip()
+    if not source:
+        errors.append(
+            FieldError(
+                "source", "必须填写作出决定的机关", "source (the issuing authority) is required"
+            )
+        )
+    elif len(source) > MAX_SOURCE:
+        errors.append(
+            FieldError(
+                "source",
+                f"来源不能超过{MAX_SOURCE}个字",
+                f"source must be at most {MAX_SOURCE} characters",
+            )
+        )
+    return source
+
+
+def _checked_entry(kind: object, date: object, source: object, note: object) -> _Entry:
+    """Every field checked before anything is written, all problems reported at once."""
+    errors: list[FieldError] = []
+    entry_kind = _check_kind(kind, errors)
+    day = _parse_date(date, errors)
+    entry_source = _check_source(source, errors)
+    entry_note = clean_note(note, errors)
+    if errors or day is None:
+        raise ValidationFailed(errors)
+    return _Entry(entry_kind, day, entry_source, entry_note)
+
+
 def record_credit_event(
     session: Session,
     actor: Actor,
@@ -94,68 +154,44 @@ def record_credit_event(
     Any reviewer may record for any organization: organizations serve across districts, and
     `source` names the authority that issued the decision. Entries are never edited or deleted;
     a correction is a new entry."""
-    if actor.role not in (Role.REVIEWER, Role.ADMIN) or not (actor.is_admin or actor.scope):
-        raise NotAllowed(
-            "只有民政审核人员可以登记信用记录", "only civil-affairs reviewers may record credit"
-        )
+    permissions.require(permissions.record_credit, actor)
     org = session.get(Organization, org_id)
     if org is None:
         raise NotFound("社会组织不存在", f"organization {org_id} does not exist")
-    errors: list[FieldError] = []
-    kind = str(kind or "").strip()
-    if kind not in CREDIT_KINDS:
-        allowed = "、".join(zh for zh, _ in CREDIT_KINDS.values())
-        errors.append(
-            FieldError(
-                "kind",
-                f"信用记录类型须为：{allowed}",
-                f"kind must be one of {', '.join(CREDIT_KINDS)}",
-            )
-        )
-    day = _parse_date(date, errors)
-    source_text = str(source or "").strip()
-    if not source_text:
-        errors.append(
-            FieldError(
-                "source", "必须填写作出决定的机关", "source (the issuing authority) is required"
-            )
-        )
-    elif len(source_text) > MAX_SOURCE:
-        errors.append(
-            FieldError(
-                "source",
-                f"来源不能超过{MAX_SOURCE}个字",
-                f"source must be at most {MAX_SOURCE} characters",
-            )
-        )
-    note_text = clean_note(note, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    assert day is not None
-    event = CreditEvent(org_id=org.id, date=day, kind=kind, source=source_text, note=note_text)
-    session.add(event)
-    session.flush()
-    record(
+    entry = _checked_entry(kind, date, source, note)
+    event = CreditEvent(
+        org_id=org.id, date=entry.day, kind=entry.kind, source=entry.source, note=entry.note
+    )
+    add_recorded(
         session,
         actor,
+        event,
         "credit.record",
         "credit_event",
-        str(event.id),
         organization=org.id,
-        kind=kind,
-        date=day.isoformat(),
-        source=source_text,
+        kind=entry.kind,
+        date=entry.day.isoformat(),
+        source=entry.source,
     )
-    session.flush()
     return event
 
 
-def credit_archive(session: Session, org_id: str) -> list[CreditEvent]:
-    """The organization's credit archive, newest first (the order a reader wants)."""
+# The two halves of an organization's record that a reader pages through by date.
+OrgRecordRow = TypeVar("OrgRecordRow", CreditEvent, PerformanceRecord)
+
+
+def newest_first(
+    session: Session, model: type[OrgRecordRow], org_id: str, day: Any
+) -> list[OrgRecordRow]:
+    """An organization's rows of `model`, newest `day` first (the order a reader wants); the id
+    breaks ties, so of one day's entries the one written last comes first, on every page."""
     return list(
         session.scalars(
-            select(CreditEvent)
-            .where(CreditEvent.org_id == org_id)
-            .order_by(CreditEvent.date.desc(), CreditEvent.id.desc())
+            select(model).where(model.org_id == org_id).order_by(day.desc(), model.id.desc())
         )
     )
+
+
+def credit_archive(session: Session, org_id: str) -> list[CreditEvent]:
+    """The organization's credit archive, newest first."""
+    return newest_first(session, CreditEvent, org_id, CreditEvent.date)

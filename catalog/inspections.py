@@ -21,17 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.clock import local_today
 from catalog.credit import record_credit_event
-from catalog.errors import Conflict, FieldError, NotAllowed, NotFound, ValidationFailed
+from catalog.errors import Conflict, FieldError, NotFound, ValidationFailed
 from catalog.models import (
     InspectionDraw,
     InspectionItem,
     Need,
     NeedStatus,
-    Role,
     Suggestion,
     SuggestionStatus,
 )
@@ -41,11 +41,6 @@ MIN_RATE, MAX_RATE = 0.05, 1.0
 RESULTS = ("pass", "fail")
 CREDIT_KIND = {"pass": "inspection_pass", "fail": "warning"}
 INSPECTED_STATUSES = (NeedStatus.MATCHED, NeedStatus.CLOSED)
-
-
-def _require_reviewer(actor: Actor) -> None:
-    if actor.role not in (Role.REVIEWER, Role.ADMIN) or not (actor.is_admin or actor.scope):
-        raise NotAllowed("只有民政审核人员可以组织抽查", "only civil-affairs reviewers may inspect")
 
 
 def eligible_projects(session: Session, actor: Actor) -> list[tuple[str, str]]:
@@ -100,7 +95,7 @@ def draw_inspections(
     session: Session, actor: Actor, rate: object = DEFAULT_RATE, seed: int | None = None
 ) -> InspectionDraw:
     """Draw projects of the actor's area for inspection (flushed, not committed)."""
-    _require_reviewer(actor)
+    permissions.require(permissions.inspect, actor)
     share = parse_rate(rate)
     population = eligible_projects(session, actor)
     if not population:
@@ -146,7 +141,7 @@ def draw_inspections(
 
 def visible_draws(session: Session, actor: Actor) -> list[InspectionDraw]:
     """Draws of the actor's area (a city reviewer sees the districts' draws too), newest first."""
-    _require_reviewer(actor)
+    permissions.require(permissions.inspect, actor)
     draws = session.scalars(select(InspectionDraw).order_by(InspectionDraw.id.desc()))
     return [d for d in draws if _covers_draw(actor, d)]
 
@@ -160,27 +155,17 @@ def _covers_draw(actor: Actor, draw: InspectionDraw) -> bool:
 
 
 def load_draw(session: Session, actor: Actor, draw_id: int) -> InspectionDraw:
-    _require_reviewer(actor)
+    permissions.require(permissions.inspect, actor)
     draw = session.get(InspectionDraw, draw_id)
     if draw is None or not _covers_draw(actor, draw):
         raise NotFound("抽查批次不存在", f"inspection draw {draw_id} does not exist")
     return draw
 
 
-def record_inspection(
-    session: Session,
-    actor: Actor,
-    item_id: int,
-    result: str,
-    source: str,
-    note: str | None = None,
-) -> InspectionItem:
-    """Record what the inspection of one drawn project found (flushed, not committed). Final:
-    the credit entry it creates is part of an append-only archive."""
-    _require_reviewer(actor)
-    # Lock the row (PostgreSQL) so two inspectors recording at once are serialized and the
-    # second sees the first one's result; only the id is selected (the eager join to the
-    # organization cannot be locked).
+def _open_item(session: Session, actor: Actor, item_id: int) -> InspectionItem:
+    """The drawn project, its row locked (PostgreSQL) so two inspectors recording at once are
+    serialized and the second sees the first one's result; refused once it has a result.
+    Only the id is locked: the eager join to the organization cannot be."""
     locked = session.scalar(
         select(InspectionItem.id).where(InspectionItem.id == item_id).with_for_update()
     )
@@ -194,14 +179,35 @@ def record_inspection(
             "该项目的抽查结果已登记，不能重复登记或修改",
             "the result of this inspection is already recorded",
         )
+    return item
+
+
+def _credit_note(session: Session, item: InspectionItem, note: str | None) -> str:
+    """The credit entry's note names the inspected project, so the archive entry can be read
+    without the draw; the inspector's own note follows."""
+    need = session.get(Need, item.need_id)
+    title = need.title if need is not None else item.need_id
+    detail = f"抽查项目：{title}（{item.need_id}）"
+    return f"{detail}\n{note.strip()}" if note and note.strip() else detail
+
+
+def record_inspection(
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    result: str,
+    source: str,
+    note: str | None = None,
+) -> InspectionItem:
+    """Record what the inspection of one drawn project found (flushed, not committed). Final:
+    the credit entry it creates is part of an append-only archive."""
+    permissions.require(permissions.inspect, actor)
+    item = _open_item(session, actor, item_id)
     outcome = str(result or "").strip()
     if outcome not in RESULTS:
         raise ValidationFailed(
             [FieldError("result", "抽查结果须为：合格、不合格", "result must be pass or fail")]
         )
-    need = session.get(Need, item.need_id)
-    title = need.title if need is not None else item.need_id
-    detail = f"抽查项目：{title}（{item.need_id}）"
     event = record_credit_event(
         session,
         actor,
@@ -209,14 +215,11 @@ def record_inspection(
         CREDIT_KIND[outcome],
         local_today(),
         source,
-        f"{detail}\n{note.strip()}" if note and note.strip() else detail,
+        _credit_note(session, item, note),
     )
     item.result, item.note = outcome, (note or "").strip() or None
-    item.inspected_by, item.inspected_on, item.credit_event_id = (
-        actor.username,
-        event.date,
-        event.id,
-    )
+    item.inspected_by, item.inspected_on = actor.username, event.date
+    item.credit_event_id = event.id
     session.flush()
     record(
         session,

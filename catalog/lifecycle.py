@@ -86,48 +86,10 @@ def transition(
     if t is None:
         raise IllegalTransition(f"未知操作：{action}", f"unknown action: {action}")
     lock_need(session, need)
-    if actor.role not in t.roles:
-        raise NotAllowed(
-            f"角色 {actor.role} 不能执行“{action}”", f"role {actor.role} may not {action} a need"
-        )
-    if not actor.covers_street(need.street_code):
-        raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
-    if need.status not in t.source:
-        zh_from = STATUS_LABELS[S(need.status)][0]
-        allowed = "、".join(STATUS_LABELS[s][0] for s in t.source)
-        raise IllegalTransition(
-            f"需求当前为“{zh_from}”，不能{action}（只有{allowed}状态可以）",
-            f"cannot {action} a need that is {need.status} (only from {', '.join(t.source)})",
-        )
-    if t.needs_reason and not (reason and reason.strip()):
-        raise IllegalTransition("必须填写理由", f"a reason is required to {action}")
-    check_reason(reason)
-    if action == "match":
-        confirmed = session.scalar(
-            select(Suggestion.id).where(
-                Suggestion.need_id == need.id, Suggestion.status == SuggestionStatus.CONFIRMED
-            )
-        )
-        if confirmed is None:
-            raise IllegalTransition(
-                "至少确认一个承接组织后才能标记为已对接",
-                "confirm at least one organization before marking the need matched",
-            )
+    _check_actor(t, need, actor)
+    _check_step(session, t, need, reason)
     previous = need.status
-    stamp = now()
-    need.status = t.target
-    if action == "submit":
-        need.submitted_at = stamp
-        need.return_reason = None
-        apply_screening(need)
-    elif action in ("approve", "return"):
-        need.decided_at = stamp
-        if action == "return":
-            need.return_reason = reason
-    elif action == "list":
-        need.listed_at = stamp
-    elif t.target == S.CLOSED:
-        need.closed_at = stamp
+    _apply(t, need, reason)
     record(
         session,
         actor,
@@ -141,6 +103,67 @@ def transition(
     on_transition(session, need, action, actor, reason)
     session.flush()
     return need
+
+
+def _check_actor(t: Transition, need: Need, actor: Actor) -> None:
+    """Role, then scope: the same test as `allowed_actions`, so a refusal here is never a
+    button the page offered (unless the need changed meanwhile, which `lock_need` reports)."""
+    if actor.role not in t.roles:
+        raise NotAllowed(
+            f"角色 {actor.role} 不能执行“{t.action}”",
+            f"role {actor.role} may not {t.action} a need",
+        )
+    if not actor.covers_street(need.street_code):
+        raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
+
+
+def _check_step(session: Session, t: Transition, need: Need, reason: str | None) -> None:
+    """Whether the need may take this step now: its status, the reason some steps require,
+    and for "match" a confirmed organization (a need is matched to someone)."""
+    if need.status not in t.source:
+        zh_from = STATUS_LABELS[S(need.status)][0]
+        allowed = "、".join(STATUS_LABELS[s][0] for s in t.source)
+        raise IllegalTransition(
+            f"需求当前为“{zh_from}”，不能{t.action}（只有{allowed}状态可以）",
+            f"cannot {t.action} a need that is {need.status} (only from {', '.join(t.source)})",
+        )
+    if t.needs_reason and not (reason and reason.strip()):
+        raise IllegalTransition("必须填写理由", f"a reason is required to {t.action}")
+    check_reason(reason)
+    if t.action == "match" and not _has_confirmed(session, need):
+        raise IllegalTransition(
+            "至少确认一个承接组织后才能标记为已对接",
+            "confirm at least one organization before marking the need matched",
+        )
+
+
+def _has_confirmed(session: Session, need: Need) -> bool:
+    confirmed = session.scalar(
+        select(Suggestion.id).where(
+            Suggestion.need_id == need.id, Suggestion.status == SuggestionStatus.CONFIRMED
+        )
+    )
+    return confirmed is not None
+
+
+def _apply(t: Transition, need: Need, reason: str | None) -> None:
+    """The new status and the timestamp of the step, kept on the need so lists and the public
+    notice can show when it was submitted, decided, listed or closed without the audit log.
+    Submitting screens the text again (Art. 11): it may have been edited since."""
+    stamp = now()
+    need.status = t.target
+    if t.action == "submit":
+        need.submitted_at = stamp
+        need.return_reason = None
+        apply_screening(need)
+    elif t.action in ("approve", "return"):
+        need.decided_at = stamp
+        if t.action == "return":
+            need.return_reason = reason
+    elif t.action == "list":
+        need.listed_at = stamp
+    elif t.target == S.CLOSED:
+        need.closed_at = stamp
 
 
 def lock_need(session: Session, need: Need) -> None:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from catalog import permissions
 from catalog.actors import Actor
-from catalog.audit import record
+from catalog.audit import add_recorded
 from catalog.clock import local_today
-from catalog.credit import clean_note
+from catalog.credit import clean_note, newest_first
 from catalog.errors import (
     Conflict,
     FieldError,
@@ -82,23 +82,16 @@ def _confirmed_suggestion(session: Session, need_id: str, org_id: str) -> int | 
     )
 
 
-def record_outcome(
-    session: Session,
-    actor: Actor,
-    need_id: str,
-    org_id: str,
-    satisfaction: float | str | None,
-    evaluation: str | None,
-    note: str | None = None,
-) -> PerformanceRecord:
-    """Record the acceptance result of one confirmed organization on a matched or closed need
-    (flushed, not committed). Only the posting office (or an admin) may; one per organization."""
+def _evaluable_pair(session: Session, actor: Actor, need_id: str, org_id: str) -> Need:
+    """The need, once the actor may record on it and the organization was confirmed for it
+    with no result yet: a result is final, so a second one is a conflict, not an update."""
     need = session.get(Need, need_id)
     if need is None:
         raise NotFound("需求不存在", f"need {need_id} does not exist")
     permissions.require(permissions.record_outcome, actor, need)
-    org = session.get(Organization, org_id)
-    if org is None or _confirmed_suggestion(session, need.id, org_id) is None:
+    if session.get(Organization, org_id) is None or (
+        _confirmed_suggestion(session, need.id, org_id) is None
+    ):
         raise NotFound(
             "该组织未被确认承接此需求，不能登记验收结果",
             "this organization was not confirmed for this need",
@@ -113,9 +106,11 @@ def record_outcome(
             "该组织在此需求上的验收结果已登记，不能重复登记或修改",
             "an acceptance result for this organization on this need is already recorded",
         )
-    errors: list[FieldError] = []
-    score = parse_satisfaction(satisfaction, errors)
-    grade = str(evaluation or "").strip()
+    return need
+
+
+def _check_grade(value: object, errors: list[FieldError]) -> str:
+    grade = str(value or "").strip()
     if grade not in GRADES:
         errors.append(
             FieldError(
@@ -124,12 +119,37 @@ def record_outcome(
                 f"evaluation must be one of {', '.join(GRADES)}",
             )
         )
+    return grade
+
+
+def _checked_result(
+    satisfaction: object, evaluation: object, note: object
+) -> tuple[float, str, str | None]:
+    """Satisfaction, grade and note checked together, every problem reported at once."""
+    errors: list[FieldError] = []
+    score = parse_satisfaction(satisfaction, errors)
+    grade = _check_grade(evaluation, errors)
     note_text = clean_note(note, errors)
-    if errors:
+    if errors or score is None:
         raise ValidationFailed(errors)
-    assert score is not None
+    return score, grade, note_text
+
+
+def record_outcome(
+    session: Session,
+    actor: Actor,
+    need_id: str,
+    org_id: str,
+    satisfaction: float | str | None,
+    evaluation: str | None,
+    note: str | None = None,
+) -> PerformanceRecord:
+    """Record the acceptance result of one confirmed organization on a matched or closed need
+    (flushed, not committed). Only the posting office (or an admin) may; one per organization."""
+    need = _evaluable_pair(session, actor, need_id, org_id)
+    score, grade, note_text = _checked_result(satisfaction, evaluation, note)
     result = PerformanceRecord(
-        org_id=org.id,
+        org_id=org_id,
         need_id=need.id,
         project=need.title[:MAX_PROJECT],
         period_end=local_today(),
@@ -137,20 +157,17 @@ def record_outcome(
         evaluation=grade,
         note=note_text,
     )
-    session.add(result)
-    session.flush()
-    record(
+    add_recorded(
         session,
         actor,
+        result,
         "outcome.record",
         "performance_record",
-        str(result.id),
         need=need.id,
-        organization=org.id,
+        organization=org_id,
         satisfaction=score,
         evaluation=grade,
     )
-    session.flush()
     return result
 
 
@@ -176,10 +193,4 @@ def published_outcomes(
 
 def performance_history(session: Session, org_id: str) -> list[PerformanceRecord]:
     """An organization's performance records, newest first (imported ones included)."""
-    return list(
-        session.scalars(
-            select(PerformanceRecord)
-            .where(PerformanceRecord.org_id == org_id)
-            .order_by(PerformanceRecord.period_end.desc(), PerformanceRecord.id.desc())
-        )
-    )
+    return newest_first(session, PerformanceRecord, org_id, PerformanceRecord.period_end)

@@ -10,6 +10,7 @@ calls through to it so callers have one module to ask."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Concatenate, ParamSpec
 
 from catalog.actors import Actor
@@ -63,6 +64,25 @@ def posting_office(actor: Actor, need: Need) -> DomainError | None:
     return None if is_posting_office(actor, need) else not_posting_office()
 
 
+@dataclass(frozen=True)
+class OfficeWindow:
+    """An auth function for a command of the posting office that is open only while the need
+    is in one of `statuses`; outside that window the refusal says when it is open (`en` may
+    name the need's current status as {status}). Who is checked first, so another office
+    never learns a need's state from a refusal."""
+
+    statuses: tuple[NeedStatus, ...]
+    zh: str
+    en: str
+
+    def __call__(self, actor: Actor, need: Need) -> DomainError | None:
+        if not is_posting_office(actor, need):
+            return not_posting_office()
+        if need.status not in self.statuses:
+            return IllegalTransition(self.zh, self.en.format(status=need.status))
+        return None
+
+
 # ---------------------------------------------------------------- needs
 
 
@@ -79,16 +99,12 @@ def post_need(actor: Actor, street_code: str | None) -> DomainError | None:
     return None
 
 
-def edit_need(actor: Actor, need: Need) -> DomainError | None:
-    """The posting office edits its need while it is a draft or was returned."""
-    if not is_posting_office(actor, need):
-        return not_posting_office()
-    if need.status not in EDITABLE_STATUSES:
-        return IllegalTransition(
-            "只有草稿或被退回的需求可以修改",
-            f"a {need.status} need cannot be edited (only draft or returned)",
-        )
-    return None
+# The posting office edits its need while it is a draft or was returned.
+edit_need = OfficeWindow(
+    EDITABLE_STATUSES,
+    "只有草稿或被退回的需求可以修改",
+    "a {status} need cannot be edited (only draft or returned)",
+)
 
 
 def need_actions(need: Need, actor: Actor | None) -> list[str]:
@@ -115,29 +131,47 @@ def rematch(actor: Actor, need: Need) -> DomainError | None:
     return None
 
 
-def decide_suggestions(actor: Actor, need: Need) -> DomainError | None:
-    """Confirming or rejecting a suggestion, and inviting a proposed team."""
-    if not is_posting_office(actor, need):
-        return not_posting_office()
-    if need.status not in DECIDABLE_NEED_STATUSES:
-        return IllegalTransition(
-            "需求获批后、结束前才能确认推荐或邀请组团",
-            "suggestions are decided (and teams invited) only while the need is approved, "
-            "listed or matched",
-        )
-    return None
+# Confirming or rejecting a suggestion, and inviting a proposed team.
+decide_suggestions = OfficeWindow(
+    DECIDABLE_NEED_STATUSES,
+    "需求获批后、结束前才能确认推荐或邀请组团",
+    "suggestions are decided (and teams invited) only while the need is approved, "
+    "listed or matched",
+)
+
+# Recording an acceptance result (Zhuhai Art. 26–27).
+record_outcome = OfficeWindow(
+    EVALUABLE_STATUSES,
+    "需求已对接或已结束后才能登记验收结果",
+    "an acceptance result can be recorded only once the need is matched or closed",
+)
 
 
-def record_outcome(actor: Actor, need: Need) -> DomainError | None:
-    """Recording an acceptance result (Zhuhai Art. 26–27)."""
-    if not is_posting_office(actor, need):
-        return not_posting_office()
-    if need.status not in EVALUABLE_STATUSES:
-        return IllegalTransition(
-            "需求已对接或已结束后才能登记验收结果",
-            "an acceptance result can be recorded only once the need is matched or closed",
-        )
-    return None
+# ---------------------------------------------------------------- civil affairs
+
+
+def is_civil_affairs_reviewer(actor: Actor) -> bool:
+    """A reviewer given an area (or an admin): civil affairs keeps the credit archive and
+    runs the sampled inspections. A reviewer account without a scope acts for no area."""
+    return actor.role in (Role.REVIEWER, Role.ADMIN) and (actor.is_admin or bool(actor.scope))
+
+
+def record_credit(actor: Actor) -> DomainError | None:
+    """Adding a credit entry: any civil-affairs reviewer, for any organization (organizations
+    serve across districts; the entry's source names the issuing authority)."""
+    if is_civil_affairs_reviewer(actor):
+        return None
+    return NotAllowed(
+        "只有民政审核人员可以登记信用记录", "only civil-affairs reviewers may record credit"
+    )
+
+
+def inspect(actor: Actor) -> DomainError | None:
+    """Drawing projects for inspection, and seeing or recording draws (catalog.inspections
+    narrows them to the reviewer's own area)."""
+    if is_civil_affairs_reviewer(actor):
+        return None
+    return NotAllowed("只有民政审核人员可以组织抽查", "only civil-affairs reviewers may inspect")
 
 
 # ---------------------------------------------------------------- organizations and accounts

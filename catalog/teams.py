@@ -52,18 +52,12 @@ def invite_team(session: Session, actor: Actor, need_id: str, team_index: int) -
     """Turn the members of proposal `team_index` (0-based) into suggestions. Idempotent: a
     member already suggested, confirmed or rejected is left as it is; inviting the same team
     twice changes nothing the second time (and writes no second audit event)."""
-    # Row lock, as matching takes: an invitation and a re-match never interleave.
-    session.execute(select(Need.id).where(Need.id == need_id).with_for_update())
-    need = session.get(Need, need_id)
-    if need is None:
-        raise NotFound("需求不存在", f"need {need_id} does not exist")
-    permissions.require(permissions.decide_suggestions, actor, need)
+    need = _decidable_need(session, actor, need_id)
     teams = proposals(need)
     if not 0 <= team_index < len(teams):
         raise NotFound("没有这个组团建议", f"no team proposal {team_index + 1} for this need")
     members = [m for m in teams[team_index].get("members", []) if m.get("org_id")]
     ids = [m["org_id"] for m in members]
-    orgs = {o.id: o for o in session.scalars(select(Organization).where(Organization.id.in_(ids)))}
     existing = set(
         session.scalars(
             select(Suggestion.org_id).where(
@@ -71,31 +65,8 @@ def invite_team(session: Session, actor: Actor, need_id: str, team_index: int) -
             )
         )
     )
-    rank = session.scalar(select(func.max(Suggestion.rank)).where(Suggestion.need_id == need.id))
-    rank = rank or 0
-    invited: list[str] = []
-    for m in members:
-        org_id = m["org_id"]
-        if org_id in existing or org_id not in orgs:
-            continue
-        rank += 1
-        others = [orgs[o].name for o in ids if o != org_id and o in orgs]
-        session.add(
-            Suggestion(
-                need_id=need.id,
-                org_id=org_id,
-                score=0.0,  # not a ranking score: the team, not the organization, fits
-                rank=rank,
-                reasons=[_team_reason(team_index + 1, m.get("role", "member"), others)]
-                + list(m.get("reasons") or []),
-                # No features: a decision on a team member says little about the pair alone,
-                # so retraining (which needs features) leaves it out.
-                features={},
-                model_version=TEAM_MODEL_VERSION,
-                status=SuggestionStatus.SUGGESTED,
-            )
-        )
-        invited.append(org_id)
+    new_members = [m for m in members if m["org_id"] not in existing]
+    invited = _suggest_members(session, need, team_index + 1, new_members, ids)
     already = [o for o in ids if o in existing]
     if invited:
         session.flush()
@@ -111,6 +82,53 @@ def invite_team(session: Session, actor: Actor, need_id: str, team_index: int) -
             already=already or None,
         )
     return Invitation(need.id, team_index + 1, invited, already)
+
+
+def _decidable_need(session: Session, actor: Actor, need_id: str) -> Need:
+    """The need, its row locked as matching locks it (an invitation and a re-match never
+    interleave), once the actor may decide its suggestions."""
+    session.execute(select(Need.id).where(Need.id == need_id).with_for_update())
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NotFound("需求不存在", f"need {need_id} does not exist")
+    permissions.require(permissions.decide_suggestions, actor, need)
+    return need
+
+
+def _suggest_members(
+    session: Session, need: Need, number: int, members: list[dict], team_ids: list[str]
+) -> list[str]:
+    """Add a suggestion for each member not suggested before, ranked after the need's existing
+    suggestions; members whose organization no longer exists are skipped. Returns their ids."""
+    orgs = {
+        o.id: o for o in session.scalars(select(Organization).where(Organization.id.in_(team_ids)))
+    }
+    rank = session.scalar(select(func.max(Suggestion.rank)).where(Suggestion.need_id == need.id))
+    rank = rank or 0
+    invited: list[str] = []
+    for m in members:
+        org_id = m["org_id"]
+        if org_id not in orgs:
+            continue
+        rank += 1
+        others = [orgs[o].name for o in team_ids if o != org_id and o in orgs]
+        reason = _team_reason(number, m.get("role", "member"), others)
+        session.add(
+            Suggestion(
+                need_id=need.id,
+                org_id=org_id,
+                score=0.0,  # not a ranking score: the team, not the organization, fits
+                rank=rank,
+                reasons=[reason, *(m.get("reasons") or [])],
+                # No features: a decision on a team member says little about the pair alone,
+                # so retraining (which needs features) leaves it out.
+                features={},
+                model_version=TEAM_MODEL_VERSION,
+                status=SuggestionStatus.SUGGESTED,
+            )
+        )
+        invited.append(org_id)
+    return invited
 
 
 @lru_cache(maxsize=1)
