@@ -3,12 +3,13 @@ same transaction semantics: commit on success, roll back on any error, never hal
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -23,9 +24,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     """Declarative base with a naming convention so Alembic migrations are stable across
-    SQLite and PostgreSQL."""
+    SQLite and PostgreSQL. Every timestamp is time-zone aware: the platform compares stamps
+    written by servers and workers that need not share a local clock."""
 
     metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.db import Base
+from catalog.models.columns import AccountRef, CreatedAt, SerialId
 
 
 class Role(enum.StrEnum):
@@ -21,9 +22,12 @@ class Role(enum.StrEnum):
 
 
 class Account(Base):
+    """Someone who signs in: the role says what kind of work they do, the scope where
+    (catalog.permissions decides from both what they may do)."""
+
     __tablename__ = "account"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[SerialId]
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
@@ -32,9 +36,7 @@ class Account(Base):
     display_name: Mapped[str | None] = mapped_column(String(120))
     locale: Mapped[str | None] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[CreatedAt]
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
@@ -47,15 +49,11 @@ class Account(Base):
 class ApiToken(Base):
     __tablename__ = "api_token"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
-    )
+    id: Mapped[SerialId]
+    account_id: Mapped[AccountRef]
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+    expires_at: Mapped[dt.datetime]
 
     account: Mapped[Account] = relationship(back_populates="tokens")
 
@@ -68,9 +66,5 @@ class LoginSession(Base):
     __tablename__ = "login_session"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    account_id: Mapped[AccountRef]
+    created_at: Mapped[CreatedAt]

@@ -9,17 +9,18 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, Integer, String, event
+from sqlalchemy import JSON, Connection, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.db import Base
+from catalog.models.columns import SerialId
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    id: Mapped[SerialId]
+    at: Mapped[dt.datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)
     actor_role: Mapped[str | None] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(40), index=True)

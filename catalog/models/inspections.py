@@ -14,10 +14,8 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Date,
-    DateTime,
     Float,
     ForeignKey,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -25,14 +23,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.db import Base
+from catalog.models.columns import SerialId
 from catalog.models.organizations import Organization
 
 
 class InspectionDraw(Base):
     __tablename__ = "inspection_draw"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    drawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    id: Mapped[SerialId]
+    drawn_at: Mapped[dt.datetime] = mapped_column(index=True)
     drawn_by: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str | None] = mapped_column(String(12))  # the reviewer's region; None = all
     rate: Mapped[float] = mapped_column(Float)
@@ -49,7 +48,7 @@ class InspectionItem(Base):
     __tablename__ = "inspection_item"
     __table_args__ = (UniqueConstraint("need_id", "org_id", name="uq_inspection_project"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[SerialId]
     draw_id: Mapped[int] = mapped_column(
         ForeignKey("inspection_draw.id", ondelete="CASCADE"), index=True
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.db import Base
+from catalog.models.columns import CreatedAt, UpdatedAt
 from catalog.models.regions import Region
 
 
@@ -65,7 +66,7 @@ class Need(Base):
     # Matching state: pending | running | done | failed; gap reason no_service|no_coverage|no_capacity
     match_status: Mapped[str | None] = mapped_column(String(10))
     match_error: Mapped[str | None] = mapped_column(Text)
-    matched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    matched_at: Mapped[dt.datetime | None]
     gap: Mapped[bool | None] = mapped_column(Boolean)
     gap_reason: Mapped[str | None] = mapped_column(String(12))
     # Team proposals (组团建议) for a gap need, written by matching.planning.teams with each match
@@ -74,16 +75,12 @@ class Need(Base):
     # team's members into suggestions a person decides on.
     team_proposals: Mapped[list | None] = mapped_column(JSON)
 
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    listed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+    submitted_at: Mapped[dt.datetime | None]
+    decided_at: Mapped[dt.datetime | None]
+    listed_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
 
     street: Mapped[Region] = relationship(lazy="joined")
 

@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.db import Base
+from catalog.models.columns import AccountRef, SerialId
 
 
 class Notification(Base):
     __tablename__ = "notification"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
-    )
+    id: Mapped[SerialId]
+    account_id: Mapped[AccountRef]
     kind: Mapped[str] = mapped_column(String(32))
     # Not a foreign key: a notification outlives a deleted need as a plain record of the event.
     need_id: Mapped[str | None] = mapped_column(String(64), index=True)
     text_zh: Mapped[str] = mapped_column(Text)
     text_en: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+    read_at: Mapped[dt.datetime | None]
 
     @property
     def read(self) -> bool:

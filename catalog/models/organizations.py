@@ -8,18 +8,17 @@ import datetime as dt
 from sqlalchemy import (
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
     String,
     Table,
     Text,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.db import Base
+from catalog.models.columns import CreatedAt, OrgRef, SerialId, UpdatedAt
 from catalog.models.taxonomy import Category
 
 org_categories = Table(
@@ -47,12 +46,8 @@ class Organization(Base):
     lang: Mapped[str] = mapped_column(String(10), default="zh-Hans")
     # Bumped on every profile change so indexes and caches can tell stale vectors apart.
     profile_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
 
     categories: Mapped[list[Category]] = relationship(
         secondary=org_categories, order_by=org_categories.c.position, lazy="selectin"
@@ -102,10 +97,8 @@ class CreditEvent(Base):
 
     __tablename__ = "credit_event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    org_id: Mapped[str] = mapped_column(
-        ForeignKey("organization.id", ondelete="CASCADE"), index=True
-    )
+    id: Mapped[SerialId]
+    org_id: Mapped[OrgRef]
     date: Mapped[dt.date] = mapped_column(Date)
     # commendation | inspection_pass | warning | penalty | blacklist | other
     kind: Mapped[str] = mapped_column(String(20))
@@ -121,10 +114,8 @@ class PerformanceRecord(Base):
 
     __tablename__ = "performance_record"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    org_id: Mapped[str] = mapped_column(
-        ForeignKey("organization.id", ondelete="CASCADE"), index=True
-    )
+    id: Mapped[SerialId]
+    org_id: Mapped[OrgRef]
     need_id: Mapped[str | None] = mapped_column(String(64))
     project: Mapped[str] = mapped_column(String(200))
     period_end: Mapped[dt.date] = mapped_column(Date)

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.db import Base
 from catalog.models.audit import make_append_only
+from catalog.models.columns import SerialId
 
 
 class ReadChannel(StrEnum):
@@ -34,8 +35,8 @@ class ReadChannel(StrEnum):
 class ReadEvent(Base):
     __tablename__ = "read_event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    id: Mapped[SerialId]
+    at: Mapped[dt.datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)
     actor_role: Mapped[str] = mapped_column(String(16))
     # What was read: a record ("need", "n-123"), or a list/export (entity_id None).

@@ -9,19 +9,17 @@ import enum
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
-    ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from catalog.db import Base
+from catalog.models.columns import CreatedAt, NeedRef, OrgRef, SerialId
 from catalog.models.needs import Need
 from catalog.models.organizations import Organization
 
@@ -32,15 +30,36 @@ class SuggestionStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Suggestion(Base):
-    __tablename__ = "suggestion"
-    __table_args__ = (UniqueConstraint("need_id", "org_id", name="uq_suggestion_need_org"),)
+class NeedOrgPair:
+    """A row about one need and one organization (a suggestion, an interest): at most one per
+    pair, so deciding or expressing interest twice finds the row instead of adding a second.
+    The key columns come first in the table, as the migrations created them."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    need_id: Mapped[str] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    org_id: Mapped[str] = mapped_column(
-        ForeignKey("organization.id", ondelete="CASCADE"), index=True
-    )
+    __tablename__: str
+
+    id: Mapped[SerialId] = mapped_column(sort_order=-1)
+    need_id: Mapped[NeedRef] = mapped_column(sort_order=-1)
+    org_id: Mapped[OrgRef] = mapped_column(sort_order=-1)
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("need_id", "org_id", name=f"uq_{cls.__tablename__}_need_org"),)
+
+    @declared_attr
+    @classmethod
+    def need(cls) -> Mapped[Need]:
+        return relationship()
+
+    @declared_attr
+    @classmethod
+    def organization(cls) -> Mapped[Organization]:
+        return relationship(lazy="joined")
+
+
+class Suggestion(NeedOrgPair, Base):
+    __tablename__ = "suggestion"
+
     score: Mapped[float] = mapped_column(Float)
     rank: Mapped[int] = mapped_column(Integer)
     # Human-readable reasons: list of {"kind", "zh", "zh_hant", "en"} dicts; features for retraining.
@@ -57,40 +76,24 @@ class Suggestion(Base):
     )
     status: Mapped[str] = mapped_column(String(10), default=SuggestionStatus.SUGGESTED, index=True)
     decided_by: Mapped[str | None] = mapped_column(String(64))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[CreatedAt]
 
     # Optimistic locking: two people deciding the same suggestion at once → one StaleDataError.
     __mapper_args__ = {"version_id_col": version}
-
-    need: Mapped[Need] = relationship()
-    organization: Mapped[Organization] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<Suggestion {self.need_id}×{self.org_id} {self.status}>"
 
 
-class Interest(Base):
+class Interest(NeedOrgPair, Base):
     """An organization saying "we could do this" about a listed need."""
 
     __tablename__ = "interest"
-    __table_args__ = (UniqueConstraint("need_id", "org_id", name="uq_interest_need_org"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    need_id: Mapped[str] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    org_id: Mapped[str] = mapped_column(
-        ForeignKey("organization.id", ondelete="CASCADE"), index=True
-    )
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-
-    need: Mapped[Need] = relationship()
-    organization: Mapped[Organization] = relationship(lazy="joined")
+    created_at: Mapped[CreatedAt]
+    withdrawn_at: Mapped[dt.datetime | None]
