@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catalog.analytics.filters import NeedFilter
-from catalog.models import Need, Organization, Suggestion
+from catalog.models import Need, Organization, Suggestion, SuggestionStatus
 
 DIMENSIONS = ("size", "age", "rating")
 # Band codes in display order; labels are the web layer's business (translated there).
@@ -52,15 +52,32 @@ def rating_band(rating: str | None) -> str:
 
 @dataclass
 class FairnessRow:
+    """One band of one dimension. A band gets its due when its share of suggestions and of
+    confirmations is close to its share of organizations."""
+
     dimension: str
     band: str
     organizations: int = 0
-    suggested: int = 0
-    confirmed: int = 0
-    rejected: int = 0
+    # The suggestions of the band's organizations, by status (suggested, confirmed, rejected).
+    statuses: Counter[str] = field(default_factory=Counter)
+    # Shares of the dimension's totals, set once every band is counted (`_set_shares`).
     org_share: float = 0.0
     suggestion_share: float = 0.0
     confirmation_share: float = 0.0
+
+    @property
+    def suggested(self) -> int:
+        """Every suggestion, whether decided or not."""
+        return sum(self.statuses.values())
+
+    @property
+    def confirmed(self) -> int:
+        return self.statuses[SuggestionStatus.CONFIRMED]
+
+    @property
+    def rejected(self) -> int:
+        """Rejected by the office, each with its reason."""
+        return self.statuses[SuggestionStatus.REJECTED]
 
     @property
     def confirm_rate(self) -> float | None:
@@ -87,38 +104,49 @@ def fairness(
 ) -> list[FairnessRow]:
     """Rows for every dimension × band (empty bands included, so gaps in supply show).
     Suggestions count on needs matching `flt`; every organization counts once per dimension."""
-    flt = flt or NeedFilter()
     year = year or dt.date.today().year
     orgs = session.execute(
         select(Organization.id, Organization.staff, Organization.founded, Organization.rating)
     ).all()
-    band_of = {o[0]: _bands(o, year) for o in orgs}
+    per_org = _statuses_by_org(session, flt or NeedFilter())
+    rows = {(d, b): FairnessRow(d, b) for d in DIMENSIONS for b in BANDS[d]}
+    for org in orgs:
+        counts = per_org.get(org[0], Counter())
+        for dim, band in _bands(org, year).items():
+            row = rows[(dim, band)]
+            row.organizations += 1
+            row.statuses.update(counts)
+    ordered = [rows[(d, b)] for d in DIMENSIONS for b in BANDS[d]]
+    for dim in DIMENSIONS:
+        _set_shares([r for r in ordered if r.dimension == dim])
+    return ordered
+
+
+def _statuses_by_org(session: Session, flt: NeedFilter) -> dict[str, Counter[str]]:
+    """Each organization's suggestions on the filtered needs, by status (one grouped query)."""
     q = (
         select(Suggestion.org_id, Suggestion.status, func.count())
         .join(Need, Need.id == Suggestion.need_id)
         .where(*flt.conditions())
         .group_by(Suggestion.org_id, Suggestion.status)
     )
-    per_org: dict[str, Counter] = {}
+    per_org: dict[str, Counter[str]] = {}
     for org_id, status, n in session.execute(q):
         per_org.setdefault(org_id, Counter())[status] += int(n)
+    return per_org
 
-    rows = {(d, b): FairnessRow(d, b) for d in DIMENSIONS for b in BANDS[d]}
-    for org_id, bands in band_of.items():
-        counts = per_org.get(org_id, Counter())
-        for dim, band in bands.items():
-            row = rows[(dim, band)]
-            row.organizations += 1
-            row.suggested += sum(counts.values())
-            row.confirmed += counts["confirmed"]
-            row.rejected += counts["rejected"]
-    n_orgs = len(band_of)
-    for dim in DIMENSIONS:
-        dim_rows = [rows[(dim, b)] for b in BANDS[dim]]
-        sug = sum(r.suggested for r in dim_rows)
-        conf = sum(r.confirmed for r in dim_rows)
-        for r in dim_rows:
-            r.org_share = r.organizations / n_orgs if n_orgs else 0.0
-            r.suggestion_share = r.suggested / sug if sug else 0.0
-            r.confirmation_share = r.confirmed / conf if conf else 0.0
-    return [rows[(d, b)] for d in DIMENSIONS for b in BANDS[d]]
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _set_shares(dim_rows: list[FairnessRow]) -> None:
+    """Each band's shares of its dimension's totals. Every organization falls in exactly one
+    band per dimension, so the organizations of one dimension's rows are all of them."""
+    orgs = sum(r.organizations for r in dim_rows)
+    sug = sum(r.suggested for r in dim_rows)
+    conf = sum(r.confirmed for r in dim_rows)
+    for r in dim_rows:
+        r.org_share = _share(r.organizations, orgs)
+        r.suggestion_share = _share(r.suggested, sug)
+        r.confirmation_share = _share(r.confirmed, conf)

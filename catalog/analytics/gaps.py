@@ -20,6 +20,14 @@ from catalog.models import Need, Region
 
 LEVELS = ("street", "district", "city")
 Key = tuple[str, str | None]
+# The keys of a `GET /api/v1/gaps` row and of a `GET /api/v1/gaps/needs` row: a public
+# interface, keep them.
+GAP_API_KEYS = ("region", "category", "needs", "matched", "unmet")
+UNMET_API_KEYS = ("id", "street", "category", "reason")
+
+
+def _api_row(row: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: getattr(row, k) for k in keys}
 
 
 @dataclass
@@ -48,26 +56,28 @@ class GapRow:
         return self.unmet / self.needs if self.needs else 0.0
 
     def add(self, other: GapRow) -> None:
-        self.needs += other.needs
-        self.matched += other.matched
-        self.unmet += other.unmet
-        self.budget_yuan += other.budget_yuan
-        self.beneficiaries += other.beneficiaries
-        self.unmet_budget_yuan += other.unmet_budget_yuan
-        self.unmet_beneficiaries += other.unmet_beneficiaries
+        """Add another cell's figures (rolling streets up to districts, or into a total)."""
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         for k, v in other.reasons.items():
             self.reasons[k] = self.reasons.get(k, 0) + v
 
     def as_api(self) -> dict:
-        """The row of `GET /api/v1/gaps`; the keys are a public interface, keep them."""
-        return {
-            "region": self.region,
-            "category": self.category,
-            "needs": self.needs,
-            "matched": self.matched,
-            "unmet": self.unmet,
-            "reasons": {r: self.reasons.get(r, 0) for r in GAP_REASONS},
-        }
+        """The row of `GET /api/v1/gaps`."""
+        reasons = {r: self.reasons.get(r, 0) for r in GAP_REASONS}
+        return {**_api_row(self, GAP_API_KEYS), "reasons": reasons}
+
+
+# The figures of a GapRow that add up across cells (everything but the labels and reasons).
+SUMMED = (
+    "needs",
+    "matched",
+    "unmet",
+    "budget_yuan",
+    "beneficiaries",
+    "unmet_budget_yuan",
+    "unmet_beneficiaries",
+)
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,7 @@ class UnmetNeed:
 
     def as_api(self) -> dict:
         """The row of `GET /api/v1/gaps/needs`."""
-        return {
-            "id": self.id,
-            "street": self.street,
-            "category": self.category,
-            "reason": self.reason,
-        }
+        return _api_row(self, UNMET_API_KEYS)
 
 
 def region_of(street_code: str, level: str) -> str:
