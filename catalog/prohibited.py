@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from catalog.chinese import to_simplified
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -51,17 +53,10 @@ def load_rules() -> tuple[Rule, ...]:
     )
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def screen(text: str) -> list[Flag]:
     """Every Art. 11 rule the text trips, with the words that tripped it. Traditional text is
     converted first so one rule set serves both scripts."""
-    text = _t2s().convert(text)
+    text = to_simplified(text)
     flags = []
     for rule in load_rules():
         if any(x.search(text) for x in rule.exclude):

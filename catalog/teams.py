@@ -10,7 +10,6 @@ holds for teams exactly as for single organizations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import record
+from catalog.chinese import reason
 from catalog.errors import NotFound
 from catalog.models import Need, Organization, Suggestion, SuggestionStatus
 
@@ -131,15 +131,8 @@ def _suggest_members(
     return invited
 
 
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
 def _team_reason(number: int, role: str, others: list[str]) -> dict:
     zh_role, en_role = ROLE_NAMES.get(role, ROLE_NAMES["member"])
     zh = f"组团建议第 {number} 组的{zh_role}，与{'、'.join(others) or '其他成员'}共同承接"
     en = f"{en_role} of proposed team {number}, together with {', '.join(others) or 'others'}"
-    return {"kind": TEAM_REASON_KIND, "zh": zh, "zh_hant": _s2t().convert(zh), "en": en}
+    return reason(TEAM_REASON_KIND, zh, en)

@@ -5,18 +5,12 @@ reads one sentence should know what was measured, against what, and why it may m
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from catalog.chinese import reason
 
 if TYPE_CHECKING:
     from catalog.analytics.red_flags import RedFlag, Thresholds
-
-
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t")
 
 
 def _duration(hours: float) -> tuple[str, str]:
@@ -111,4 +105,4 @@ def explain(flag: RedFlag, names: Mapping[str, str], th: Thresholds) -> dict:
         return names.get(key or "", key or "")
 
     zh, en = WRITERS[flag.indicator](flag, name, th)
-    return {"kind": flag.indicator, "zh": zh, "zh_hant": _s2t().convert(zh), "en": en}
+    return reason(flag.indicator, zh, en)

@@ -8,22 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from catalog.chinese import to_simplified
 
 _SPACE = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    # Imported lazily: OpenCC builds its dictionaries on first use (~0.1 s).
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified Chinese (OpenCC t2s); other scripts pass through unchanged."""
-    return _t2s().convert(text)
 
 
 def normalize(text: str | None) -> str:

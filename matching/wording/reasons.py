@@ -7,58 +7,33 @@ Each reason is a dict {"kind", "zh", "zh_hant", "en"} (the shape catalog.Suggest
 
 from __future__ import annotations
 
-from functools import lru_cache
-
+from catalog.chinese import reason
+from catalog.chinese import to_traditional as _hant
 from matching.records import CategoryInfo, OrgRecord
 
+# What a suggestion's coverage level (3 street, 2 district, 1 city, 0 none) and a gap's reason
+# say; the Traditional text is converted (catalog.chinese), as for every reason.
 AREA_TEXT = {
-    3: ("服务范围包含该街道（镇）", "服務範圍包含該街道（鎮）", "serves this street/town directly"),
-    2: (
-        "服务范围覆盖该街道所在的区",
-        "服務範圍覆蓋該街道所在的區",
-        "serves the whole district of this street",
-    ),
-    1: ("服务范围覆盖全市", "服務範圍覆蓋全市", "serves the whole city"),
-    0: (
-        "服务范围未覆盖该街道，需跨区域承接",
-        "服務範圍未覆蓋該街道，需跨區域承接",
-        "does not currently serve this street",
-    ),
+    3: ("服务范围包含该街道（镇）", "serves this street/town directly"),
+    2: ("服务范围覆盖该街道所在的区", "serves the whole district of this street"),
+    1: ("服务范围覆盖全市", "serves the whole city"),
+    0: ("服务范围未覆盖该街道，需跨区域承接", "does not currently serve this street"),
 }
 
 GAP_TEXT = {
     "no_service": (
         "平台上没有社会组织提供该类服务",
-        "平台上沒有社會組織提供該類服務",
         "no organization on the platform offers this kind of service",
     ),
     "no_coverage": (
         "提供该类服务的社会组织都不覆盖该街道",
-        "提供該類服務的社會組織都不覆蓋該街道",
         "organizations offering this service do not cover this street",
     ),
     "no_capacity": (
         "覆盖该街道的同类社会组织承接能力已满",
-        "覆蓋該街道的同類社會組織承接能力已滿",
         "organizations offering this service here have no capacity left",
     ),
 }
-
-
-@lru_cache(maxsize=1)
-def _s2t():
-    from opencc import OpenCC
-
-    return OpenCC("s2t")
-
-
-@lru_cache(maxsize=8192)
-def _hant(text: str) -> str:
-    return _s2t().convert(text)
-
-
-def reason(kind: str, zh: str, en: str, zh_hant: str | None = None) -> dict:
-    return {"kind": kind, "zh": zh, "zh_hant": zh_hant or _hant(zh), "en": en}
 
 
 def category_reason(cat: CategoryInfo, prob: float, offered: bool) -> dict:
@@ -78,8 +53,8 @@ def category_reason(cat: CategoryInfo, prob: float, offered: bool) -> dict:
 
 
 def area_reason(level: int) -> dict:
-    zh, hant, en = AREA_TEXT[int(level)]
-    return reason("area", zh, en, hant)
+    zh, en = AREA_TEXT[int(level)]
+    return reason("area", zh, en)
 
 
 def capacity_reason(left: int) -> dict:
@@ -125,12 +100,11 @@ def record_reason(credit: float, satisfaction: float | None) -> dict | None:
 
 
 def gap_reason_text(kind: str, cat: CategoryInfo | None) -> dict:
-    zh, hant, en = GAP_TEXT[kind]
-    if cat is not None:
-        zh = f"「{cat.name}」：{zh}"
-        hant = f"「{cat.name_hant or _hant(cat.name)}」：{hant}"
-        en = f"{cat.name_en or cat.name}: {en}"
-    return reason("gap", zh, en, hant)
+    zh, en = GAP_TEXT[kind]
+    if cat is None:
+        return reason("gap", zh, en)
+    hant = f"「{cat.name_hant or _hant(cat.name)}」：{_hant(zh)}"
+    return reason("gap", f"「{cat.name}」：{zh}", f"{cat.name_en or cat.name}: {en}", hant)
 
 
 def pair_reasons(
