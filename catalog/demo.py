@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +25,9 @@ DEMO_DIR = Path(str(resources.files("catalog.data").joinpath("demo")))
 DEMO_PASSWORD = "zhuhai-demo-2024"
 
 
-@dataclass(frozen=True)
-class DemoAccount:
+class DemoAccount(NamedTuple):
+    """A row of the README's table of demo accounts."""
+
     username: str
     role: Role
     scope: str | None

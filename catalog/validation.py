@@ -4,7 +4,7 @@ API so a record is judged the same wherever it comes from."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from typing import Any
 
 from catalog.credit_code import credit_code_problem
@@ -110,6 +110,22 @@ class _Checker:
             shown = " | ".join(choices)
             self.err(field, f"取值无效，应为：{shown}", f"invalid value, must be one of: {shown}")
 
+    def known_codes(
+        self, field: str, known: Set[str], empty: tuple[str, str], unknown: tuple[str, str]
+    ) -> list | None:
+        """A non-empty list whose every item is one of `known` (categories, region codes); the
+        refusal names the unknown items so the clerk can fix exactly those. Returns the list
+        when it is one, for further checks."""
+        items = self.data.get(field)
+        if not isinstance(items, list) or not items:
+            self.err(field, *empty)
+            return None
+        bad = [x for x in items if not isinstance(x, str) or x not in known]
+        if bad:
+            shown = "、".join(map(str, bad))
+            self.err(field, f"{unknown[0]}：{shown}", f"{unknown[1]}: {shown}")
+        return items
+
 
 def text_problem(value: str) -> tuple[str, str] | None:
     """(Chinese, English) when the text carries characters no person's text needs."""
@@ -162,24 +178,20 @@ def validate_organization(data: Mapping[str, Any], ref: Reference) -> list[Field
             c.err("credit_code", problem[0], problem[1])
     c.choice("org_type", ORG_TYPES)
     c.text("description")
-    cats = data.get("categories")
-    if not isinstance(cats, list) or not cats:
-        c.err("categories", "至少选择一个服务类别", "must be a non-empty list of categories")
-    else:
-        unknown = [x for x in cats if not isinstance(x, str) or x not in ref.categories]
-        if unknown:
-            shown = "、".join(map(str, unknown))
-            c.err("categories", f"未知的服务类别：{shown}", f"unknown categories: {shown}")
-        if len(set(map(str, cats))) != len(cats):
-            c.err("categories", "服务类别重复", "categories repeat")
-    areas = data.get("service_areas")
-    if not isinstance(areas, list) or not areas:
-        c.err("service_areas", "至少填写一个服务范围", "must be a non-empty list of region codes")
-    else:
-        unknown = [x for x in areas if not isinstance(x, str) or x not in ref.service_area_codes]
-        if unknown:
-            shown = "、".join(map(str, unknown))
-            c.err("service_areas", f"不存在的区划代码：{shown}", f"unknown region codes: {shown}")
+    cats = c.known_codes(
+        "categories",
+        ref.categories,
+        ("至少选择一个服务类别", "must be a non-empty list of categories"),
+        ("未知的服务类别", "unknown categories"),
+    )
+    if cats is not None and len(set(map(str, cats))) != len(cats):
+        c.err("categories", "服务类别重复", "categories repeat")
+    c.known_codes(
+        "service_areas",
+        ref.service_area_codes,
+        ("至少填写一个服务范围", "must be a non-empty list of region codes"),
+        ("不存在的区划代码", "unknown region codes"),
+    )
     c.integer("capacity", 0, 1000)
     c.integer("staff", 0, 100_000, required=False)
     c.integer("social_workers", 0, 100_000, required=False)

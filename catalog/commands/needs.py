@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +59,7 @@ def write_fields(need: Need, rec: Mapping[str, Any]) -> None:
     need.posted_by = rec["posted_by"]
 
 
-def screen(need: Need, categories: set[str], suggest_category: SuggestCategory | None) -> None:
+def screen(need: Need, categories: Set[str], suggest_category: SuggestCategory | None) -> None:
     """Art. 11 screening (flag, never drop), then a category suggestion unless a person chose."""
     apply_screening(need)
     if suggest_category is None or need.category_source in HUMAN_CATEGORY_SOURCES:

@@ -13,16 +13,21 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+# A ranked list of ids for one query, best first; and the graded relevance of ids for that
+# query (ids not in it are grade 0).
+Ranking = Sequence[str]
+Grades = Mapping[str, int]
+
 DEFAULT_K = 10  # a clerk reads about ten suggestions; nDCG@10 is the headline figure
 DEFAULT_MIN_GRADE = 1  # grade ≥ this counts as relevant for the set-based metrics
 
 
-def relevant(grades: Mapping[str, int], min_grade: int = DEFAULT_MIN_GRADE) -> set[str]:
+def relevant(grades: Grades, min_grade: int = DEFAULT_MIN_GRADE) -> set[str]:
     """The ids that count as relevant: grade ≥ `min_grade`."""
     return {doc for doc, g in grades.items() if g >= min_grade}
 
 
-def dcg_at_k(ranking: Sequence[str], grades: Mapping[str, int], k: int = DEFAULT_K) -> float:
+def dcg_at_k(ranking: Ranking, grades: Grades, k: int = DEFAULT_K) -> float:
     """DCG with exponential gain (2^g − 1) and log2 discount, as in TREC/BEIR tooling.
 
     Range: 0 (nothing graded in the top k) to the ideal DCG of `grades` (see `ndcg_at_k`)."""
@@ -31,7 +36,7 @@ def dcg_at_k(ranking: Sequence[str], grades: Mapping[str, int], k: int = DEFAULT
     )
 
 
-def ndcg_at_k(ranking: Sequence[str], grades: Mapping[str, int], k: int = DEFAULT_K) -> float:
+def ndcg_at_k(ranking: Ranking, grades: Grades, k: int = DEFAULT_K) -> float:
     """nDCG@k over graded relevance (every grade counts by its gain, so no `min_grade`).
 
     Range: 0 to 1 (1 = the top k in the ideal order). A query with no relevant id scores 0 by
@@ -42,10 +47,7 @@ def ndcg_at_k(ranking: Sequence[str], grades: Mapping[str, int], k: int = DEFAUL
 
 
 def precision_at_k(
-    ranking: Sequence[str],
-    grades: Mapping[str, int],
-    k: int = DEFAULT_K,
-    min_grade: int = DEFAULT_MIN_GRADE,
+    ranking: Ranking, grades: Grades, k: int = DEFAULT_K, min_grade: int = DEFAULT_MIN_GRADE
 ) -> float:
     """Share of the top k that is relevant, over k (as Recommenders and Spark do): a ranking
     shorter than k, or fewer than k relevant ids, caps it below 1.
@@ -55,10 +57,7 @@ def precision_at_k(
 
 
 def recall_at_k(
-    ranking: Sequence[str],
-    grades: Mapping[str, int],
-    k: int = DEFAULT_K,
-    min_grade: int = DEFAULT_MIN_GRADE,
+    ranking: Ranking, grades: Grades, k: int = DEFAULT_K, min_grade: int = DEFAULT_MIN_GRADE
 ) -> float:
     """Share of the relevant ids found in the top k.
 
@@ -68,10 +67,7 @@ def recall_at_k(
 
 
 def reciprocal_rank(
-    ranking: Sequence[str],
-    grades: Mapping[str, int],
-    k: int | None = None,
-    min_grade: int = DEFAULT_MIN_GRADE,
+    ranking: Ranking, grades: Grades, k: int | None = None, min_grade: int = DEFAULT_MIN_GRADE
 ) -> float:
     """1 / the rank of the first relevant id within the top k (`None`: the whole ranking, as
     the reported MRR uses it).
