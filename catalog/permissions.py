@@ -60,10 +60,6 @@ def is_posting_office(actor: Actor, need: Need) -> bool:
     return actor.role in POSTING_ROLES and actor.covers_street(need.street_code)
 
 
-def posting_office(actor: Actor, need: Need) -> DomainError | None:
-    return None if is_posting_office(actor, need) else not_posting_office()
-
-
 @dataclass(frozen=True)
 class OfficeWindow:
     """An auth function for a command of the posting office that is open only while the need

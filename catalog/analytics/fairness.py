@@ -85,10 +85,6 @@ class FairnessRow:
         decided = self.confirmed + self.rejected
         return self.confirmed / decided if decided else None
 
-    @property
-    def per_org(self) -> float:
-        return self.suggested / self.organizations if self.organizations else 0.0
-
 
 def _bands(org: Sequence[Any], year: int) -> dict[str, str]:
     _id, staff, founded, rating = org

@@ -4,7 +4,7 @@ the gap table, the exports, the API and the notebooks always count the same set 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func
 
@@ -56,9 +56,6 @@ class NeedFilter:
     since: dt.date | None = None
     until: dt.date | None = None  # inclusive
     scope: str | None = None
-
-    def with_scope(self, scope: str | None) -> NeedFilter:
-        return replace(self, scope=scope)
 
     def covers_street(self, street_code: str) -> bool:
         """The same region test as `conditions()`, for rows built in Python (supply side)."""

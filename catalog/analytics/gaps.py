@@ -51,10 +51,6 @@ class GapRow:
         """Needs the matcher has not decided on yet (not matched, not flagged)."""
         return self.needs - self.matched - self.unmet
 
-    @property
-    def unmet_share(self) -> float:
-        return self.unmet / self.needs if self.needs else 0.0
-
     def add(self, other: GapRow) -> None:
         """Add another cell's figures (rolling streets up to districts, or into a total)."""
         for name in SUMMED:

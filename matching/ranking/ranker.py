@@ -47,9 +47,6 @@ class LinearRanker:
     def score(self, X: np.ndarray) -> np.ndarray:
         return X @ self.vector
 
-    def contributions(self, x: np.ndarray) -> dict[str, float]:
-        return {f: float(v * w) for f, v, w in zip(FEATURES, x, self.vector, strict=True)}
-
     def fit(self, X: np.ndarray, grades: np.ndarray, C: float = 1.0) -> LinearRanker:
         """Fit on graded pairs (0 = not relevant, 1 = partly, 2 = fully). Two logistic models
         (grade ≥ 1, grade = 2) approximate the expected grade; their coefficients add up to

@@ -23,14 +23,3 @@ def normalize(text: str | None) -> str:
     text = to_simplified(text)
     text = text.lower()
     return _SPACE.sub(" ", text).strip()
-
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def cjk_ratio(text: str) -> float:
-    """Share of CJK characters among non-space characters; tells English text apart."""
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
-        return 0.0
-    return sum(1 for c in chars if _CJK.match(c)) / len(chars)

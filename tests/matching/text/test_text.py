@@ -1,4 +1,4 @@
-from matching.text.normalize import cjk_ratio, normalize
+from matching.text.normalize import normalize
 from matching.text.segment import segment
 
 
@@ -16,8 +16,3 @@ def test_segment_drops_punctuation_and_keeps_words():
     words = segment(normalize("独居老人吃饭难，希望有人送餐。"))
     assert "，" not in words and "。" not in words
     assert "送餐" in words or "送" in words
-
-
-def test_cjk_ratio_tells_english_apart():
-    assert cjk_ratio("Health check-ups for families") == 0.0
-    assert cjk_ratio("长者助餐") == 1.0
