@@ -18,14 +18,14 @@ from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.errors import FieldError, ValidationFailed
+from catalog.exchange.record_checks import validate_history
+from catalog.exchange.record_writes import apply_org
 from catalog.exchange.records import (
     ORG_HISTORY_KEYS,
-    apply_org,
     credit_event_record,
     normalize_org,
     org_record,
     performance_record,
-    validate_history,
 )
 from catalog.models import Organization
 from catalog.reference import Reference
