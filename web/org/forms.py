@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 
+from catalog.contact import CONTACT_KEYS
 from web.platform.input_guard import number_or_text
 
 OPTIONAL_NUMBERS = ("staff", "social_workers")
@@ -27,9 +28,17 @@ class ProfileForm(FlaskForm):
     capacity = StringField(_l("Capacity (projects at the same time)"))
     staff = StringField(_l("Staff (optional)"))
     social_workers = StringField(_l("Licensed social workers (optional)"))
+    # Contact data (catalog.contact), all optional; the same names as the record's keys.
+    address = StringField(_l("Address"))
+    contact_person = StringField(_l("Contact person"))
+    phone = StringField(_l("Phone"))
+    email = StringField(_l("E-mail"))
+    website = StringField(_l("Website"))
+    opening_hours = StringField(_l("Opening hours"))
 
     def record(self) -> dict[str, Any]:
-        """The profile as an exchange-format organization record (without id/credit code)."""
+        """The profile as an exchange-format organization record (without id/credit code); a
+        blank contact field is None, which clears it."""
         data: dict[str, Any] = {
             "name": (self.name.data or "").strip(),
             "org_type": self.org_type.data or None,
@@ -42,6 +51,8 @@ class ProfileForm(FlaskForm):
             value = _number(getattr(self, name).data)
             if value is not None:
                 data[name] = value
+        for key in CONTACT_KEYS:
+            data[key] = (getattr(self, key).data or "").strip() or None
         return data
 
 
