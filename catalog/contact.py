@@ -84,7 +84,7 @@ def clean_phone(value: str) -> str:
 
 def _too_long(value: str, limit: int, zh: str, en: str) -> tuple[str, str] | None:
     if len(value) > limit:
-        return f"{zh}不能超过{limit}个字符", f"{en} must be at most {limit} characters"
+        return f"{zh}不能超过{limit}个字符", f"{en}: must be at most {limit} characters"
     return None
 
 
