@@ -88,7 +88,9 @@ def read_opening_hours(text: str) -> list[Opening] | None:
     """The weekly openings the text states, in its order; None when any part of it is not
     days or hours (see the module's docstring)."""
     s = unicodedata.normalize("NFKC", text).lower()
-    pos, days, fresh, out = 0, [], True, []
+    pos, fresh = 0, True
+    days: list[int] = []
+    out: list[Opening] = []
     while pos < len(s):
         token = _token(s, pos)
         if token is None:

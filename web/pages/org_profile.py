@@ -18,7 +18,5 @@ def profile_context(session: Session, org: Organization) -> dict[str, Any]:
     return {
         "org": org,
         "areas": [session.get(Region, code) or code for code in org.area_codes],
-        "show_contact_person": permissions.allowed(
-            permissions.see_contact_person, actor(), org.id
-        ),
+        "show_contact_person": permissions.allowed(permissions.see_contact_person, actor(), org.id),
     }
