@@ -113,6 +113,23 @@ def website_problem(value: str) -> tuple[str, str] | None:
 SYNTAX_PROBLEMS = {"phone": phone_problem, "email": email_problem, "website": website_problem}
 
 
+@dataclass(frozen=True)
+class Syntax:
+    """A field's syntax as a document states it: the pattern, the length, what a value off it
+    is told (Chinese, English)."""
+
+    pattern: str
+    max_length: int
+    problem: tuple[str, str]
+
+
+SYNTAXES = {
+    "phone": Syntax(PHONE_PATTERN, MAX_PHONE, PHONE_PROBLEM),
+    "email": Syntax(EMAIL_PATTERN, MAX_EMAIL, EMAIL_PROBLEM),
+    "website": Syntax(WEBSITE_PATTERN, MAX_WEBSITE, WEBSITE_PROBLEM),
+}
+
+
 def clean_contact(key: str, value: object) -> object:
     """A validated contact value as stored: phones by `clean_phone`, the rest stripped."""
     if not isinstance(value, str):

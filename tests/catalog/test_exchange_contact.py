@@ -15,7 +15,10 @@ from catalog.exchange import (
     import_directory,
     import_path,
 )
+from catalog.exchange.records import ORG_KEYS
 from catalog.models import Organization
+from tests.catalog.test_spreadsheet import HEADER as SHEET_HEADER
+from tests.catalog.test_spreadsheet import row
 
 CONTACT = {
     "address": "珠海市香洲区拱北街道迎宾南路1001号（邮编519020）",
@@ -25,21 +28,7 @@ CONTACT = {
     "website": "https://org1.example.org/",
     "opening_hours": "周一至周五 9:00-17:30",
 }
-OLD_KEYS = {
-    "id",
-    "name",
-    "credit_code",
-    "org_type",
-    "categories",
-    "description",
-    "service_areas",
-    "capacity",
-    "staff",
-    "social_workers",
-    "founded",
-    "rating",
-    "lang",
-}
+OLD_KEYS = set(ORG_KEYS)  # FORMAT v1: what files from before contact data hold
 
 
 def contact_of(org):
@@ -94,15 +83,10 @@ def test_a_malformed_contact_refuses_the_file(session, tmp_path, jsonl, org_rec)
     assert session.get(Organization, "org-001") is None  # nothing written
 
 
+# The register of tests/catalog/test_spreadsheet.py with contact columns, headers as offices
+# write them (a note in brackets, synonyms).
 HEADER = [
-    "编号",
-    "名称",
-    "统一社会信用代码",
-    "组织类型",
-    "服务类别",
-    "服务描述",
-    "服务范围",
-    "承接能力",
+    *SHEET_HEADER,
     "办公地址",
     "联系人",
     "联系电话（手机或座机）",
@@ -112,35 +96,24 @@ HEADER = [
 ]
 
 
-def _register(path, rows):
+def _register(path, rows, header=HEADER):
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(HEADER)
+    wb.active.append(header)
     for r in rows:
-        ws.append(r)
+        wb.active.append(r)
     wb.save(path)
     return path
 
 
-def _row(rec, **contact):
-    values = [
-        rec["id"],
-        rec["name"],
-        rec["credit_code"],
-        rec["org_type"],
-        "居家养老",
-        rec["description"],
-        "拱北街道",
-        3,
-    ]
-    return values + [contact.get(k) for k in CONTACT]
+def _row(org_rec, n, **contact):
+    return row(org_rec, n) + [contact.get(k) for k in CONTACT]
 
 
 def test_a_register_reads_contact_columns(session, tmp_path, org_rec):
     mobile = 13812345678  # a mobile number typed into Excel is a number cell
     path = _register(
         tmp_path / "orgs.xlsx",
-        [_row(org_rec(1), **CONTACT), _row(org_rec(2), phone=mobile, contact_person="李晓华")],
+        [_row(org_rec, 1, **CONTACT), _row(org_rec, 2, phone=mobile, contact_person="李晓华")],
     )
     assert import_path(session, path).organizations.created == 2
     assert contact_of(session.get(Organization, "org-001")) == CONTACT
@@ -156,7 +129,7 @@ def test_a_register_reads_contact_columns(session, tmp_path, org_rec):
 def test_a_register_with_a_bad_phone_is_refused_naming_row_and_field(session, tmp_path, org_rec):
     path = _register(
         tmp_path / "orgs.xlsx",
-        [_row(org_rec(1), **CONTACT), _row(org_rec(2), phone=7562212345)],  # lost its 0
+        [_row(org_rec, 1, **CONTACT), _row(org_rec, 2, phone=7562212345)],  # lost its 0
     )
     with pytest.raises(ImportRefused) as exc:
         import_path(session, path)
@@ -166,11 +139,7 @@ def test_a_register_with_a_bad_phone_is_refused_naming_row_and_field(session, tm
 
 
 def test_a_register_without_contact_columns_keeps_stored_contact_data(session, tmp_path, org_rec):
-    path = _register(tmp_path / "with.xlsx", [_row(org_rec(1), **CONTACT)])
-    import_path(session, path)
-    wb = openpyxl.Workbook()
-    wb.active.append(HEADER[:8])
-    wb.active.append(_row(org_rec(1))[:8])
-    wb.save(tmp_path / "without.xlsx")
-    assert import_path(session, tmp_path / "without.xlsx").organizations.unchanged == 1
+    import_path(session, _register(tmp_path / "with.xlsx", [_row(org_rec, 1, **CONTACT)]))
+    without = _register(tmp_path / "without.xlsx", [row(org_rec, 1)], header=SHEET_HEADER)
+    assert import_path(session, without).organizations.unchanged == 1
     assert contact_of(session.get(Organization, "org-001")) == CONTACT

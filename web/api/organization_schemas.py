@@ -6,59 +6,45 @@ Kept apart from web.api.schemas, which holds the other component shapes."""
 
 from __future__ import annotations
 
-from catalog.contact import (
-    EMAIL_PATTERN,
-    EMAIL_PROBLEM,
-    MAX_EMAIL,
-    MAX_PHONE,
-    MAX_WEBSITE,
-    PHONE_PATTERN,
-    PHONE_PROBLEM,
-    TEXT_LIMITS,
-    WEBSITE_PATTERN,
-    WEBSITE_PROBLEM,
-)
+from catalog.contact import SYNTAXES, TEXT_LIMITS
 from catalog.validation import LANGS, ORG_TYPES, RATINGS
 from web.api.inputs import Field, schema_of, text
 from web.api.schema_types import REGION_CODE, array, integer, obj, ref, string
 
+
+def _syntax(key: str, description: str) -> Field:
+    """An optional field with a syntax of catalog.contact: its pattern, length and message."""
+    rule = SYNTAXES[key]
+    return Field(
+        "string",
+        max_length=rule.max_length,
+        pattern=rule.pattern,
+        mismatch=rule.problem,
+        nullable=True,
+        description=description,
+    )
+
+
+def _text(key: str, description: str) -> Field:
+    return text(*TEXT_LIMITS[key], nullable=True, description=description)
+
+
 CONTACT_FIELDS: dict[str, Field] = {
-    "address": text(*TEXT_LIMITS["address"], nullable=True, description="office address (public)"),
-    "contact_person": text(
-        *TEXT_LIMITS["contact_person"],
-        nullable=True,
-        description="name of the contact person; shown only to offices, reviewers, admins "
-        "and the organization itself",
+    "address": _text("address", "office address (public)"),
+    "contact_person": _text(
+        "contact_person",
+        "name of the contact person; shown only to offices, reviewers, admins and the "
+        "organization itself",
     ),
-    "phone": Field(
-        "string",
-        max_length=MAX_PHONE,
-        pattern=PHONE_PATTERN,
-        mismatch=PHONE_PROBLEM,
-        nullable=True,
-        description="a Chinese mobile (13812345678, +86 optional) or a landline with its "
-        "area code (0756-2212345, extension optional: -801, 转801, ext 801); public",
+    "phone": _syntax(
+        "phone",
+        "a Chinese mobile (13812345678, +86 optional) or a landline with its area code "
+        "(0756-2212345, extension optional: -801, 转801, ext 801); public",
     ),
-    "email": Field(
-        "string",
-        max_length=MAX_EMAIL,
-        pattern=EMAIL_PATTERN,
-        mismatch=EMAIL_PROBLEM,
-        nullable=True,
-        description="e-mail address (public)",
-    ),
-    "website": Field(
-        "string",
-        max_length=MAX_WEBSITE,
-        pattern=WEBSITE_PATTERN,
-        mismatch=WEBSITE_PROBLEM,
-        nullable=True,
-        description="an http or https URL (public)",
-    ),
-    "opening_hours": text(
-        *TEXT_LIMITS["opening_hours"],
-        nullable=True,
-        description="free text, e.g. 周一至周五 9:00-17:30 (public; HSDS schedules)",
+    "email": _syntax("email", "e-mail address (public)"),
+    "website": _syntax("website", "an http or https URL (public)"),
+    "opening_hours": _text(
+        "opening_hours", "free text, e.g. 周一至周五 9:00-17:30 (public; HSDS schedules)"
     ),
 }
 

@@ -28,13 +28,6 @@ class ProfileForm(FlaskForm):
     capacity = StringField(_l("Capacity (projects at the same time)"))
     staff = StringField(_l("Staff (optional)"))
     social_workers = StringField(_l("Licensed social workers (optional)"))
-    # Contact data (catalog.contact), all optional; the same names as the record's keys.
-    address = StringField(_l("Address"))
-    contact_person = StringField(_l("Contact person"))
-    phone = StringField(_l("Phone"))
-    email = StringField(_l("E-mail"))
-    website = StringField(_l("Website"))
-    opening_hours = StringField(_l("Opening hours"))
 
     def record(self) -> dict[str, Any]:
         """The profile as an exchange-format organization record (without id/credit code); a
@@ -54,6 +47,20 @@ class ProfileForm(FlaskForm):
         for key in CONTACT_KEYS:
             data[key] = (getattr(self, key).data or "").strip() or None
         return data
+
+
+# Contact data (catalog.contact), all optional: one text field per key of the record, named as
+# the key, so `record` and the profile page's `ProfileForm(obj=org)` need no list of their own.
+CONTACT_LABELS = {
+    "address": _l("Address"),
+    "contact_person": _l("Contact person"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "website": _l("Website"),
+    "opening_hours": _l("Opening hours"),
+}
+for _key in CONTACT_KEYS:
+    setattr(ProfileForm, _key, StringField(CONTACT_LABELS[_key]))
 
 
 class RegistrationForm(ProfileForm):
