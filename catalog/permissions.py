@@ -180,6 +180,24 @@ def edit_profile(actor: Actor, org_id: str) -> DomainError | None:
     return NotAllowed("只能修改本组织的资料", "an organization edits its own profile only")
 
 
+# Who arranges projects with organizations and so may call their contact person.
+CONTACT_PERSON_ROLES = (Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+
+
+def see_contact_person(actor: Actor, org_id: str) -> DomainError | None:
+    """The name of an organization's contact person is a natural person's data (PIPL), needed
+    by offices and reviewers, who arrange and review projects with the organization, admins
+    and the organization itself. Planners work with aggregates, other organizations have no
+    business with it, and the public directory (HSDS, the notice board) never shows it. The
+    organization's address, phone, e-mail, website and opening hours are public."""
+    if actor.role in CONTACT_PERSON_ROLES or actor.is_org(org_id):
+        return None
+    return NotAllowed(
+        "只有街道、审核人员和本组织可以查看联系人",
+        "only offices, reviewers and the organization itself see its contact person",
+    )
+
+
 def manage_accounts(actor: Actor) -> DomainError | None:
     """Creating and changing others' accounts is the administrator's (the CLI acts as the
     system, an admin)."""

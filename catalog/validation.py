@@ -4,9 +4,10 @@ API so a record is judged the same wherever it comes from."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from typing import Any
 
+from catalog.contact import SYNTAX_PROBLEMS, TEXT_LIMITS
 from catalog.credit_code import credit_code_problem
 from catalog.errors import FieldError, ValidationFailed
 from catalog.reference import Reference
@@ -25,6 +26,7 @@ LIMITS = {
     "description": (10, 2000),
     "posted_by": (2, 120),
     "beneficiaries": (1, 120),
+    **TEXT_LIMITS,  # an organization's address, contact person and opening hours
 }
 MAX_MONTHS = 36  # Art. 22: contracts up to 3 years
 MAX_BUDGET = 100_000_000
@@ -99,6 +101,18 @@ class _Checker:
             self.err(field, f"不能小于{lo}", f"must not be less than {lo}")
         elif value > hi:
             self.err(field, f"不能大于{hi}", f"must not be more than {hi}")
+
+    def syntax(self, field: str, problem_of: Callable[[str], tuple[str, str] | None]) -> None:
+        """An optional value with a syntax of its own (catalog.contact: phone, e-mail, URL)."""
+        value = self.data.get(field)
+        if value is None:
+            return
+        if not isinstance(value, str):
+            self.err(field, "必须是文本", "must be a string")
+            return
+        problem = text_problem(value) or problem_of(value)
+        if problem:
+            self.err(field, *problem)
 
     def choice(self, field: str, choices: tuple[str, ...], required: bool = True) -> None:
         value = self.data.get(field)
@@ -199,6 +213,10 @@ def validate_organization(data: Mapping[str, Any], ref: Reference) -> list[Field
     if data.get("rating") is not None:
         c.choice("rating", RATINGS)
     c.choice("lang", LANGS, required=False)
+    for key in TEXT_LIMITS:
+        c.text(key, required=False)
+    for key, problem_of in SYNTAX_PROBLEMS.items():
+        c.syntax(key, problem_of)
     return c.errors
 
 

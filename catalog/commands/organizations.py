@@ -1,5 +1,6 @@
-"""Registering an organization and writing its capability profile: the one home of the
-versioning rule for the registration page, the profile page, the API and the importer.
+"""Registering an organization and writing its capability profile and contact data
+(catalog.contact): the one home of the versioning rule for the registration page, the profile
+page, the API and the importer.
 
 `profile_version` tells the vector index which organizations' vectors are stale, so it moves
 exactly when the profile does: a new profile is version 1, every write that changes something
@@ -18,14 +19,14 @@ from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.errors import FieldError, ValidationFailed
+from catalog.exchange.record_checks import validate_history
+from catalog.exchange.record_writes import apply_org
 from catalog.exchange.records import (
     ORG_HISTORY_KEYS,
-    apply_org,
     credit_event_record,
     normalize_org,
     org_record,
     performance_record,
-    validate_history,
 )
 from catalog.models import Organization
 from catalog.reference import Reference
@@ -103,8 +104,8 @@ def register_organization(session: Session, actor: Actor, data: Mapping[str, Any
 def update_profile(
     session: Session, actor: Actor, org: Organization, changes: Mapping[str, Any]
 ) -> list[str]:
-    """Change an organization's profile; keys absent from `changes` keep their value (a key
-    given as None clears an optional field). Returns the keys that changed.
+    """Change an organization's profile and contact data; keys absent from `changes` keep their
+    value (a key given as None clears an optional field). Returns the keys that changed.
 
     :raise NotAllowed: an organization edits its own profile only.
     :raise ValidationFailed: every field's problem at once."""

@@ -3,8 +3,8 @@ needs.jsonl) and organization registers as .xlsx/.csv. Imports are all-or-nothin
 
 from catalog.exchange.errors import ImportRefused, RowError
 from catalog.exchange.exporter import export_directory
+from catalog.exchange.import_report import ImportReport
 from catalog.exchange.importer import (
-    ImportReport,
     import_dir,
     import_directory,
     import_path,

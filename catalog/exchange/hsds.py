@@ -11,27 +11,27 @@ The mapping:
 - location — one per region of the gazetteer (street, district or the city) where services are
   delivered; service_at_location links a service to each region it serves;
 - taxonomy / taxonomy_term — the service taxonomy of the 2021 Zhuhai measures, Art. 8: five
-  categories with their 25 subcategories, linked to services by attributes.
+  categories with their 25 subcategories, linked to services by attributes;
+- phone, and a location for the office with its address and schedules — the organization's
+  public contact data (catalog.exchange.hsds_contact, which says why `contacts` stays empty).
 
-HSDS wants UUIDs; the catalog's ids are strings, so each HSDS id is a name-based UUID (v5) of
-the record's kind and catalog key: stable across exports and processes, never stored.
-Nothing non-public goes out: no capacity, staff, rating, credit entries, outcomes or notes."""
+The records it reads, and their ids (name-based UUIDs of the catalog's keys), are
+catalog.exchange.hsds_directory's. Nothing non-public goes out: no capacity, staff, rating,
+credit entries, outcomes, notes or contact person."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from catalog.exchange import hsds_contact
+from catalog.exchange.hsds_directory import (
+    Directory,
+    Record,
+    Service,
+    hsds_id,
+    timestamp,
+)
 from catalog.models import Category, Organization, Region
-from catalog.visibility import public_organizations_clause
 
 HSDS_VERSION = "3.0"
-NAMESPACE = uuid.UUID("6d1f0c52-3b7e-5a0e-9f2c-1c8a4e6b7d90")
 TAXONOMY_KEY = "ZHUHAI-GOV-PURCHASE-ART8"
 TAXONOMY_NAME = "珠海市镇（街道）购买社会组织服务目录"
 TAXONOMY_DESCRIPTION = (
@@ -41,66 +41,6 @@ TAXONOMY_DESCRIPTION = (
 )
 CREDIT_CODE = ("CN-USCC", "统一社会信用代码 / unified social credit code")
 REGION_CODE_TYPE = "GB/T 2260 行政区划代码 / administrative division code"
-Record = dict[str, Any]
-
-
-def hsds_id(kind: str, *keys: str) -> str:
-    """The HSDS id (a UUID) of a catalog record of `kind` with the given key(s)."""
-    return str(uuid.uuid5(NAMESPACE, "/".join((kind, *keys))))
-
-
-def timestamp(value: dt.datetime) -> str:
-    """RFC 3339 in UTC (a naive database value is taken as UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class Service:
-    """One HSDS service: an organization offering one subcategory."""
-
-    org: Organization
-    category: Category
-
-    @property
-    def id(self) -> str:
-        return hsds_id("service", self.org.id, self.category.name)
-
-
-@dataclass(frozen=True)
-class Directory:
-    """What the directory publishes, read once per request or export: the public organizations
-    (with categories and areas), the taxonomy and the gazetteer."""
-
-    organizations: list[Organization]
-    categories: list[Category]
-    regions: dict[str, Region]
-
-    @classmethod
-    def load(cls, session: Session) -> Directory:
-        orgs = session.scalars(
-            select(Organization).where(public_organizations_clause()).order_by(Organization.id)
-        )
-        categories = session.scalars(select(Category).order_by(Category.position, Category.name))
-        regions = {r.code: r for r in session.scalars(select(Region))}
-        return cls(list(orgs), list(categories), regions)
-
-    def services(self) -> list[Service]:
-        return [Service(o, c) for o in self.organizations for c in o.categories]
-
-    def areas(self, org: Organization) -> list[Region]:
-        return [self.regions[c] for c in org.area_codes if c in self.regions]
-
-    def region_path(self, region: Region) -> str:
-        """Full name from the city down, e.g. 珠海市香洲区拱北街道."""
-        names = []
-        current: Region | None = region
-        while current is not None:
-            names.append(current.name)
-            parent = current.parent_code
-            current = self.regions.get(parent) if parent else None
-        return "".join(reversed(names))
 
 
 # --- taxonomy ----------------------------------------------------------------------------------
@@ -162,6 +102,7 @@ def organization(org: Organization) -> Record:
         "id": hsds_id("organization", org.id),
         "name": org.name,
         "description": org.description,
+        **hsds_contact.organization_fields(org),
         "legal_status": org.org_type,
     }
 
@@ -178,10 +119,13 @@ def organization_identifier(org: Organization) -> Record:
 
 
 def organization_detail(directory: Directory, org: Organization) -> Record:
-    """An organization with its identifier and its services (one-to-one fields each)."""
+    """An organization with its identifier, phone, office and services (one-to-one fields of
+    each service)."""
     services = [service(Service(org, c)) for c in org.categories]
     return {
         **organization(org),
+        "phones": hsds_contact.phones(org),
+        "locations": hsds_contact.office_locations(directory, org),
         "organization_identifiers": [organization_identifier(org)],
         "services": services,
     }

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from catalog.exchange import hsds
+from catalog.exchange import hsds, hsds_contact
 
 PACKAGE_NAME = "zhuhai-community-services-hsds"
 # Frictionless field types for the JSON Schema ones of HSDS.
@@ -82,14 +82,17 @@ def tables(directory: hsds.Directory) -> dict[str, list[hsds.Record]]:
     services = directory.services()
     pairs = [(s, r) for s in services for r in directory.areas(s.org)]
     regions = {r.code: r for _s, r in pairs}
+    orgs = directory.organizations
+    offices = [loc for o in orgs if (loc := hsds_contact.office_location(directory, o))]
     return {
-        "organization": [hsds.organization(o) for o in directory.organizations],
-        "organization_identifier": [
-            hsds.organization_identifier(o) for o in directory.organizations
-        ],
+        "organization": [hsds.organization(o) for o in orgs],
+        "organization_identifier": [hsds.organization_identifier(o) for o in orgs],
+        "phone": [p for o in orgs for p in hsds_contact.phones(o)],
         "service": [hsds.service(s) for s in services],
         "service_area": [hsds.service_area(directory, s, r) for s, r in pairs],
-        "location": [hsds.location(directory, r) for r in regions.values()],
+        "location": [hsds.location(directory, r) for r in regions.values()] + offices,
+        "address": [a for o in orgs for a in hsds_contact.addresses(directory, o)],
+        "schedule": [x for o in orgs for x in hsds_contact.schedules(o)],
         "service_at_location": [hsds.service_at_location(directory, s, r) for s, r in pairs],
         "attribute": [hsds.attribute(s) for s in services],
         "taxonomy": [hsds.taxonomy()],

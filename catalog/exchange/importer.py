@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,23 +18,16 @@ from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.commands import needs as need_commands
 from catalog.commands import organizations as org_commands
-from catalog.errors import FieldError
 from catalog.exchange.concurrency import collision_is_a_conflict, take_turn
 from catalog.exchange.errors import ImportRefused, RowError
+from catalog.exchange.import_checks import check_needs, check_orgs
+from catalog.exchange.import_report import ImportReport
 from catalog.exchange.jsonl import Row, read_jsonl
-from catalog.exchange.records import (
-    apply_need,
-    differs,
-    need_record,
-    normalize_need,
-    normalize_org,
-    validate_history,
-    validate_need_extras,
-)
+from catalog.exchange.record_writes import apply_need
+from catalog.exchange.records import differs, need_record
 from catalog.models import Need, Organization, Region
 from catalog.reference import Reference
 from catalog.reference_data import load_defaults
-from catalog.validation import validate_need, validate_organization
 
 ORGS_FILE = "organizations.jsonl"
 NEEDS_FILE = "needs.jsonl"
@@ -44,46 +36,6 @@ PROGRESS_MIN_ROWS = 500  # below this a bar is noise
 _IN_CHUNK = 500
 
 M = TypeVar("M", Organization, Need)
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class ImportReport:
-    source: str
-    organizations: Counts = field(default_factory=Counts)
-    needs: Counts = field(default_factory=Counts)
-    prohibited_flagged: int = 0  # needs written by this import that Art. 11 screening flagged
-    warnings: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "organizations": vars(self.organizations).copy(),
-            "needs": vars(self.needs).copy(),
-            "prohibited_flagged": self.prohibited_flagged,
-            "warnings": list(self.warnings),
-        }
-
-    def summary(self) -> str:
-        o, n = self.organizations, self.needs
-        return (
-            f"社会组织：新增{o.created}，更新{o.updated}，未变{o.unchanged}；"
-            f"需求：新增{n.created}，更新{n.updated}，未变{n.unchanged}；"
-            f"疑似禁止购买类型{self.prohibited_flagged}项\n"
-            f"organizations: {o.created} created, {o.updated} updated, {o.unchanged} unchanged; "
-            f"needs: {n.created} created, {n.updated} updated, {n.unchanged} unchanged; "
-            f"{self.prohibited_flagged} flagged as possibly prohibited (Art. 11)"
-        )
 
 
 def _file_error(name: str, zh: str, en: str) -> ImportRefused:
@@ -180,8 +132,8 @@ def import_rows(
         load_defaults(session)  # a brand-new database: regions and taxonomy first
     ref = Reference.load(session)
     problems = list(errors)
-    org_plan = _check_orgs(session, ref, org_rows, problems, derive_org_ids)
-    need_plan = _check_needs(ref, need_rows, problems)
+    org_plan = check_orgs(session, ref, org_rows, problems, derive_org_ids)
+    need_plan = check_needs(ref, need_rows, problems)
     if problems:
         order = {
             name: i for i, name in enumerate(dict.fromkeys(r.file for r in [*org_rows, *need_rows]))
@@ -213,75 +165,6 @@ def import_rows(
         )
         session.flush()
     return report
-
-
-def _row_errors(row: Row, errs: list[FieldError], out: list[RowError]) -> None:
-    out.extend(RowError.of(row.file, row.line, e) for e in errs)
-
-
-def _duplicate(field_name: str, label: str, first_line: int) -> FieldError:
-    return FieldError(
-        field_name,
-        f"{label}与第{first_line}行重复",
-        f"duplicates the {field_name} on line {first_line}",
-    )
-
-
-def _check_orgs(
-    session: Session, ref: Reference, rows: Sequence[Row], out: list[RowError], derive_ids: bool
-) -> list[dict[str, Any]]:
-    holders = dict(
-        session.execute(select(Organization.credit_code, Organization.id)).tuples().all()
-    )
-    seen_ids: dict[str, int] = {}
-    seen_codes: dict[str, int] = {}
-    plan = []
-    for row in rows:
-        data = dict(row.data)
-        code = data.get("credit_code")
-        if derive_ids and not data.get("id") and isinstance(code, str) and code:
-            data["id"] = holders.get(code, f"org-{code}")
-        errs = validate_organization(data, ref) + validate_history(data)
-        oid = data.get("id")
-        if isinstance(oid, str):
-            if oid in seen_ids:
-                errs.append(_duplicate("id", "编号", seen_ids[oid]))
-            seen_ids.setdefault(oid, row.line)
-        if isinstance(code, str) and not any(e.field == "credit_code" for e in errs):
-            if code in seen_codes:
-                errs.append(_duplicate("credit_code", "统一社会信用代码", seen_codes[code]))
-            seen_codes.setdefault(code, row.line)
-            holder = holders.get(code)
-            if holder is not None and holder != oid:
-                errs.append(
-                    FieldError(
-                        "credit_code",
-                        f"该信用代码已属于组织{holder}",
-                        f"already belongs to organization {holder}",
-                    )
-                )
-        if errs:
-            _row_errors(row, errs, out)
-        else:
-            plan.append(normalize_org(data))
-    return plan
-
-
-def _check_needs(ref: Reference, rows: Sequence[Row], out: list[RowError]) -> list[dict[str, Any]]:
-    seen_ids: dict[str, int] = {}
-    plan = []
-    for row in rows:
-        errs = validate_need(row.data, ref) + validate_need_extras(row.data)
-        nid = row.data.get("id")
-        if isinstance(nid, str):
-            if nid in seen_ids:
-                errs.append(_duplicate("id", "编号", seen_ids[nid]))
-            seen_ids.setdefault(nid, row.line)
-        if errs:
-            _row_errors(row, errs, out)
-        else:
-            plan.append(normalize_need(row.data))
-    return plan
 
 
 def _load(session: Session, model: type[M], ids: list[str]) -> dict[str, M]:

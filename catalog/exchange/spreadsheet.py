@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
+from catalog.contact import CONTACT_KEYS
 from catalog.exchange.errors import ImportRefused
 from catalog.exchange.records import ORG_KEYS
 
 if TYPE_CHECKING:
-    from catalog.exchange.importer import ImportReport
+    from catalog.exchange.import_report import ImportReport
 
 # Leading characters that make Excel/LibreOffice evaluate a cell (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -41,7 +42,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "founded": ("成立年份", "成立时间", "成立日期"),
     "rating": ("评估等级", "等级", "社会组织评估等级"),
     "lang": ("语言", "文字"),
+    # Contact data (catalog.contact): optional columns; a register without them changes none.
+    "address": ("地址", "办公地址", "联系地址", "机构地址", "服务地址"),
+    "contact_person": ("联系人", "联系人姓名"),
+    "phone": ("联系电话", "电话", "联系方式", "电话号码", "手机", "办公电话"),
+    "email": ("电子邮箱", "邮箱", "电子邮件", "e-mail"),
+    "website": ("网站", "网址", "官网", "机构网站"),
+    "opening_hours": ("开放时间", "办公时间", "服务时间", "营业时间"),
 }
+TABLE_KEYS = (*ORG_KEYS, *CONTACT_KEYS)
 LIST_KEYS = ("categories", "service_areas")
 INT_KEYS = ("capacity", "staff", "social_workers", "founded")
 NO_RATING = {"", "无", "暂无", "未评估", "未参评", "-", "—", "/", "none", "null", "n/a"}
@@ -85,7 +94,7 @@ def _header_key(text: Any) -> str | None:
         return None
     h = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
     h = _PAREN.sub("", _t2s().convert(h)).strip().lower()
-    if h in ORG_KEYS:
+    if h in TABLE_KEYS:
         return h
     for key, aliases in HEADERS.items():
         if h in aliases:
@@ -212,8 +221,8 @@ def write_organizations_table(path: str | Path, records: Iterable[Mapping[str, A
     """Write organization records with Chinese headers to .xlsx or .csv (UTF-8 with BOM, so Excel
     opens it with the right encoding). Every text cell goes through `safe_cell`."""
     path = Path(path)
-    header = [HEADERS[k][0] for k in ORG_KEYS]
-    body = [[_cell_out(k, rec.get(k)) for k in ORG_KEYS] for rec in records]
+    header = [HEADERS[k][0] for k in TABLE_KEYS]
+    body = [[_cell_out(k, rec.get(k)) for k in TABLE_KEYS] for rec in records]
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
         import openpyxl

@@ -44,6 +44,14 @@ class Organization(Base):
     founded: Mapped[int | None] = mapped_column(Integer)
     rating: Mapped[str | None] = mapped_column(String(8))
     lang: Mapped[str] = mapped_column(String(10), default="zh-Hans")
+    # Contact data (catalog.contact): all optional. The contact person's name is shown to
+    # offices and reviewers only (catalog.permissions.see_contact_person); the rest is public.
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact_person: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(300))
+    opening_hours: Mapped[str | None] = mapped_column(String(200))
     # Bumped on every profile change so indexes and caches can tell stale vectors apart.
     profile_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[CreatedAt]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from catalog.actors import Actor
 from catalog.credit_code import make_credit_code
 from catalog.db import Database
-from catalog.exchange.records import apply_org
+from catalog.exchange.record_writes import apply_org
 from catalog.models import Need, NeedStatus, Organization, Suggestion, SuggestionStatus
 from catalog.models.needs import PUBLIC_STATUSES
 from catalog.reference import Reference

@@ -100,3 +100,18 @@ def test_most_listed_needs_can_be_served():
         if any(any(region_contains(a, n["street"]) for a in o["service_areas"]) for o in orgs)
     ]
     assert len(listed) >= 15 and len(served) == len(listed)
+
+
+def test_demo_organizations_have_contact_data(session, loaded):
+    """Invented contact data, valid by the platform's rules (the load above validated it),
+    phones of both kinds, and opening hours that mostly read as HSDS weekly schedules."""
+    from catalog.contact import parse_phone
+    from catalog.exchange.hsds_hours import read_opening_hours
+
+    orgs = list(session.scalars(select(Organization)))
+    assert all(o.phone and o.address and o.contact_person and o.opening_hours for o in orgs)
+    kinds = {parse_phone(o.phone).mobile for o in orgs}
+    assert kinds == {True, False}
+    assert sum(1 for o in orgs if o.email) >= 18 and sum(1 for o in orgs if o.website) >= 14
+    readable = [o for o in orgs if read_opening_hours(o.opening_hours)]
+    assert len(orgs) - 2 <= len(readable) < len(orgs)

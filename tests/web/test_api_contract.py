@@ -387,7 +387,17 @@ def _change_things(c: Contract, world: World) -> None:
         "/organizations/{org_id}",
         200,
         org_id="o1",
-        json={"founded": 2012, "social_workers": 6, "capacity": 4},
+        json={
+            "founded": 2012,
+            "social_workers": 6,
+            "capacity": 4,
+            "address": "珠海市香洲区拱北街道迎宾南路1号",
+            "contact_person": "陈敏",
+            "phone": "0756-2212345转801",
+            "email": "service@o1.example.org",
+            "website": "https://o1.example.org/",
+            "opening_hours": "周一至周五 9:00-17:30",
+        },
     )
     c.call("admin", "PATCH", "/organizations/{org_id}", 200, org_id="o2", json={"staff": 12})
 

@@ -13,7 +13,7 @@ import pytest
 
 from catalog.exchange.hsds import category_term_id, group_term_id, hsds_id
 from tests.web import hsds_schema as hs
-from tests.web.web_world import add_outcomes, build_world
+from tests.web.web_world import add_contacts, add_outcomes, build_world
 
 ELDER = "珠海市拱北乐龄长者服务中心"  # confirmed on listed needs
 MEAL = "珠海市香洲区邻里助餐社工站"  # only suggested or rejected
@@ -36,9 +36,11 @@ DETAILS = {
 @pytest.fixture
 def world(app):
     """org-elder confirmed on n-listed (and n-matched, n-closed with a result and a credit
-    entry); org-meal suggested on n-approved and rejected on n-listed; org-youth never."""
+    entry); org-meal suggested on n-approved and rejected on n-listed; org-youth never. Both
+    org-elder and org-meal have contact data (web_world.add_contacts)."""
     w = build_world(app)
     add_outcomes(app)
+    add_contacts(app)
     return w
 
 
@@ -92,7 +94,14 @@ def test_only_confirmed_organizations_and_nothing_private(client, world):
         + [_get(client, f"/hsds/services/{hsds_id('service', 'org-elder', '居家养老')}")],
         ensure_ascii=False,
     )
-    for private in (MEAL, YOUTH, "年度检查合格", "内部备注", "良好", "n-listed", "office_gb"):
+    text += json.dumps(
+        _get(client, f"/hsds/organizations/{hsds_id('organization', 'org-elder')}"),
+        ensure_ascii=False,
+    )
+    assert "0756-2212345" in text  # the check below reads contact data
+    hidden = (MEAL, YOUTH, "年度检查合格", "内部备注", "良好", "n-listed", "office_gb")
+    # Contact persons never (catalog.exchange.hsds_contact); org-meal's public data neither.
+    for private in (*hidden, "陈敏", "李晓华", "13812345678", "meal.example.org"):
         assert private not in text, private
     unknown = client.get(f"/hsds/organizations/{hsds_id('organization', 'org-meal')}")
     assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "not_found"
@@ -213,3 +222,4 @@ def test_tabular_export_validates(app, world, tmp_path: Path):
     assert {s["service_id"] for s in links} <= ids["service"]
     text = "".join(p.read_text("utf-8") for p in target.iterdir())
     assert ELDER in text and MEAL not in text and "年度检查合格" not in text
+    assert "陈敏" not in text and "13812345678" not in text  # contact persons, org-meal

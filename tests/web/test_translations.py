@@ -17,6 +17,7 @@ from catalog.models import InspectionDraw
 from tests.web.web_world import (
     ACCOUNTS,
     XIANGZHOU,
+    add_contacts,
     add_draw,
     add_gap_with_teams,
     add_outcomes,
@@ -50,6 +51,7 @@ PAGES = {
         "/office/needs/n-matched",  # the acceptance form
         "/office/needs/n-closed",  # a recorded acceptance result
         "/office/needs/n-gap",  # team proposals with the invite button
+        "/office/orgs/org-elder",  # an organization's profile with contact data
     ],
     "reviewer": [
         "/reviewer/",
@@ -132,6 +134,7 @@ def world(app):
     draw with one result recorded and the rest open; returns the values of URL placeholders."""
     build_world(app)
     add_outcomes(app)
+    add_contacts(app)
     add_gap_with_teams(app)
     draw = add_draw(app)
     with app.extensions["db"].session() as session:

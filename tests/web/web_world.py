@@ -281,3 +281,33 @@ def add_draw(app: Flask) -> int:
     with app.extensions["db"].session() as session:
         reviewer = Actor(ACCOUNTS["reviewer"][0], "reviewer", XIANGZHOU)
         return draw_inspections(session, reviewer, 1.0, seed=7).id
+
+
+ELDER_CONTACT = {
+    "address": "珠海市香洲区拱北街道迎宾南路1001号（邮编519020）",
+    "contact_person": "陈敏",
+    "phone": "0756-2212345转801",
+    "email": "service@elder.example.org",
+    "website": "https://elder.example.org/",
+    "opening_hours": "周一至周五 9:00-17:30；周六 9:00-12:00",
+}
+MEAL_CONTACT = {
+    "address": "珠海市香洲区吉大街道景山路88号",
+    "contact_person": "李晓华",
+    "phone": "13812345678",
+    "email": "meal@meal.example.org",
+    "website": "http://meal.example.org",
+    "opening_hours": "节假日除外，每天上午开放",
+}
+
+
+def add_contacts(app: Flask) -> None:
+    """Contact data for org-elder (public in HSDS once confirmed) and org-meal (never public),
+    written as a profile write does (through the one command's versioning rule)."""
+    from catalog.commands.organizations import update_profile
+
+    with app.extensions["db"].session() as session:
+        system = Actor.system("test")
+        for org_id, contact in (("org-elder", ELDER_CONTACT), ("org-meal", MEAL_CONTACT)):
+            update_profile(session, system, session.get(Organization, org_id), contact)
+        session.commit()

@@ -70,6 +70,9 @@ class Field:
     # Values that exist in the reference data ("streets", "categories", "service_areas"): the
     # document lists them (web.api.spec), the domain validator refuses the others by name.
     reference: str | None = None
+    # What a value off `pattern` is told (Chinese, English), when the pattern is a syntax
+    # (catalog.contact: phone, e-mail, URL) rather than the rule for a person's text.
+    mismatch: tuple[str, str] | None = None
 
 
 def text(
@@ -240,7 +243,7 @@ def _string_problem(spec: Field, value: str) -> tuple[str, str] | None:
         shown = " | ".join(spec.enum)
         return f"取值无效，应为：{shown}", f"must be one of: {shown}"
     if spec.pattern is not None and not re.fullmatch(spec.pattern, value):
-        return text_problem(value) or _too_short(spec.min_length or 1)
+        return text_problem(value) or spec.mismatch or _too_short(spec.min_length or 1)
     return None
 
 

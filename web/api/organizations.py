@@ -16,6 +16,7 @@ from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.inputs import Field, check, clean_id, query_text, read_json, text
 from web.api.needs import MAX_OFFSET, MAX_PAGE, page
+from web.api.organization_schemas import CONTACT_FIELDS
 from web.api.retry import with_db_retry
 from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json
@@ -51,6 +52,7 @@ PROFILE_FIELDS: dict[str, Field] = {
     "social_workers": Field("integer", minimum=0, maximum=100_000, nullable=True),
     "founded": Field("integer", minimum=1949, maximum=2100, nullable=True),
     "lang": Field("string", enum=LANGS),
+    **CONTACT_FIELDS,
 }
 
 
@@ -86,7 +88,9 @@ def list_organizations():
         )
     items, total, limit, offset = page(db_session(), query)
     note_rows(len(items))
-    return jsonify(items=[org_json(o) for o in items], total=total, limit=limit, offset=offset)
+    return jsonify(
+        items=[org_json(o, g.actor) for o in items], total=total, limit=limit, offset=offset
+    )
 
 
 def _load(org_id: str) -> Organization:
@@ -101,7 +105,7 @@ def _load(org_id: str) -> Organization:
 @doc("Read an organization's public profile", tag="organizations", response="Organization")
 def get_organization(org_id: str):
     """Read one organization's public capability profile."""
-    return jsonify(org_json(_load(org_id)))
+    return jsonify(org_json(_load(org_id), g.actor))
 
 
 @bp.patch("/organizations/<org_id>")
@@ -123,4 +127,4 @@ def update_organization(org_id: str):
     queued = enqueue_after_commit(session, update_org_index, org.id) if changed else None
     session.commit()
     session.expire(org)
-    return jsonify(with_notice(org_json(_load(org_id)), queued))
+    return jsonify(with_notice(org_json(_load(org_id), g.actor), queued))

@@ -18,7 +18,8 @@ from catalog.lifecycle import TRANSITIONS
 from catalog.models import Role
 from catalog.models.needs import PUBLIC_STATUSES
 from catalog.outcomes import GRADES
-from catalog.validation import FUNDING, LANGS, NEED_STATUSES, ORG_TYPES, RATINGS
+from catalog.validation import FUNDING, LANGS, NEED_STATUSES
+from web.api.organization_schemas import ORGANIZATION
 from web.api.schema_types import (  # noqa: F401 - re-exported: callers import them here
     CATEGORY_SOURCES,
     DISTRICT_CODE,
@@ -145,29 +146,6 @@ NOTICE_NEED = obj(
     },
     "A need on the public notice (公示): no poster, no internal flags, only confirmed "
     "organizations.",
-)
-
-ORGANIZATION = obj(
-    {
-        "id": string(),
-        "name": string(),
-        "credit_code": string("unified social credit code (统一社会信用代码)"),
-        "org_type": string(enum=ORG_TYPES),
-        "description": string(),
-        "categories": array(string(), "service subcategories"),
-        "service_areas": array(string(pattern=REGION_CODE), "street, district or city codes"),
-        "capacity": integer("projects it can take on", minimum=0),
-        "staff": integer(nullable=True, minimum=0),
-        "social_workers": integer(nullable=True, minimum=0),
-        "founded": integer("founding year", nullable=True),
-        "rating": string("evaluation grade", nullable=True, enum=RATINGS),
-        "lang": string(enum=LANGS),
-        "profile_version": integer("bumped on every profile change", minimum=1),
-        "notice": ref("Notice"),
-    },
-    "An organization's public capability profile (no contacts, no internal history). A "
-    "profile change whose index update could not be queued also carries `notice`.",
-    optional=("notice",),
 )
 
 DECISION_FIELDS: dict[str, Schema] = {

@@ -1,13 +1,17 @@
 """Rows → JSON for the API. What each audience sees is decided here in one place: the public
 notice never carries who posted or why something was returned, and an organization's profile
-shows its capability, not its contacts or internal history."""
+shows its capability and public contact data, its contact person only to offices and reviewers,
+never its internal history."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from catalog import permissions
 from catalog.actors import Actor
+from catalog.contact import CONTACT_KEYS, PRIVATE_CONTACT_KEYS
+from catalog.exchange.records import ORG_KEYS, org_record
 from catalog.lifecycle import allowed_actions
 from catalog.models import Interest, Need, Organization, Suggestion
 from catalog.visibility import sees_unconfirmed
@@ -74,24 +78,17 @@ def need_json(need: Need, viewer: Actor | None) -> dict[str, Any]:
     return out
 
 
-def org_json(org: Organization) -> dict[str, Any]:
-    """The public capability profile of an organization."""
-    return {
-        "id": org.id,
-        "name": org.name,
-        "credit_code": org.credit_code,
-        "org_type": org.org_type,
-        "description": org.description,
-        "categories": org.category_names,
-        "service_areas": org.area_codes,
-        "capacity": org.capacity,
-        "staff": org.staff,
-        "social_workers": org.social_workers,
-        "founded": org.founded,
-        "rating": org.rating,
-        "lang": org.lang,
-        "profile_version": org.profile_version,
-    }
+def org_json(org: Organization, viewer: Actor | None) -> dict[str, Any]:
+    """An organization's profile: its exchange record (capability and public contact data)
+    with its profile version; the contact person's name only for a viewer
+    catalog.permissions.see_contact_person admits (absent, not null, for the others)."""
+    rec = org_record(org, history=False)
+    out = {key: rec.get(key) for key in (*ORG_KEYS, *CONTACT_KEYS)}
+    out["profile_version"] = org.profile_version
+    if not permissions.allowed(permissions.see_contact_person, viewer, org.id):
+        for key in PRIVATE_CONTACT_KEYS:
+            del out[key]
+    return out
 
 
 def suggestion_json(s: Suggestion, full: bool) -> dict[str, Any]:

@@ -37,9 +37,10 @@ def document() -> dict[str, Any]:
         "title": "珠海市社区服务供需对接平台 HSDS API / Zhuhai community services directory (HSDS)",
         "version": "1.0.0",
         "description": (
-            "公开、只读：经人工确认承接公示需求的社会组织、其服务、服务地点与服务分类。"
-            " Public and read-only: the social organizations a person confirmed for listed "
-            "needs, their services, where they are delivered and the service taxonomy."
+            "公开、只读：经人工确认承接公示需求的社会组织及其公开联系方式、其服务、服务地点与"
+            "服务分类。 Public and read-only: the social organizations a person confirmed for "
+            "listed needs with their public contact data, their services, where they are "
+            "delivered and the service taxonomy."
         ),
         "license": {"name": "CC0-1.0", "identifier": "CC0-1.0"},
     }

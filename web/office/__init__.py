@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 
-from web.office import actions, outcomes, views  # noqa: E402,F401
+from web.office import actions, orgs, outcomes, views  # noqa: E402,F401

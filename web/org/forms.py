@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 
+from catalog.contact import CONTACT_KEYS
 from web.platform.input_guard import number_or_text
 
 OPTIONAL_NUMBERS = ("staff", "social_workers")
@@ -29,7 +30,8 @@ class ProfileForm(FlaskForm):
     social_workers = StringField(_l("Licensed social workers (optional)"))
 
     def record(self) -> dict[str, Any]:
-        """The profile as an exchange-format organization record (without id/credit code)."""
+        """The profile as an exchange-format organization record (without id/credit code); a
+        blank contact field is None, which clears it."""
         data: dict[str, Any] = {
             "name": (self.name.data or "").strip(),
             "org_type": self.org_type.data or None,
@@ -42,7 +44,23 @@ class ProfileForm(FlaskForm):
             value = _number(getattr(self, name).data)
             if value is not None:
                 data[name] = value
+        for key in CONTACT_KEYS:
+            data[key] = (getattr(self, key).data or "").strip() or None
         return data
+
+
+# Contact data (catalog.contact), all optional: one text field per key of the record, named as
+# the key, so `record` and the profile page's `ProfileForm(obj=org)` need no list of their own.
+CONTACT_LABELS = {
+    "address": _l("Address"),
+    "contact_person": _l("Contact person"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "website": _l("Website"),
+    "opening_hours": _l("Opening hours"),
+}
+for _key in CONTACT_KEYS:
+    setattr(ProfileForm, _key, StringField(CONTACT_LABELS[_key]))
 
 
 class RegistrationForm(ProfileForm):

@@ -1,5 +1,6 @@
-"""A social organization as civil affairs sees it: the capability profile, the credit archive
-and the performance history (Zhuhai Art. 24, 26–27), and the form that adds a credit entry.
+"""A social organization as civil affairs sees it: the capability profile with its contact data,
+the credit archive and the performance history (Zhuhai Art. 24, 26–27), and the form that adds
+a credit entry.
 
 The page shows non-public data (warnings, penalties, acceptance notes), so its reads are on
 record. Any reviewer may open any organization: organizations serve across districts and a
@@ -14,11 +15,12 @@ from werkzeug.wrappers import Response
 
 from catalog.clock import local_today
 from catalog.credit import credit_archive, record_credit_event
-from catalog.models import Region, Role
+from catalog.models import Role
 from catalog.outcomes import performance_history
 from catalog.visibility import load_org
 from web.access.authz import roles_required
 from web.access.reads import records_read
+from web.pages.org_profile import profile_context
 from web.pages.record_forms import add_to_org_record
 from web.platform.database import db_session
 from web.reviewer import bp
@@ -28,13 +30,11 @@ from web.reviewer import bp
 @roles_required(Role.REVIEWER, Role.ADMIN)
 @records_read("organization", id_arg="org_id")
 def org(org_id: str) -> str:
-    organization = load_org(db_session(), org_id)
     session = db_session()
-    areas = [session.get(Region, code) or code for code in organization.area_codes]
+    organization = load_org(session, org_id)
     return render_template(
         "reviewer/org.html",
-        org=organization,
-        areas=areas,
+        **profile_context(session, organization),
         credit=credit_archive(session, organization.id),
         performance=performance_history(session, organization.id),
         today=local_today().isoformat(),
