@@ -34,7 +34,8 @@ from tests.web.api_world import (
     add_outcomes_and_gaps,
     build_world,
 )
-from web.api.schemas import DECISION_FIELDS, WORKFLOW_FIELDS
+from web.api.match_schemas import DECISION_FIELDS
+from web.api.schemas import WORKFLOW_FIELDS
 
 PREFIX = "/api/v1"
 # Keys a serializer writes all together or not at all (the view depends on the caller).

@@ -23,7 +23,9 @@ from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_cla
 from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json, text
+from web.api.fields import Field, text
+from web.api.inputs import check, read_json
+from web.api.query import clean_id, query_int, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json

@@ -14,9 +14,11 @@ from catalog.validation import LANGS, LIMITS
 from catalog.visibility import load_org
 from web.access.reads import note_rows, records_read
 from web.api import bp
-from web.api.inputs import Field, check, clean_id, query_text, read_json, text
+from web.api.fields import Field, text
+from web.api.inputs import check, read_json
 from web.api.needs import MAX_OFFSET, MAX_PAGE, page
 from web.api.organization_schemas import CONTACT_FIELDS
+from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json

@@ -12,8 +12,8 @@ from catalog.models import Need, PerformanceRecord
 from catalog.models.needs import PUBLIC_STATUSES
 from catalog.visibility import load_need, public_needs_query
 from web.api import bp
-from web.api.inputs import clean_id, query_text
 from web.api.needs import MAX_OFFSET, MAX_PAGE, filters, page
+from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import public_need

@@ -27,7 +27,7 @@ from catalog.outcomes import performance_history
 from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import clean_id, int_id
+from web.api.query import clean_id, int_id
 from web.api.retry import with_db_retry
 from web.api.serialize import iso
 from web.api.spec import doc

@@ -17,8 +17,10 @@ from catalog.visibility import load_suggestion, sees_unconfirmed, visible_sugges
 from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import MAX_INT32, Field, check, int_id, read_json, text
+from web.api.fields import Field, text
+from web.api.inputs import check, read_json
 from web.api.needs import load_need
+from web.api.query import int_id
 from web.api.retry import with_db_retry
 from web.api.serialize import (
     SUGGESTION_COLUMNS,
@@ -29,6 +31,7 @@ from web.api.serialize import (
 from web.api.spec import doc
 from web.api.tokens import token_required
 from web.platform.database import db_session
+from web.platform.input_guard import MAX_INT32
 
 DECISION_FIELDS = {
     "version": Field(

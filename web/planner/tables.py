@@ -46,20 +46,44 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
-    """Districts then their streets, all categories merged: what the map shows."""
-    headers = [
-        _("Code"),
-        _("Region"),
-        _("Level"),
+def _gap_headers(first: list[str], middle: str) -> list[str]:
+    """The headers of a table of gap rows: `first` (which region), the counts, `middle` (pending
+    or the unmet share), the gap reasons, then what the unmet needs add up to."""
+    return [
+        *first,
         _("Needs"),
         _("Matched"),
         _("Unmet"),
-        _("Pending"),
+        middle,
         *_reason_headers(),
         _("Unmet budget (yuan)"),
         _("Unmet beneficiaries"),
     ]
+
+
+def _gap_numbers(r: GapRow, *, share: bool = False) -> list[Any]:
+    """The numbers of one gap row (or of a total) in the order `_gap_headers` names them;
+    `share` puts the unmet share where the regions table shows the pending count."""
+    middle = _pct(r.unmet, r.needs) if share else r.pending
+    return [
+        r.needs,
+        r.matched,
+        r.unmet,
+        middle,
+        *r.reasons.values(),
+        r.unmet_budget_yuan,
+        r.unmet_beneficiaries,
+    ]
+
+
+def _region_link(code: str) -> dict[str, str]:
+    """The planner filter narrowing to one region: a 6-digit code is a district."""
+    return {"district" if len(code) == 6 else "street": code}
+
+
+def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
+    """Districts then their streets, all categories merged: what the map shows."""
+    headers = _gap_headers([_("Code"), _("Region"), _("Level")], _("Pending"))
     t = Table("regions", _("Unmet demand by district and street"), headers)
     # Every street and town in view gets a row, with zeros where nothing was posted: street
     # boundaries are not on the map, so this table is how each street is reached.
@@ -79,84 +103,24 @@ def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
         ]
         for code, r, level in rows:
             r = r or GapRow(region=code, category=None)
-            t.rows.append(
-                [
-                    code,
-                    names.region(code),
-                    level,
-                    r.needs,
-                    r.matched,
-                    r.unmet,
-                    r.pending,
-                    *r.reasons.values(),
-                    r.unmet_budget_yuan,
-                    r.unmet_beneficiaries,
-                ]
-            )
-            t.links.append({"district" if len(code) == 6 else "street": code})
-    tot = totals(districts.values())
-    t.footer = [
-        "",
-        _("Total"),
-        "",
-        tot.needs,
-        tot.matched,
-        tot.unmet,
-        tot.pending,
-        *tot.reasons.values(),
-        tot.unmet_budget_yuan,
-        tot.unmet_beneficiaries,
-    ]
+            t.rows.append([code, names.region(code), level, *_gap_numbers(r)])
+            t.links.append(_region_link(code))
+    t.footer = ["", _("Total"), "", *_gap_numbers(totals(districts.values()))]
     return t
 
 
 def gaps_table(session: Session, flt: NeedFilter, names: Names, level: str = "street") -> Table:
-    headers = [
-        _("Code"),
-        _("Region"),
-        _("Category"),
-        _("Needs"),
-        _("Matched"),
-        _("Unmet"),
-        _("Unmet share (%)"),
-        *_reason_headers(),
-        _("Unmet budget (yuan)"),
-        _("Unmet beneficiaries"),
-    ]
+    headers = _gap_headers([_("Code"), _("Region"), _("Category")], _("Unmet share (%)"))
     t = Table("gaps", _("Gap table: region × category"), headers)
     rows = gap_table(session, flt, level)
     for r in rows:
-        t.rows.append(
-            [
-                r.region,
-                names.region(r.region),
-                names.category(r.category),
-                r.needs,
-                r.matched,
-                r.unmet,
-                _pct(r.unmet, r.needs),
-                *r.reasons.values(),
-                r.unmet_budget_yuan,
-                r.unmet_beneficiaries,
-            ]
-        )
-        link = {"district" if len(r.region) == 6 else "street": r.region}
+        cells = [r.region, names.region(r.region), names.category(r.category)]
+        t.rows.append([*cells, *_gap_numbers(r, share=True)])
+        link = _region_link(r.region)
         if r.category:
             link["category"] = r.category
         t.links.append(link)
-    tot = totals(rows)
-    t.footer = [
-        "",
-        _("Total"),
-        "",
-        tot.needs,
-        tot.matched,
-        tot.unmet,
-        _pct(tot.unmet, tot.needs),
-        *tot.reasons.values(),
-        tot.unmet_budget_yuan,
-        tot.unmet_beneficiaries,
-    ]
+    t.footer = ["", _("Total"), "", *_gap_numbers(totals(rows), share=True)]
     return t
 
 
