@@ -4,7 +4,7 @@ read who, which record and which days the same way and count what was shown alik
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from catalog.clock import local_midnight
 from web.access.reads import note_rows
-from web.admin.labels import ENTITY_LABELS
+from web.pages.labels import ENTITY_LABELS
 from web.pages.paging import page_number, page_of
 from web.platform.database import db_session
 from web.platform.input_guard import parse_day
@@ -48,9 +48,16 @@ def distinct_values(session: Session, column: Any) -> list[str]:
     return list(session.scalars(select(column).distinct().order_by(column)))
 
 
-def log_page(model: Any, query: Select[Any], args: Mapping[str, str], size: int) -> dict[str, Any]:
-    """One page of a log, newest first, with what its filter form offers: the template
-    arguments both log pages share. The rows shown are noted for the read log."""
+def log_page(
+    model: Any,
+    args: Mapping[str, str],
+    size: int,
+    narrow: Callable[[Select[Any], Mapping[str, str]], Select[Any]],
+) -> dict[str, Any]:
+    """One page of a log filtered by the shared filters (`log_query`) and the log's own
+    (`narrow`), newest first, with what its filter form offers: the template arguments both
+    log pages share. The rows shown are noted for the read log."""
+    query = narrow(log_query(model, args), args)
     page = page_number(args)
     session = db_session()
     events, total, pages = page_of(session, query, (model.at.desc(), model.id.desc()), page, size)

@@ -84,6 +84,20 @@ def text(
     )
 
 
+def code_list(reference: str, max_items: int, description: str) -> Field:
+    """A non-empty list of distinct codes, each one of the reference set `reference`
+    (categories, service areas): the document lists the allowed values."""
+    return Field(
+        "array",
+        items="string",
+        min_items=1,
+        max_items=max_items,
+        unique_items=True,
+        reference=reference,
+        description=description,
+    )
+
+
 def schema_of(
     fields: Mapping[str, Field], references: Mapping[str, list[str]] | None = None
 ) -> dict[str, Any]:

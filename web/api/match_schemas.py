@@ -13,6 +13,7 @@ from web.api.schema_types import (
     array,
     boolean,
     integer,
+    list_of,
     number,
     obj,
     ref,
@@ -81,28 +82,26 @@ OPPORTUNITY = obj(
 
 MATCH_COMPONENTS: dict[str, Schema] = {
     "Suggestion": SUGGESTION,
-    "SuggestionList": obj(
-        {
-            "items": array(ref("Suggestion"), "by rank"),
-            "match_status": string(
-                "the need's matching state; null for callers who see only confirmed ones",
-                nullable=True,
-                enum=MATCH_STATUSES,
-            ),
-        },
+    "SuggestionList": list_of(
+        "Suggestion",
+        "by rank",
         "The suggestions of one need the caller may see.",
+        match_status=string(
+            "the need's matching state; null for callers who see only confirmed ones",
+            nullable=True,
+            enum=MATCH_STATUSES,
+        ),
     ),
     "Interest": INTEREST,
-    "InterestList": obj({"items": array(ref("Interest"))}, "Interest in one need, oldest first."),
+    "InterestList": list_of("Interest", "", "Interest in one need, oldest first."),
     "Opportunity": OPPORTUNITY,
-    "OpportunityList": obj(
-        {
-            "items": array(ref("Opportunity"), "best first"),
-            "source": string(
-                "matcher: ranked by the matcher; profile: its categories and area (fallback)",
-                enum=OPPORTUNITY_SOURCES,
-            ),
-        },
+    "OpportunityList": list_of(
+        "Opportunity",
+        "best first",
         "Listed needs recommended for the calling organization.",
+        source=string(
+            "matcher: ranked by the matcher; profile: its categories and area (fallback)",
+            enum=OPPORTUNITY_SOURCES,
+        ),
     ),
 }

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import g, jsonify, url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalog import visibility
@@ -20,12 +20,13 @@ from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Interest, Need, Role
 from catalog.validation import FUNDING, LANGS, LIMITS, MAX_REASON, NEED_STATUSES
 from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_clause
-from web.access.reads import note_rows, records_read
+from web.access.reads import records_read
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
-from web.api.query import clean_id, query_int, query_text
+from web.api.listing import PAGE_QUERY, item_list, paged_list
+from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
@@ -39,8 +40,6 @@ from web.tasks import match_need
 log = logging.getLogger(__name__)
 
 ACTIONS = tuple(TRANSITIONS)
-MAX_PAGE = 200
-MAX_OFFSET = 10_000_000
 
 
 def _text(name: str, required: bool, what: str) -> Field:
@@ -82,8 +81,7 @@ LIST_QUERY = [
     q("street", "street/town code", pattern=STREET_CODE),
     q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
-    q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-    q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
+    *PAGE_QUERY,
 ]
 
 
@@ -119,14 +117,6 @@ def filters(query: Select[Any]) -> Select[Any]:
     return query
 
 
-def page(session: Session, query: Select[Any]) -> tuple[list[Any], int, int, int]:
-    limit = query_int("limit", 50, 1, MAX_PAGE)
-    offset = query_int("offset", 0, 0, MAX_OFFSET)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(session.scalars(query.limit(limit).offset(offset)))
-    return items, total, limit, offset
-
-
 def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
     """catalog.visibility.load_need for an id from the URL; NotFound (404) when the viewer
     may not see the need, exactly as when there is none."""
@@ -142,11 +132,7 @@ def list_needs():
     """List needs within the caller's scope (offices: their street; reviewers: their area)."""
     session = db_session()
     query = filters(scope_filter(select(Need), g.actor)).order_by(Need.created_at.desc(), Need.id)
-    items, total, limit, offset = page(session, query)
-    note_rows(len(items))
-    return jsonify(
-        items=[need_json(n, g.actor) for n in items], total=total, limit=limit, offset=offset
-    )
+    return paged_list(session, query, lambda n: need_json(n, g.actor))
 
 
 @bp.get("/needs/<need_id>")
@@ -249,13 +235,9 @@ def need_interests(need_id: str):
     need = load_need(session, need_id, g.actor)
     if not sees_unconfirmed(need, g.actor):
         raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
-    items = [
-        interest_json(i)
-        for i in session.scalars(
-            select(Interest)
-            .where(Interest.need_id == need.id)
-            .order_by(Interest.created_at, Interest.id)
-        )
-    ]
-    note_rows(len(items))
-    return jsonify(items=items)
+    rows = session.scalars(
+        select(Interest)
+        .where(Interest.need_id == need.id)
+        .order_by(Interest.created_at, Interest.id)
+    ).all()
+    return item_list(rows, interest_json)

@@ -12,6 +12,7 @@ from web.api.schema_types import (
     Schema,
     array,
     integer,
+    list_of,
     number,
     obj,
     ref,
@@ -98,12 +99,9 @@ PLANNER_COMPONENTS: dict[str, Schema] = {
     "GapRow": GAP_ROW,
     "UnmetNeed": UNMET_NEED,
     "PlannerAction": PLANNER_ACTION,
-    "PlannerActionList": obj(
-        {"items": array(ref("PlannerAction"), "best first")},
-        "Recommended actions in the caller's area.",
+    "PlannerActionList": list_of(
+        "PlannerAction", "best first", "Recommended actions in the caller's area."
     ),
     "RedFlag": RED_FLAG,
-    "RedFlagList": obj(
-        {"items": array(ref("RedFlag"), "by indicator")}, "Red flags in the caller's area."
-    ),
+    "RedFlagList": list_of("RedFlag", "by indicator", "Red flags in the caller's area."),
 }

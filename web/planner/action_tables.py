@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from catalog.analytics.red_flags import RedFlag
 from matching.facade import BUNDLE, EXTEND, ActionPlan
 from web.pages.display import pick, reason_text
+from web.pages.labels import INDICATOR_LABELS, KIND_LABELS
 from web.planner.labels import Names
-from web.planner.planning import INDICATOR_LABELS, KIND_LABELS
 from web.planner.tables import Table
 
 

@@ -22,7 +22,8 @@ from catalog.analytics import (
     unmet_needs,
 )
 from catalog.models import Region
-from web.planner.labels import DIMENSIONS, REASONS_SHORT, Names, band_label
+from web.pages.labels import DIMENSIONS, REASONS_SHORT
+from web.planner.labels import Names, band_label
 
 TABLES = ("regions", "gaps", "needs", "supply", "fairness", "emerging")
 
@@ -227,33 +228,15 @@ def emerging_table(report, names: Names) -> Table:
         _("Category fit"),
     ]
     t = Table("emerging", _("Emerging needs"), headers)
-    for i, c in enumerate(report.clusters, start=1):
-        for n in c.needs:
-            t.rows.append(
-                [
-                    i,
-                    c.label,
-                    _("Yes") if c.emerging else _("No"),
-                    names.category(c.nearest_category),
-                    n.id,
-                    n.title,
-                    names.region(n.street),
-                    round(n.fit, 2),
-                ]
-            )
-            t.links.append({"street": n.street})
-    for n in report.singles:
-        t.rows.append(
-            [
-                "",
-                "",
-                _("Alone"),
-                names.category(n.nearest_category),
-                n.id,
-                n.title,
-                names.region(n.street),
-                round(n.fit, 2),
-            ]
-        )
+    # A need in a cluster names its group; a need alone says so, with its own closest category.
+    grouped = [
+        ((i, c.label, _("Yes") if c.emerging else _("No"), c.nearest_category), n)
+        for i, c in enumerate(report.clusters, start=1)
+        for n in c.needs
+    ]
+    alone = [(("", "", _("Alone"), n.nearest_category), n) for n in report.singles]
+    for (group, terms, emerging, category), n in grouped + alone:
+        cells = [group, terms, emerging, names.category(category)]
+        t.rows.append([*cells, n.id, n.title, names.region(n.street), round(n.fit, 2)])
         t.links.append({"street": n.street})
     return t

@@ -15,10 +15,13 @@ from catalog.actors import region_contains
 from catalog.analytics import ALL_STATUSES, NeedFilter, gap_table, region_figures, totals
 from catalog.models import Region
 from web.access.authz import roles_required
+from web.pages.labels import GAP_LABELS as REASONS
+from web.pages.labels import LEVELS, METRICS
+from web.pages.labels import STATUS_LABELS as STATUSES
 from web.planner import bp
 from web.planner import tables as T
 from web.planner.export import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
-from web.planner.labels import LEVELS, METRICS, REASONS, STATUSES, Names
+from web.planner.labels import Names
 from web.planner.params import metric, need_filter, query_args
 from web.platform.database import db_session
 
