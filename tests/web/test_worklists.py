@@ -99,3 +99,48 @@ def test_the_selected_status_tab_is_marked(client, world, role, url, current):
     page = client.get(url).get_data(as_text=True)
     marked = [href.replace("&amp;", "&") for href in CURRENT.findall(page)]
     assert marked == [current], marked
+
+
+def _uncategorize(app, need_id: str) -> None:
+    from catalog.models import Need
+
+    with app.extensions["db"].session() as s:
+        need = s.get(Need, need_id)
+        need.category_name, need.category_source = None, None
+        s.commit()
+
+
+def test_approve_form_asks_for_a_category_the_need_lacks(app, client, world):
+    _uncategorize(app, "n-submitted")
+    login(client, "reviewer")
+    client.get("/?lang=zh_Hans_CN")
+    page = client.get("/reviewer/needs/n-submitted").get_data(as_text=True)
+    select = re.search(
+        r'<select id="approve-category" name="category" required>(.*?)</select>', page, re.S
+    )
+    assert select, "the category list is required and has its own id"
+    first = re.search(r"<option[^>]*>([^<]*)</option>", select.group(1))
+    assert first and first.group(1) == "请选择" and 'value=""' in first.group(0)
+    assert 'for="approve-category"' in page
+
+
+def test_approving_without_a_category_is_refused_naming_the_field(app, client, world):
+    from catalog.models import Need
+
+    _uncategorize(app, "n-submitted")
+    login(client, "reviewer")
+    client.get("/?lang=zh_Hans_CN")
+    r = client.post("/reviewer/needs/n-submitted/action/approve", data={"category": ""})
+    assert r.status_code == 302
+    assert "服务类别" in client.get(r.headers["Location"]).get_data(as_text=True)
+    with app.extensions["db"].session() as s:
+        assert s.get(Need, "n-submitted").status == "submitted"
+    client.post("/reviewer/needs/n-submitted/action/approve", data={"category": "居家养老"})
+    with app.extensions["db"].session() as s:
+        assert s.get(Need, "n-submitted").status == "approved"
+
+
+def test_a_need_with_a_category_keeps_it_selected(client, world):
+    login(client, "reviewer")
+    page = client.get("/reviewer/needs/n-submitted").get_data(as_text=True)
+    assert '<option value="居家养老" selected>' in page and "请选择" not in page
