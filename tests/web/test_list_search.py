@@ -96,8 +96,10 @@ def test_review_queue_search_filters_and_count(client, world):
     assert _rows(client.get("/reviewer/?street=440402004").get_data(as_text=True)) == [
         "n-other_submitted"
     ]
-    oldest = _rows(client.get("/reviewer/?sort=submitted").get_data(as_text=True))
-    newest = _rows(client.get("/reviewer/?sort=submitted&dir=desc").get_data(as_text=True))
+    oldest = _rows(client.get("/reviewer/?street=440402005&sort=submitted").get_data(as_text=True))
+    newest = _rows(
+        client.get("/reviewer/?street=440402005&sort=submitted&dir=desc").get_data(as_text=True)
+    )
     assert oldest == ["n-submitted", "n-tutor"] and newest == ["n-tutor", "n-submitted"]
 
 
