@@ -24,6 +24,7 @@ from web.access.reads import note_rows, records_read
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json, text
+from web.api.need_search import SEARCH_QUERY, search
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
@@ -80,6 +81,7 @@ LIST_QUERY = [
     q("street", "street/town code", pattern=STREET_CODE),
     q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
+    *SEARCH_QUERY,
     q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
     q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
 ]
@@ -139,7 +141,7 @@ def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
 def list_needs():
     """List needs within the caller's scope (offices: their street; reviewers: their area)."""
     session = db_session()
-    query = filters(scope_filter(select(Need), g.actor)).order_by(Need.created_at.desc(), Need.id)
+    query = search(session, filters(scope_filter(select(Need), g.actor)))
     items, total, limit, offset = page(session, query)
     note_rows(len(items))
     return jsonify(
