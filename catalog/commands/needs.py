@@ -25,7 +25,7 @@ from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.errors import FieldError, ValidationFailed
-from catalog.lifecycle import apply_screening, transition
+from catalog.lifecycle import allowed_actions, apply_screening, transition
 from catalog.models import Account, Category, Need, NeedStatus, Region, Role
 from catalog.reference import Reference
 from catalog.validation import validate_need
@@ -196,7 +196,18 @@ def approve_need(
     and mark it for matching: pending, with any earlier matching error cleared.
 
     :raise NotAllowed | IllegalTransition: from the lifecycle (role, scope, state).
-    :raise ValidationFailed: an unknown category."""
+    :raise ValidationFailed: an unknown category, or none at all for a need that has none
+        (matching a need under a category nobody chose would send it to the wrong services)."""
+    if not category and not need.category_name and "approve" in allowed_actions(need, actor):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "category",
+                    "服务类别：请选择服务类别后再批准",
+                    "Service category: choose a category before approving",
+                )
+            ]
+        )
     if category and session.get(Category, category) is None:
         raise ValidationFailed(
             [FieldError("category", f"未知的服务类别：{category}", f"unknown category: {category}")]

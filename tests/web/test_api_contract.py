@@ -273,6 +273,9 @@ def _read_everything(c: Contract, world: World, app) -> None:  # type: ignore[no
         c.call(label, "GET", "/organizations/{org_id}", 200, org_id="o2")
         c.call(label, "GET", "/public/needs", 200)
     c.call("office", "GET", "/needs", 200, query="status=listed&limit=2&offset=0")
+    c.call("office", "GET", "/needs", 200, query="q=%E5%85%BB%E8%80%81&sort=title&dir=desc")
+    c.call("reviewer", "GET", "/needs", 200, query="from=2024-01-01&to=2099-12-31&sort=updated")
+    c.call("office", "GET", "/needs", 422, query="sort=password")
     c.call("office", "GET", "/organizations", 200, query="category=社区矫正&limit=1")
     for label, need in (
         ("office", n["draft"]),

@@ -26,6 +26,7 @@ from web.api.errors import ApiError
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
 from web.api.listing import PAGE_QUERY, item_list, paged_list
+from web.api.need_search import SEARCH_QUERY, search
 from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
@@ -81,6 +82,7 @@ LIST_QUERY = [
     q("street", "street/town code", pattern=STREET_CODE),
     q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
+    *SEARCH_QUERY,
     *PAGE_QUERY,
 ]
 
@@ -131,7 +133,7 @@ def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
 def list_needs():
     """List needs within the caller's scope (offices: their street; reviewers: their area)."""
     session = db_session()
-    query = filters(scope_filter(select(Need), g.actor)).order_by(Need.created_at.desc(), Need.id)
+    query = search(session, filters(scope_filter(select(Need), g.actor)))
     return paged_list(session, query, lambda n: need_json(n, g.actor))
 
 

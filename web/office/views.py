@@ -20,30 +20,41 @@ from web.office import bp, screening
 from web.office.forms import NeedForm, funding_choices
 from web.pages.choices import category_groups, street_choices
 from web.pages.display import error_text, flash_error
+from web.pages.list_query import ListQuery
 from web.pages.paging import page_number, page_of
 from web.pages.team_proposals import team_cards
+from web.pages.worklist_counts import office_counts
 from web.platform.database import db_session
 
 OFFICE_ACTIONS = ("submit", "list", "match", "close", "withdraw")
+
+
+OFFICE_TABS = ("draft", "submitted", "returned", "approved", "listed", "matched", "closed")
+OFFICE_SORTS = ("title", "status", "category", "updated")
 
 
 @bp.get("/")
 @roles_required(Role.OFFICE, Role.ADMIN)
 @records_read("need")
 def index():
+    """The street's needs: tabs by status, word search, filters, sortable columns, and the
+    counts of what waits for the office."""
     session = db_session()
-    status = request.args.get("status") or None
-    q = select(Need).where(worklist_clause(actor()))
-    if status:
-        q = q.where(Need.status == status)
+    lq = ListQuery.from_args(request.args, OFFICE_TABS, OFFICE_SORTS)
+    q = lq.where(session, select(Need).where(worklist_clause(actor())), Need.updated_at)
     page = page_number(request.args)
-    needs, total, pages = page_of(session, q, (Need.updated_at.desc(), Need.id), page)
+    order = lq.order((Need.updated_at.desc(), Need.id))
+    needs, total, pages = page_of(session, q, order, page)
     note_rows(len(needs))
     street = session.get(Region, actor().scope) if actor().scope else None
     return render_template(
         "office/index.html",
         needs=needs,
-        status=status,
+        status=lq.status or None,
+        lq=lq,
+        tabs=OFFICE_TABS,
+        categories=category_groups(session),
+        counts=office_counts(session, actor()),
         street=street,
         page=page,
         pages=pages,
