@@ -353,7 +353,9 @@ def _change_things(c: Contract, world: World) -> None:
     c.call("admin", "PATCH", "/needs/{need_id}", 200, need_id=new, json={"category": "居家养老"})
 
     def act(label: str, need: str, action: str, reason: str | None = None) -> None:
-        body = {"reason": reason} if reason else None
+        body: dict | None = {"reason": reason} if reason else None
+        if action == "close":
+            body = {**(body or {}), "confirm": True}
         c.call(
             label, "POST", "/needs/{need_id}/{action}", 200, need_id=need, action=action, json=body
         )
@@ -378,7 +380,7 @@ def _change_things(c: Contract, world: World) -> None:
         c.call(label, "POST", path, 200, suggestion_id=suggestion, json=body)
     act("office", n["approved"], "list")
     act("office", n["approved"], "match")
-    act("reviewer", n["approved"], "close")
+    act("reviewer", n["approved"], "close", "服务已完成")
     act("admin", n["draft"], "withdraw", "不再需要")
 
     c.call(

@@ -19,6 +19,7 @@ from web.access.reads import note_rows, records_read
 from web.jobs import enqueue_after_commit
 from web.pages.choices import category_groups
 from web.pages.display import flash_error
+from web.pages.need_history import history_context
 from web.pages.paging import page_number, page_of
 from web.pages.team_proposals import team_cards
 from web.platform.database import db_session
@@ -73,6 +74,7 @@ def need(need_id: str):
         categories=category_groups(session),
         actions=permissions.need_actions(need, actor()),
         can_rematch=allowed(permissions.rematch, actor(), need),
+        **history_context(session, need, actor()),
     )
 
 
@@ -90,6 +92,14 @@ def act(need_id: str, action: str):
             approved = need_commands.approve_need(session, actor(), need, category=category)
             if approved.match_need_id:
                 queued = enqueue_after_commit(session, match_need, approved.match_need_id)
+        elif action == "close":
+            need_commands.close_need(
+                session,
+                actor(),
+                need,
+                reason=request.form.get("reason"),
+                confirmed=request.form.get("confirm") == "yes",
+            )
         else:
             transition(session, need, action, actor(), request.form.get("reason") or None)
         session.commit()
