@@ -22,6 +22,7 @@ from web.api.inputs import Field, check, clean_id, read_json, text
 from web.api.needs import load_need as load_scoped_need
 from web.api.retry import with_db_retry
 from web.api.schema_types import array, boolean, integer, obj, string, timestamp
+from web.api.serialize import iso
 from web.api.spec import doc
 from web.api.tokens import public_endpoint, token_required
 from web.extensions import limiter
@@ -101,8 +102,8 @@ def _public_notice(notice: ResultNotice, objections: list[Objection]) -> dict[st
             {
                 "text": o.text,
                 "answer": o.answer,
-                "created_at": o.created_at.isoformat(),
-                "answered_at": o.answered_at.isoformat() if o.answered_at else None,
+                "created_at": iso(o.created_at),
+                "answered_at": iso(o.answered_at),
             }
             for o in objections
         ],
@@ -116,9 +117,9 @@ def _objection(o: Objection, with_contact: bool) -> dict[str, Any]:
         "name": o.name if with_contact else None,
         "contact": o.contact if with_contact else None,
         "text": o.text,
-        "created_at": o.created_at.isoformat(),
+        "created_at": iso(o.created_at),
         "answer": o.answer,
-        "answered_at": o.answered_at.isoformat() if o.answered_at else None,
+        "answered_at": iso(o.answered_at),
         "public": o.answer_public,
     }
 
@@ -158,7 +159,7 @@ def send_objection(need_id: str):
     data = check(read_json(), OBJECTION_FIELDS)
     made = raise_objection(session, need, data.get("name"), data["contact"], data["text"])
     session.commit()
-    response = jsonify(id=made.id, created_at=made.created_at.isoformat())
+    response = jsonify(id=made.id, created_at=iso(made.created_at))
     response.status_code = 201
     return response
 
@@ -209,7 +210,7 @@ def timeline(need_id: str):
         raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
     items = [
         {
-            "at": e.at.isoformat(),
+            "at": iso(e.at),
             "action": e.action,
             "who": {"zh": e.who_zh, "en": e.who_en},
             "text": {"zh": e.zh, "en": e.en},

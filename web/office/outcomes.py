@@ -3,9 +3,10 @@
 one-result rule; after the commit the organization is refreshed in the matching index, because
 the matcher reads satisfaction as a feature.
 
-A refused form comes back with what was typed and its error shown once, in the organization's
-card (not also at the top of the page): the typed values and the message travel in the
-session for the next page view only (`outcome_draft`)."""
+A form refused for its values comes back with what was typed and its error shown once, in the
+organization's card (not also at the top of the page): the typed values and the message travel
+in the session for the next page view only (`outcome_draft`). Other refusals (already recorded,
+not confirmed, wrong state) leave no form to fill again and are flashed at the top."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from catalog.models import Role
 from catalog.outcomes import record_outcome
 from web.access.authz import need_in_scope, roles_required
 from web.office import bp
-from web.pages.display import error_text
+from web.pages.display import error_text, flash_error
 from web.pages.record_forms import add_to_org_record
 
 DRAFT_KEY = "outcome_draft"
@@ -38,10 +39,10 @@ def outcome_draft(need_id: str) -> dict[str, Any] | None:
 
 def _keep_refused(need_id: str, org_id: str, form: Any) -> Any:
     def keep(exc: DomainError) -> None:
-        if isinstance(exc, ValidationFailed) and exc.errors:
-            message = "；".join(error_text(e) for e in exc.errors)
-        else:
-            message = error_text(exc)
+        if not (isinstance(exc, ValidationFailed) and exc.errors):
+            flash_error(exc)  # no form to fill again (recorded, not confirmed, wrong state)
+            return
+        message = "；".join(error_text(e) for e in exc.errors)
         web_session[DRAFT_KEY] = {
             "need": need_id,
             "org": org_id,
