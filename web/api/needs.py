@@ -67,7 +67,12 @@ NEED_FIELDS: dict[str, Field] = {
 }
 PATCH_FIELDS = {k: replace(v, required=False) for k, v in NEED_FIELDS.items()}
 ACTION_FIELDS = {
-    "reason": text(1, MAX_REASON, description="required to return or withdraw"),
+    "reason": text(1, MAX_REASON, description="required to return, withdraw or close"),
+    "confirm": Field(
+        "boolean",
+        description="close only: must be true (closing is final; open suggestions are "
+        "rejected as 需求已结束)",
+    ),
     "category": Field(
         "string",
         reference="categories",
@@ -213,6 +218,10 @@ def need_action(need_id: str, action: str):
     if action == "approve":
         need_commands.approve_need(session, actor, need, category=data.get("category"))
         queued = enqueue_after_commit(session, match_need, need.id)
+    elif action == "close":
+        need_commands.close_need(
+            session, actor, need, reason=data.get("reason"), confirmed=data.get("confirm") is True
+        )
     else:  # `category` is the reviewer's choice at approval; other actions leave it alone
         transition(session, need, action, actor, reason=data.get("reason"))
     session.commit()
