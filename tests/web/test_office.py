@@ -59,9 +59,13 @@ def test_post_submit_shows_category_and_prohibited_warning(app, client, world):
     flagged = dict(
         GOOD, title="社区道路维修", description="请社会组织承担辖区市政道路维修和路灯维护工作。"
     )
-    r = client.post("/office/needs/new", data=flagged)
+    r = client.post("/office/needs/new", data=dict(flagged, submit_for_review="1"))
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'id="prohibited-warning"' in page
+    # The reviewer's queue names the rule in words, never by its code.
+    login(client, "reviewer")
+    queue = client.get("/reviewer/?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "市政道路" in queue and "municipal_maintenance" not in queue
 
 
 def test_office_sees_only_its_street(client, world):
