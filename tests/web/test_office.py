@@ -183,3 +183,17 @@ def test_long_lists_are_paged_not_cut_off(app, client, world):
     login(client, "reviewer")
     queue = client.get("/reviewer/?status=submitted&page=2").get_data(as_text=True)
     assert 'rel="prev"' in queue and "status=submitted" in queue
+
+
+def test_a_thin_draft_asks_who_what_where_before_submitting(client, world):
+    """A title-only draft: the need page says so and asks who is served, what problem, where;
+    a described one does not."""
+    login(client, "office")
+    thin = dict(GOOD, title="“幸福家园”行动", description="拟通过购买服务实施本行动。")
+    r = client.post("/office/needs/new?lang=zh_Hans_CN", data=thin)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'id="text-prompt"' in page and "title_only" in page
+    assert "服务谁" in page and "要解决什么问题" in page and "在哪里" in page
+    r = client.post("/office/needs/new?lang=zh_Hans_CN", data=GOOD)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "title_only" not in page
