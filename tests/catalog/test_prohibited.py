@@ -79,4 +79,3 @@ def test_screening_sets_and_clears_need_flags(make_need):
     need.title, need.description = "老人吃饭难", "辖区独居老人多，想找机构每天送餐上门。"
     apply_screening(need)
     assert not need.prohibited and need.prohibited_rule is None and need.prohibited_detail is None
-
