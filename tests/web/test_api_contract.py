@@ -353,6 +353,8 @@ def _change_things(c: Contract, world: World) -> None:
     }
     new = c.call("office", "POST", "/needs", 201, json=record).get_json()["id"]
     c.call("admin", "POST", "/needs", 201, json={**record, "street": GONGBEI, "lang": "zh-Hans"})
+    thin = {**record, "title": "“邻里同心”计划", "description": "拟通过购买服务实施本计划。"}
+    c.call("office", "POST", "/needs", 201, json=thin)  # answered with `text_prompt`
     c.call("office", "PATCH", "/needs/{need_id}", 200, need_id=new, json={"months": 6})
     c.call("admin", "PATCH", "/needs/{need_id}", 200, need_id=new, json={"category": "居家养老"})
 

@@ -20,6 +20,7 @@ from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Interest, Need, Role
 from catalog.validation import FUNDING, LANGS, LIMITS, MAX_REASON, NEED_STATUSES
 from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_clause
+from matching import facade
 from web.access.reads import records_read
 from web.api import bp
 from web.api.errors import ApiError
@@ -174,7 +175,7 @@ def create_need():
         session, actor, data, suggest_category=screening.suggest_category
     )
     session.commit()
-    response = jsonify(need_json(need, actor))
+    response = jsonify(draft_json(need, actor))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_need", need_id=need.id)
     return response
@@ -194,7 +195,17 @@ def update_need(need_id: str):
     data = check(read_json(), PATCH_FIELDS)
     need_commands.edit_need(session, actor, need, data, suggest_category=screening.suggest_category)
     session.commit()
-    return jsonify(need_json(need, actor))
+    return jsonify(draft_json(need, actor))
+
+
+def draft_json(need: Need, actor: Actor) -> dict:
+    """The answer to posting or editing a draft: the need, plus `text_prompt` when its text is
+    too thin or its category uncertain (who is served, what problem, where)."""
+    out = need_json(need, actor)
+    prompt = facade.draft_prompt(need)
+    if prompt:
+        out["text_prompt"] = prompt
+    return out
 
 
 @bp.post(f"/needs/<need_id>/<any({', '.join(ACTIONS)}):action>")

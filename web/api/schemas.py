@@ -116,12 +116,25 @@ NEED = obj(
             "lifecycle actions the caller may take now (POST /needs/{need_id}/{action})",
         ),
         "notice": ref("Notice"),
+        "text_prompt": obj(
+            {
+                "reasons": array(string(enum=("title_only", "category_uncertain"))),
+                "zh": string(),
+                "zh_hant": string(),
+                "en": string(),
+                "questions": array(
+                    obj({"zh": string(), "zh_hant": string(), "en": string()}, "one question")
+                ),
+            },
+            "Only in the answer to posting or editing a draft: the text is too thin or the "
+            "category uncertain; asks who is served, what problem, and where.",
+        ),
     },
     "A need as the caller may see it. Everyone gets the notice fields and `actions`; the "
     "posting office, reviewers in scope and admins also get the workflow fields "
     "(`posted_by` … `closed_at`), all of them. An approval whose matching could not be "
     "queued also carries `notice`.",
-    optional=(*WORKFLOW_FIELDS, "notice"),
+    optional=(*WORKFLOW_FIELDS, "notice", "text_prompt"),
 )
 
 ACCEPTANCE = obj(

@@ -14,6 +14,7 @@ from catalog.models import Interest, Need, Region, Role, SuggestionStatus
 from catalog.outcomes import GRADES, outcomes_for_need
 from catalog.permissions import allowed
 from catalog.visibility import visible_suggestions, worklist_clause
+from matching import facade
 from web.access.authz import actor, need_in_scope, roles_required
 from web.access.reads import note_rows, records_read
 from web.office import bp, screening
@@ -175,6 +176,7 @@ def need(need_id: str):
         submitted=bool(request.args.get("submitted")),
         outcome_draft=outcome_draft(need.id),
         **history_context(session, need, actor()),
+        text_prompt=facade.draft_prompt(need),
         actions=[
             (a, TRANSITIONS[a].needs_reason)
             for a in permissions.need_actions(need, actor())
