@@ -16,7 +16,10 @@ from catalog.chinese import to_simplified
 @dataclass(frozen=True)
 class Rule:
     id: str
+    name_zh: str  # the short name shown where the rule is cited (review queue, exports)
+    name_en: str
     article: str
+    aliases: tuple[str, ...]  # the same rule's id in the matcher's lexicon (staffing, debt…)
     zh: str
     en: str
     patterns: tuple[re.Pattern[str], ...]
@@ -43,7 +46,10 @@ def load_rules() -> tuple[Rule, ...]:
     return tuple(
         Rule(
             id=r["id"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
             article=r["article"],
+            aliases=tuple(r.get("aliases", [])),
             zh=r["zh"],
             en=r["en"],
             patterns=tuple(re.compile(p, re.IGNORECASE) for p in r["patterns"]),
@@ -51,6 +57,16 @@ def load_rules() -> tuple[Rule, ...]:
         )
         for r in raw["rules"]
     )
+
+
+def rule_name(rule_id: str | None) -> tuple[str, str] | None:
+    """(Chinese, English) short name of a rule, for people who read the flag; None for an
+    unknown id (a rule retired since the need was screened). The matcher's classifier names
+    the same rules by its own ids; they are aliases here, so each rule has one name."""
+    for rule in load_rules():
+        if rule_id == rule.id or rule_id in rule.aliases:
+            return rule.name_zh, rule.name_en
+    return None
 
 
 def screen(text: str) -> list[Flag]:

@@ -25,7 +25,7 @@ from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import record
 from catalog.errors import FieldError, ValidationFailed
-from catalog.lifecycle import apply_screening, transition
+from catalog.lifecycle import allowed_actions, apply_screening, transition
 from catalog.models import Account, Category, Need, NeedStatus, Region, Role
 from catalog.reference import Reference
 from catalog.validation import validate_need
@@ -196,7 +196,18 @@ def approve_need(
     and mark it for matching: pending, with any earlier matching error cleared.
 
     :raise NotAllowed | IllegalTransition: from the lifecycle (role, scope, state).
-    :raise ValidationFailed: an unknown category."""
+    :raise ValidationFailed: an unknown category, or none at all for a need that has none
+        (matching a need under a category nobody chose would send it to the wrong services)."""
+    if not category and not need.category_name and "approve" in allowed_actions(need, actor):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "category",
+                    "服务类别：请选择服务类别后再批准",
+                    "Service category: choose a category before approving",
+                )
+            ]
+        )
     if category and session.get(Category, category) is None:
         raise ValidationFailed(
             [FieldError("category", f"未知的服务类别：{category}", f"unknown category: {category}")]
@@ -213,6 +224,27 @@ def approve_need(
     mark_for_matching(need)
     session.flush()
     return Approved(need, need.id)
+
+
+def close_need(
+    session: Session, actor: Actor, need: Need, *, reason: str | None, confirmed: bool
+) -> Need:
+    """Close a matched need: irreversible, so the person confirms it and gives a reason
+    (at most 2000 characters, kept on the audit entry); suggestions nobody decided are settled
+    as rejected ("需求已结束") by the lifecycle.
+
+    :raise ValidationFailed: not confirmed (field `confirm`), or a missing or bad reason.
+    :raise NotAllowed | IllegalTransition: from the lifecycle (role, scope, state)."""
+    errors = []
+    if not confirmed:
+        errors.append(
+            FieldError("confirm", "请确认结束该需求（结束后不能恢复）", "confirm closing the need")
+        )
+    if not (reason and reason.strip()):
+        errors.append(FieldError("reason", "结束需求必须填写理由", "a reason is required to close"))
+    if errors:
+        raise ValidationFailed(errors)
+    return transition(session, need, "close", actor, reason.strip() if reason else None)
 
 
 def mark_for_matching(need: Need) -> None:

@@ -79,7 +79,7 @@ def test_full_loop(live_server, browser):
     assert "rejected" in w.css(f"#{rejected_id}").get_attribute("class")
     w.shot("office-decided")
     w.click("#action-list")
-    assert w.css("#need-facts h1 .badge.listed").text == "已公示"
+    assert w.css("#need-facts h1 .badge.listed").text == "征集中"
     w.shot("office-listed")
     w.sign_out()
 

@@ -193,3 +193,16 @@ def test_enclosing_areas_are_what_region_contains_reads(street):
     assert street_ == street and district != city
     assert all(region_contains(area, street) for area in (street_, district, city))
     assert not region_contains(district, "440499001")
+
+
+def test_approving_a_need_without_category_needs_one(session, actors, make_need):
+    need = make_need(status=NeedStatus.SUBMITTED)
+    need.category_name = None
+    with pytest.raises(NotAllowed):
+        needs.approve_need(session, actors["office"], need)
+    with pytest.raises(ValidationFailed) as refused:
+        needs.approve_need(session, actors["reviewer"], need)
+    assert [e.field for e in refused.value.errors] == ["category"]
+    assert need.status == NeedStatus.SUBMITTED
+    needs.approve_need(session, actors["reviewer"], need, category="社区教育")
+    assert need.status == NeedStatus.APPROVED and need.category_name == "社区教育"

@@ -273,6 +273,9 @@ def _read_everything(c: Contract, world: World, app) -> None:  # type: ignore[no
         c.call(label, "GET", "/organizations/{org_id}", 200, org_id="o2")
         c.call(label, "GET", "/public/needs", 200)
     c.call("office", "GET", "/needs", 200, query="status=listed&limit=2&offset=0")
+    c.call("office", "GET", "/needs", 200, query="q=%E5%85%BB%E8%80%81&sort=title&dir=desc")
+    c.call("reviewer", "GET", "/needs", 200, query="from=2024-01-01&to=2099-12-31&sort=updated")
+    c.call("office", "GET", "/needs", 422, query="sort=password")
     c.call("office", "GET", "/organizations", 200, query="category=社区矫正&limit=1")
     for label, need in (
         ("office", n["draft"]),
@@ -354,7 +357,9 @@ def _change_things(c: Contract, world: World) -> None:
     c.call("admin", "PATCH", "/needs/{need_id}", 200, need_id=new, json={"category": "居家养老"})
 
     def act(label: str, need: str, action: str, reason: str | None = None) -> None:
-        body = {"reason": reason} if reason else None
+        body: dict | None = {"reason": reason} if reason else None
+        if action == "close":
+            body = {**(body or {}), "confirm": True}
         c.call(
             label, "POST", "/needs/{need_id}/{action}", 200, need_id=need, action=action, json=body
         )
@@ -379,7 +384,8 @@ def _change_things(c: Contract, world: World) -> None:
         c.call(label, "POST", path, 200, suggestion_id=suggestion, json=body)
     act("office", n["approved"], "list")
     act("office", n["approved"], "match")
-    act("reviewer", n["approved"], "close")
+    _objections(c, n["approved"])
+    act("reviewer", n["approved"], "close", "服务已完成")
     act("admin", n["draft"], "withdraw", "不再需要")
 
     c.call(
@@ -401,6 +407,30 @@ def _change_things(c: Contract, world: World) -> None:
         },
     )
     c.call("admin", "PATCH", "/organizations/{org_id}", 200, org_id="o2", json={"staff": 12})
+
+
+def _objections(c: Contract, need: str) -> None:
+    """Issue 13: anyone objects to a result notice; the reviewer and an admin answer."""
+    body = {"name": "居民", "contact": "13800138000", "text": "请核实承接组织的资质"}
+    path = "/public/needs/{need_id}/objections"
+    first = c.call(None, "POST", path, 201, need_id=need, json=body).get_json()["id"]
+    second = c.call(None, "POST", path, 201, need_id=need, json={**body, "name": None})
+    for label, objection, public in (
+        ("reviewer", first, True),
+        ("admin", second.get_json()["id"], False),
+    ):
+        c.call(
+            label,
+            "POST",
+            "/objections/{objection_id}/answer",
+            200,
+            objection_id=objection,
+            json={"answer": "已核实", "public": public},
+        )
+    c.call(None, "GET", "/public/needs/{need_id}/result-notice", 200, need_id=need)
+    for label in ("office", "reviewer", "admin"):
+        c.call(label, "GET", "/needs/{need_id}/objections", 200, need_id=need)
+        c.call(label, "GET", "/needs/{need_id}/timeline", 200, need_id=need)
 
 
 def _broker_away(c: Contract, world) -> None:  # type: ignore[no-untyped-def]

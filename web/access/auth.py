@@ -18,6 +18,7 @@ import re
 import secrets
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from flask_login import AnonymousUserMixin, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -185,6 +186,11 @@ def current_actor() -> Actor | None:
 def init_login(app: Flask) -> None:
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "public.login"
+    # Flashed when a signed-out visitor opens a page: translated when flashed (str() of the
+    # lazy text, in that request's language), since Flask-Login's own text is English only.
+    login_manager.login_message = lazy_gettext("Please sign in to open this page.")
+    login_manager.localize_callback = str
+    login_manager.login_message_category = "info"
     _dummy_hash()  # now, not during the first sign-in (which would take longer than others)
 
     @login_manager.user_loader

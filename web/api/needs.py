@@ -26,6 +26,7 @@ from web.api.errors import ApiError
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
 from web.api.listing import PAGE_QUERY, item_list, paged_list
+from web.api.need_search import SEARCH_QUERY, search
 from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
@@ -66,7 +67,12 @@ NEED_FIELDS: dict[str, Field] = {
 }
 PATCH_FIELDS = {k: replace(v, required=False) for k, v in NEED_FIELDS.items()}
 ACTION_FIELDS = {
-    "reason": text(1, MAX_REASON, description="required to return or withdraw"),
+    "reason": text(1, MAX_REASON, description="required to return, withdraw or close"),
+    "confirm": Field(
+        "boolean",
+        description="close only: must be true (closing is final; open suggestions are "
+        "rejected as 需求已结束)",
+    ),
     "category": Field(
         "string",
         reference="categories",
@@ -81,6 +87,7 @@ LIST_QUERY = [
     q("street", "street/town code", pattern=STREET_CODE),
     q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
+    *SEARCH_QUERY,
     *PAGE_QUERY,
 ]
 
@@ -131,7 +138,7 @@ def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
 def list_needs():
     """List needs within the caller's scope (offices: their street; reviewers: their area)."""
     session = db_session()
-    query = filters(scope_filter(select(Need), g.actor)).order_by(Need.created_at.desc(), Need.id)
+    query = search(session, filters(scope_filter(select(Need), g.actor)))
     return paged_list(session, query, lambda n: need_json(n, g.actor))
 
 
@@ -211,6 +218,10 @@ def need_action(need_id: str, action: str):
     if action == "approve":
         need_commands.approve_need(session, actor, need, category=data.get("category"))
         queued = enqueue_after_commit(session, match_need, need.id)
+    elif action == "close":
+        need_commands.close_need(
+            session, actor, need, reason=data.get("reason"), confirmed=data.get("confirm") is True
+        )
     else:  # `category` is the reviewer's choice at approval; other actions leave it alone
         transition(session, need, action, actor, reason=data.get("reason"))
     session.commit()

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from catalog.commands.needs import close_need
 from catalog.decisions import decide
 from catalog.errors import DomainError, IllegalTransition, NotFound
 from catalog.lifecycle import TRANSITIONS, transition
@@ -29,8 +30,13 @@ def act(need_id: str, action: str):
         abort(404)
     need = need_in_scope(need_id)
     session = db_session()
+    reason = request.form.get("reason") or None
     try:
-        transition(session, need, action, actor(), request.form.get("reason") or None)
+        if action == "close":  # final: the page's confirmation box and a reason (catalog rule)
+            confirmed = request.form.get("confirm") == "yes"
+            close_need(session, actor(), need, reason=reason, confirmed=confirmed)
+        else:
+            transition(session, need, action, actor(), reason)
         session.commit()
         flash(_("Done: %(action)s.", action=_action_label(action)), "success")
     except DomainError as exc:

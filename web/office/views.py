@@ -18,32 +18,45 @@ from web.access.authz import actor, need_in_scope, roles_required
 from web.access.reads import note_rows, records_read
 from web.office import bp, screening
 from web.office.forms import NeedForm, funding_choices
+from web.office.outcomes import outcome_draft
 from web.pages.choices import category_groups, street_choices
 from web.pages.display import error_text, flash_error
+from web.pages.list_query import ListQuery
+from web.pages.need_history import history_context
 from web.pages.paging import page_number, page_of
 from web.pages.team_proposals import team_cards
+from web.pages.worklist_counts import office_counts
 from web.platform.database import db_session
 
 OFFICE_ACTIONS = ("submit", "list", "match", "close", "withdraw")
+
+
+OFFICE_TABS = ("draft", "submitted", "returned", "approved", "listed", "matched", "closed")
+OFFICE_SORTS = ("title", "status", "category", "updated")
 
 
 @bp.get("/")
 @roles_required(Role.OFFICE, Role.ADMIN)
 @records_read("need")
 def index():
+    """The street's needs: tabs by status, word search, filters, sortable columns, and the
+    counts of what waits for the office."""
     session = db_session()
-    status = request.args.get("status") or None
-    q = select(Need).where(worklist_clause(actor()))
-    if status:
-        q = q.where(Need.status == status)
+    lq = ListQuery.from_args(request.args, OFFICE_TABS, OFFICE_SORTS)
+    q = lq.where(session, select(Need).where(worklist_clause(actor())), Need.updated_at)
     page = page_number(request.args)
-    needs, total, pages = page_of(session, q, (Need.updated_at.desc(), Need.id), page)
+    order = lq.order((Need.updated_at.desc(), Need.id))
+    needs, total, pages = page_of(session, q, order, page)
     note_rows(len(needs))
     street = session.get(Region, actor().scope) if actor().scope else None
     return render_template(
         "office/index.html",
         needs=needs,
-        status=status,
+        status=lq.status or None,
+        lq=lq,
+        tabs=OFFICE_TABS,
+        categories=category_groups(session),
+        counts=office_counts(session, actor()),
         street=street,
         page=page,
         pages=pages,
@@ -104,6 +117,8 @@ def _form_page(form: NeedForm, need: Need | None):
                 session.rollback()
                 flash_error(exc)
                 return redirect(url_for("office.need", need_id=saved.id))
+            if request.form.get("submit_for_review"):
+                return redirect(url_for("office.need", need_id=saved.id, submitted=1))
             return redirect(url_for("office.need", need_id=saved.id, posted=1))
     return render_template("office/need_form.html", form=form, errors=errors, need=need)
 
@@ -157,6 +172,9 @@ def need(need_id: str):
         editable=allowed(permissions.edit_need, actor(), need),
         can_decide=allowed(permissions.decide_suggestions, actor(), need),
         posted=bool(request.args.get("posted")),
+        submitted=bool(request.args.get("submitted")),
+        outcome_draft=outcome_draft(need.id),
+        **history_context(session, need, actor()),
         actions=[
             (a, TRANSITIONS[a].needs_reason)
             for a in permissions.need_actions(need, actor())

@@ -14,7 +14,9 @@ from matching import facade
 from web.access.authz import actor, roles_required
 from web.org import bp
 from web.org.views import own_org
+from web.pages.choices import category_groups, street_choices
 from web.pages.display import flash_error
+from web.pages.list_query import ListQuery
 from web.platform.database import db_session
 
 
@@ -25,6 +27,23 @@ def recommendations(org_id: str) -> list[tuple[Need, float | None, list[dict]]]:
         db_session(), org_id, facade.Settings.from_config(current_app.config)
     )
     return [(o.need, o.score, o.reasons) for o in found.items]
+
+
+OPPORTUNITY_SORTS = ("listed", "budget", "title")
+
+
+def _filtered(
+    lq: ListQuery, recs: list[tuple[Need, float | None, list[dict]]]
+) -> list[tuple[Need, float | None, list[dict]]]:
+    """The ranked list narrowed by the shared filters and, when asked, sorted by a column
+    (best fit stays the order otherwise; needs without the value go last)."""
+    keep = lq.keep((n.id for n, _s, _r in recs), db_session(), Need.listed_at)
+    shown = [r for r in recs if r[0].id in keep]
+    if lq.sort:
+        known = [r for r in shown if lq.sort_key(r[0])[0] is False]
+        known.sort(key=lambda r: lq.sort_key(r[0]), reverse=lq.descending)
+        shown = known + [r for r in shown if r not in known]
+    return shown
 
 
 @bp.get("/")
@@ -49,10 +68,17 @@ def index():
             )
         )
     )
+    recs = recommendations(org.id)
+    lq = ListQuery.from_args(request.args, (), OPPORTUNITY_SORTS)
+    settled = interests.keys() | {s.need_id for s in confirmed}
     return render_template(
         "org/index.html",
         org=org,
-        recs=recommendations(org.id),
+        recs=_filtered(lq, recs),
+        lq=lq,
+        categories=category_groups(session),
+        streets=street_choices(session),
+        new_count=sum(1 for n, _s, _r in recs if n.id not in settled),
         interests=interests,
         confirmed=confirmed,
     )

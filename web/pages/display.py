@@ -12,6 +12,7 @@ from flask import Flask, flash
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 
 from catalog.errors import DomainError, FieldError, ValidationFailed
+from catalog.prohibited import rule_name
 from catalog.teams import is_team_invite
 from web.pages.labels import (
     ACTION_LABELS,
@@ -101,6 +102,13 @@ def label(table: dict[str, Any], key: str | None) -> str:
     return str(table.get(key, key))
 
 
+def rule_label(code: str | None) -> str:
+    """An Art. 11 rule's short name in the active language, never its code (an unknown code,
+    from a rule retired since, shows nothing rather than `full_time_staff`)."""
+    names = rule_name(code)
+    return pick(*names) if names else ""
+
+
 def prohibited_text(need: Any) -> str:
     """The Art. 11 screening detail ("中文 / English" per flag) in the active language."""
     import re
@@ -157,6 +165,7 @@ def init_app(app: Flask) -> None:
         label=label,
         category_label=category_label,
         prohibited_text=prohibited_text,
+        rule_label=rule_label,
         is_team_invite=is_team_invite,  # an invited team member has no matcher score to show
         match_level=match_level,
         split_suggestions=split_suggestions,

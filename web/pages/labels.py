@@ -19,7 +19,7 @@ STATUS_LABELS = {
     "submitted": _l("Awaiting review"),
     "approved": _l("Approved"),
     "returned": _l("Returned"),
-    "listed": _l("Listed"),
+    "listed": _l("Open for interest"),
     "matched": _l("Matched"),
     "closed": _l("Closed"),
 }
@@ -43,8 +43,8 @@ ACTION_LABELS = {
     "submit": _l("Submit for review"),
     "approve": _l("Approve"),
     "return": _l("Return"),
-    "list": _l("List publicly"),
-    "match": _l("Mark as matched"),
+    "list": _l("Publish the call for interest"),
+    "match": _l("Mark matched and publish the result"),
     "close": _l("Close"),
     "withdraw": _l("Withdraw"),
 }

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from catalog.exchange import safe_cell
 from catalog.models import AuditEvent, NeedStatus, PerformanceRecord, Suggestion
 from web.access.authz import public
-from web.pages.display import label, named
+from web.pages.display import STATUS_LABELS, category_label, label, named
 from web.platform.database import db_session
 from web.public import bp
 from web.public.notice import NoticeEntry, NoticeFilter, notice_entries
@@ -78,10 +78,10 @@ def notice_csv():
                 for v in (
                     n.id,
                     n.title,
-                    n.status,
+                    label(STATUS_LABELS, n.status),
                     named(district),
                     named(n.street),
-                    n.category_name or "",
+                    category_label(n),
                     n.posted_by,
                     n.beneficiaries,
                     n.beneficiary_count,

@@ -3,6 +3,8 @@ then enqueues matching, so the worker always finds the approved need."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,10 +19,13 @@ from catalog.visibility import visible_suggestions, worklist_clause
 from web.access.authz import actor, need_in_scope, roles_required
 from web.access.reads import note_rows, records_read
 from web.jobs import enqueue_after_commit
-from web.pages.choices import category_groups
+from web.pages.choices import category_groups, street_choices
 from web.pages.display import flash_error
+from web.pages.list_query import ListQuery
+from web.pages.need_history import history_context
 from web.pages.paging import page_number, page_of
 from web.pages.team_proposals import team_cards
+from web.pages.worklist_counts import reviewer_counts
 from web.platform.database import db_session
 from web.reviewer import bp
 from web.tasks import match_need
@@ -29,24 +34,34 @@ STATUS_TABS = ("submitted", "approved", "listed", "returned", "matched", "closed
 REVIEWER_ACTIONS = ("approve", "return", "list", "close", "withdraw")
 
 
+QUEUE_SORTS = ("title", "street", "category", "submitted")
+
+
 @bp.get("/")
 @roles_required(Role.REVIEWER, Role.ADMIN)
 @records_read("need")
 def queue():
-    status = request.args.get("status", "submitted")
-    if status not in STATUS_TABS:
-        status = "submitted"
-    q = select(Need).where(worklist_clause(actor()), Need.status == status)
+    """Needs of the reviewer's area by status tab (submitted first), with word search,
+    filters, sortable columns and the counts of what waits."""
+    session = db_session()
+    lq = ListQuery.from_args(request.args, STATUS_TABS, QUEUE_SORTS)
+    if not lq.status:
+        lq = replace(lq, status="submitted")
+    q = lq.where(session, select(Need).where(worklist_clause(actor())), Need.submitted_at)
     page = page_number(request.args)
     # Flagged needs first, then oldest first: what has waited longest is reviewed first.
-    order = (Need.prohibited.desc(), Need.submitted_at, Need.id)
-    needs, total, pages = page_of(db_session(), q, order, page)
+    order = lq.order((Need.prohibited.desc(), Need.submitted_at, Need.id))
+    needs, total, pages = page_of(session, q, order, page)
     note_rows(len(needs))
     return render_template(
         "reviewer/queue.html",
         needs=needs,
-        status=status,
+        status=lq.status,
+        lq=lq,
         tabs=STATUS_TABS,
+        streets=street_choices(session),
+        categories=category_groups(session),
+        counts=reviewer_counts(session, actor()),
         page=page,
         pages=pages,
         total=total,
@@ -73,6 +88,7 @@ def need(need_id: str):
         categories=category_groups(session),
         actions=permissions.need_actions(need, actor()),
         can_rematch=allowed(permissions.rematch, actor(), need),
+        **history_context(session, need, actor()),
     )
 
 
@@ -90,6 +106,14 @@ def act(need_id: str, action: str):
             approved = need_commands.approve_need(session, actor(), need, category=category)
             if approved.match_need_id:
                 queued = enqueue_after_commit(session, match_need, approved.match_need_id)
+        elif action == "close":
+            need_commands.close_need(
+                session,
+                actor(),
+                need,
+                reason=request.form.get("reason"),
+                confirmed=request.form.get("confirm") == "yes",
+            )
         else:
             transition(session, need, action, actor(), request.form.get("reason") or None)
         session.commit()
