@@ -17,6 +17,7 @@ from catalog.notices import notice_is_open, objections_for, public_objections, r
 from catalog.timeline import need_timeline
 from catalog.validation import MAX_REASON
 from catalog.visibility import load_need
+from web.access.reads import records_read
 from web.api import bp
 from web.api.inputs import Field, check, clean_id, read_json, text
 from web.api.needs import load_need as load_scoped_need
@@ -166,6 +167,7 @@ def send_objection(need_id: str):
 
 @bp.get("/needs/<need_id>/objections")
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 @with_db_retry
 @doc("Objections to a need's result notice", tag="needs", response=obj({"items": array(OBJECTION)}))
 def need_objections(need_id: str):
@@ -200,6 +202,7 @@ def answer(objection_id: int):
 
 @bp.get("/needs/<need_id>/timeline")
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 @with_db_retry
 @doc("A need's timeline: who did what and when", tag="needs", response=TIMELINE)
 def timeline(need_id: str):
