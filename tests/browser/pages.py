@@ -68,6 +68,24 @@ return doc + ' px in ' + width + ': ' + wide.slice(0, 6).join(', ');
 """
 
 
+SMALL_TARGETS_JS = """
+const small = [];
+for (const el of document.querySelectorAll('main button, main .btn, main input[type=submit]')) {
+  if (el.closest('.swagger-ui')) continue;  // Swagger UI's own widgets
+  const r = el.getBoundingClientRect();
+  if (r.width > 0 && (r.height < 44 || r.width < 44)) {
+    small.push((el.id ? '#' + el.id : el.tagName.toLowerCase()) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+  }
+}
+return small.slice(0, 6);
+"""
+
+
+def small_targets(driver) -> list[str]:
+    """Buttons smaller than 44×44 px (WCAG 2.5.5), to be checked at phone width."""
+    return driver.execute_script(SMALL_TARGETS_JS)
+
+
 def overflow(driver) -> str | None:
     """None when the page fits the window; else how wide it is and the widest elements."""
     return driver.execute_script(OVERFLOW_JS)

@@ -10,7 +10,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.pages import ROLES, VALUES, axe_findings, overflow, page_urls, phone
+from tests.browser.pages import (
+    ROLES,
+    VALUES,
+    axe_findings,
+    overflow,
+    page_urls,
+    phone,
+    small_targets,
+)
 from tests.browser.walk import Walk, hub_app, serve
 
 pytestmark = pytest.mark.browser
@@ -41,7 +49,8 @@ def world_server(database_url, tmp_path) -> Iterator[tuple]:
 
 
 def check_pages(walk: Walk, urls: list[str]) -> tuple[list[str], list[str]]:
-    """(overflows, axe findings) of the pages, each line naming its URL."""
+    """(overflows and tap targets under 44 px, axe findings) of the pages, each line naming
+    its URL."""
     wide, axe = [], []
     from selenium.common.exceptions import TimeoutException
 
@@ -54,6 +63,7 @@ def check_pages(walk: Walk, urls: list[str]) -> tuple[list[str], list[str]]:
         problem = overflow(walk.d)
         if problem:
             wide.append(f"{url}: {problem}")
+        wide += [f"{url}: tap target {small}" for small in small_targets(walk.d)]
         axe += [f"{url}: {finding}" for finding in axe_findings(walk.d)]
     return wide, axe
 
@@ -70,5 +80,5 @@ def test_every_page_fits_a_phone_and_passes_axe(world_server, browser, role):
         w.sign_in(next(user for user, r, _ in ACCOUNTS.values() if r == role))
     phone(browser)
     wide, axe = check_pages(w, urls)
-    assert not wide, "wider than the phone:\n" + "\n".join(wide)
+    assert not wide, "wider than the phone, or too small to tap:\n" + "\n".join(wide)
     assert not axe, "axe-core, serious or critical:\n" + "\n".join(axe)
