@@ -48,7 +48,7 @@ def test_full_loop(live_server, browser):
     w.type("#months", "12")
     w.shot("office-need-form")
     w.click("#submit-for-review")
-    w.wait.until(lambda d: "posted=1" in d.current_url)
+    w.wait.until(lambda d: "submitted=1" in d.current_url)  # submitting says what comes next
     need_id = browser.current_url.split("?")[0].rsplit("/", 1)[1]
     assert "系统推荐的服务类别" in w.text() and "居家养老" in w.css("#category").text
     w.shot("office-need-submitted")
