@@ -20,6 +20,7 @@ from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.notifications import on_transition
+from catalog.opportunities import sync_needs
 from catalog.prohibited import screen
 from catalog.validation import check_reason
 
@@ -101,7 +102,8 @@ def transition(
         reason=reason,
     )
     on_transition(session, need, action, actor, reason)
-    session.flush()
+    # Entering or leaving the listed state adds or removes the need's opportunity rows.
+    sync_needs(session, [need.id])
     return need
 
 

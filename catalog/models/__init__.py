@@ -5,6 +5,7 @@ from catalog.models.audit import AuditEvent
 from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
 from catalog.models.notifications import Notification
+from catalog.models.opportunities import Opportunity
 from catalog.models.organizations import (
     CreditEvent,
     Organization,
@@ -30,6 +31,7 @@ __all__ = [
     "Need",
     "NeedStatus",
     "Notification",
+    "Opportunity",
     "OrgArea",
     "Organization",
     "PerformanceRecord",

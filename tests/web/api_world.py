@@ -26,6 +26,7 @@ from catalog.models import (
     PerformanceRecord,
     Suggestion,
 )
+from catalog.opportunities import rebuild as rebuild_opportunities
 from tests.web.web_world import add_need
 from web.access.auth import hash_password
 from web.api.tokens import hash_token
@@ -128,6 +129,8 @@ def build_world(app: Flask) -> World:
             password_hash=_HASH,
         )
         world.account_ids["spare"] = spare.id
+        # The suggestions stand in for matching's write step, so its other half too.
+        rebuild_opportunities(session)
     return world
 
 

@@ -6,11 +6,8 @@ import re
 
 import pytest
 
-from catalog.models import Need
-from matching import facade
 from tests.web.api_world import (
     GONGBEI,
-    PASSWORD,
     XIANGZHOU,
     Api,
     assert_json_error,
@@ -90,46 +87,6 @@ def test_opportunities_list_listed_needs_with_reasons(api, world):
     assert all(o["reasons"] for o in body["items"])
     assert body["source"] in ("matcher", "profile")
     assert_json_error(api.get("office", "/api/v1/opportunities"), 403)
-
-
-def _no_matcher(_session):
-    raise RuntimeError("no model in this install")
-
-
-def test_opportunities_fall_back_to_the_profile(app, api, world):
-    """Listed needs matching has not finished with are ranked live; when the matcher cannot
-    run, the organization's categories and area stand in."""
-    with app.extensions["db"].session() as s:
-        for label in ("listed", "other_listed"):
-            s.get(Need, world.needs[label]).match_status = "failed"
-    app.config["MATCHER_FACTORY"] = _no_matcher
-    body = api.get("organization", "/api/v1/opportunities").get_json()
-    assert body["source"] == "profile"
-    # o1 does 居家养老 in all of 香洲区: both listed needs qualify.
-    assert {o["id"] for o in body["items"]} == {world.needs["listed"], world.needs["other_listed"]}
-    assert all(o["score"] is None for o in body["items"])
-
-
-def test_opportunities_come_from_matching_results_for_page_and_api(app, client, api, world):
-    """Needs matching has finished with need no live matcher: the organization's own
-    suggestions are its opportunities (not for a need where the office rejected it, nor where
-    the matcher ranked others), and the dashboard lists exactly what the API does."""
-    app.config["MATCHER_FACTORY"] = _no_matcher  # would force the profile if it were needed
-    body = api.get("organization", "/api/v1/opportunities").get_json()
-    assert body["source"] == "matcher"
-    assert [(o["id"], o["score"], o["rank"]) for o in body["items"]] == [
-        (world.needs["listed"], 0.9, 1)
-    ]
-    assert body["items"][0]["reasons"][0]["en"] == "home care"  # the suggestion's own reasons
-    r = client.post("/login", data={"username": "org_o1", "password": PASSWORD})
-    assert r.status_code == 302
-    page = client.get("/org/").get_data(as_text=True)
-    assert re.findall(r'<article class="card opportunity" id="need-([^"]+)"', page) == [
-        o["id"] for o in body["items"]
-    ]
-    with app.extensions["db"].session() as s:  # o2: the office rejected it for n-listed
-        found = facade.opportunities(s, "o2", facade.Settings(factory=_no_matcher))
-        assert (found.items, found.source) == ([], "matcher")
 
 
 def test_interest_express_and_withdraw(api, world):

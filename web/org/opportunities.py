@@ -1,30 +1,41 @@
-"""The organization's dashboard: listed needs recommended for it (`matching.facade.opportunities`,
-the same list the API gives), each with why, and its expressed interests."""
+"""The organization's dashboard: listed needs recommended for it (`catalog.opportunities`, the
+same list the API gives, kept current by matching's writes), each with why, and its expressed
+interests."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from types import SimpleNamespace
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from catalog import opportunities as catalog_opportunities
 from catalog.decisions import express_interest, withdraw_interest
 from catalog.errors import DomainError
-from catalog.models import Interest, Need, Role, Suggestion
-from matching import facade
+from catalog.models import Need, Role, Suggestion
 from web.access.authz import actor, roles_required
 from web.org import bp
 from web.org.views import own_org
 from web.pages.display import flash_error
 from web.platform.database import db_session
 
+PAGE = 20
+MAX_PAGE = 100_000  # an offset past this is a typo, not a page anyone reads
 
-def recommendations(org_id: str) -> list[tuple[Need, float | None, list[dict]]]:
-    """[(need, score, reasons)] best first: `matching.facade.opportunities`, the same list the
-    API gives (score None where the profile stood in for a matcher that could not run)."""
-    found = facade.opportunities(
-        db_session(), org_id, facade.Settings.from_config(current_app.config)
-    )
-    return [(o.need, o.score, o.reasons) for o in found.items]
+
+def recommendations(org_id: str, page_no: int) -> list[SimpleNamespace]:
+    """One page of the organization's opportunities, best first: `catalog.opportunities`, the
+    same list the API gives. Rows, not ORM needs; each carries `street` (name, name_en) for
+    the template's region label."""
+    rows = catalog_opportunities.page(db_session(), org_id, PAGE, (page_no - 1) * PAGE)
+    return [
+        SimpleNamespace(
+            **row._asdict(),
+            street=SimpleNamespace(name=row.street_name, name_en=row.street_name_en),
+        )
+        for row in rows
+    ]
 
 
 @bp.get("/")
@@ -32,12 +43,7 @@ def recommendations(org_id: str) -> list[tuple[Need, float | None, list[dict]]]:
 def index():
     org = own_org()
     session = db_session()
-    interests = {
-        i.need_id: i
-        for i in session.scalars(
-            select(Interest).where(Interest.org_id == org.id, Interest.active.is_(True))
-        )
-    }
+    page_no = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     confirmed = list(
         session.scalars(
             select(Suggestion)
@@ -49,12 +55,14 @@ def index():
             )
         )
     )
+    recs = recommendations(org.id, page_no)
     return render_template(
         "org/index.html",
         org=org,
-        recs=recommendations(org.id),
-        interests=interests,
+        recs=recs,
         confirmed=confirmed,
+        page_no=page_no,
+        more=len(recs) == PAGE,
     )
 
 
