@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -264,3 +266,22 @@ def assert_json_error(response, status: int, code: str | None = None) -> dict:  
     if code is not None:
         assert error["code"] == code, error
     return error
+
+
+@contextmanager
+def statements_run(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block, in order (query-count tests
+    pin behaviour, not time)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    engine = app.extensions["db"].engine
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
