@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from catalog.models import Need, Organization, Suggestion
 from catalog.notifications import notify_suggestions
+from catalog.opportunities import sync_needs
 from catalog.teams import is_team_invite
 from matching.adapter import (
     HUMAN_CATEGORY_SOURCES,
@@ -113,6 +114,8 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
     need.match_status = "done"
     need.match_error = None
     need.matched_at = dt.datetime.now(dt.UTC)
+    # The organizations' side of the same result (their opportunities), in this transaction.
+    sync_needs(session, [need.id])
 
 
 def _replace_suggestions(session: Session, need_id: str, result: MatchResult, version: str) -> None:

@@ -6,6 +6,7 @@ from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
 from catalog.models.notices import Objection, ResultNotice
 from catalog.models.notifications import Notification
+from catalog.models.opportunities import Opportunity
 from catalog.models.organizations import (
     CreditEvent,
     Organization,
@@ -32,6 +33,7 @@ __all__ = [
     "NeedStatus",
     "Notification",
     "Objection",
+    "Opportunity",
     "OrgArea",
     "Organization",
     "PerformanceRecord",
