@@ -74,7 +74,7 @@ def page(
     rank: tuple[ColumnElement[Any], ...] = (
         Opportunity.score.desc(),
         Opportunity.listed_at.desc(),
-        Opportunity.need_id,
+        Opportunity.need_id.asc(),
     )
     query = (
         select(
