@@ -234,10 +234,13 @@ def update_index(
     Returns False when there is no index yet or it was built with another model (then the
     caller should `reindex`)."""
     from matching.channels.dense import load_encoder
+    from matching.vectors import published
     from matching.vectors.index import VectorIndex
     from matching.vectors.index_store import writer_lock
 
     with writer_lock(index_dir):  # never interleave with a rebuild (lost update)
+        published.lock_writers(session)  # nor with another host's update
+        published.sync(session, index_dir)  # start from the newest published version
         idx = VectorIndex.load(index_dir)
         if idx is None:
             return False
@@ -258,5 +261,7 @@ def _apply_update(
         recs = [org_record(o) for o in present.values()]
         idx.add([r.id for r in recs], encoder.encode([r.profile_text() for r in recs]))
     idx.catalog_version = catalog_version(session)
-    idx.save(index_dir)
+    from matching.vectors import published
+
+    published.release(session, idx, index_dir)
     return True

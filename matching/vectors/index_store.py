@@ -12,7 +12,8 @@ What this module adds around it:
   drops the lock when a worker is killed, so a SIGKILL never wedges the next writer.
 * `load_current` — a per-process cache keyed by the file's (inode, mtime, size): one `stat` per
   read, a reload only after a swap. Every web process picks up a new version on its next read.
-* `rebuild` — encode, build in memory, (test-only pause), swap; leftovers of a killed writer
+* `rebuild` — encode, build in memory, (test-only pause), publish the version in the database
+  (`published`: how other hosts get it without a shared folder), swap the local copy; leftovers of a killed writer
   (``.*.tmp``) are removed under the lock before a new build starts.
 * `check` / `ensure_fresh` — an index whose catalog version (count, sum of profile versions,
   last edit: `adapter.catalog_version`) or model differs from the catalog is rebuilt.
@@ -35,6 +36,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from matching.vectors import published
 from matching.vectors.index import FILE_NAME, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -148,9 +150,10 @@ def rebuild(
         idx = VectorIndex.build([o.id for o in orgs], vectors, encoder.model_id, version)
         if pause > 0:
             time.sleep(pause)
-        idx.save(index_dir)
+        blob_id = published.release(session, idx, index_dir)
     return {
         "status": "rebuilt",
+        "version": blob_id,
         "organizations": len(orgs),
         "kind": idx.kind,
         "model": encoder.model_id,
