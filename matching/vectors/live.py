@@ -97,12 +97,9 @@ class LiveMatcher:
 
     def apply(self, session: Session, changed: dict[str, int]) -> None:
         """Patch the changed organizations in (records read now, in this transaction)."""
-        from catalog.analytics.supply import active_projects
-        from matching.adapter import org_record
+        from matching.adapter import load_orgs
 
-        orgs = session.scalars(select(Organization).where(Organization.id.in_(list(changed))))
-        active = active_projects(session)
-        records = [org_record(o, active.get(o.id, 0)) for o in orgs]
+        records = load_orgs(session, list(changed))
         patch.upsert(self.matcher, records)
         for rec in records:
             self.versions[rec.id] = rec.version

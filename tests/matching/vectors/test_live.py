@@ -1,0 +1,97 @@
+"""The worker's live matcher: an edited or added profile reaches the next match without a
+rebuild, and what it holds equals what a fresh build over the same catalog holds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from catalog.models import Category, Organization, OrgArea
+from matching.vectors import live
+
+from ..conftest import S1, S3, need
+
+
+def _edit(db, org_id: str, description: str, categories: list[str], areas: list[str]) -> None:
+    with db.session() as s:
+        org = s.get(Organization, org_id)
+        org.description = description
+        org.categories = [s.get(Category, c) for c in categories]
+        org.areas = [OrgArea(region_code=a, position=k) for k, a in enumerate(areas)]
+        org.profile_version += 1
+
+
+def _same_table(patched, fresh) -> None:
+    """Row by row (by id: a patched table may order new rows differently)."""
+    for oid in fresh.table.ids:
+        i, j = patched.table.pos[oid], fresh.table.pos[oid]
+        assert patched.table.orgs[i] == fresh.table.orgs[j]
+        a = patched.table.cat_matrix[i].toarray()
+        assert np.array_equal(a, fresh.table.cat_matrix[j].toarray())
+        assert patched.table.capacity_left[i] == fresh.table.capacity_left[j]
+        assert patched.lexical.norm_texts[i] == fresh.lexical.norm_texts[j]
+    assert len(patched.table) == len(fresh.table)
+    for street in (S1, S3, "440402002"):
+        got = {patched.table.ids[k]: v for k, v in enumerate(patched.table.coverage(street))}
+        want = {fresh.table.ids[k]: v for k, v in enumerate(fresh.table.coverage(street))}
+        assert got == want
+    for j, cat in enumerate(fresh.table.categories):
+        got = {patched.table.ids[k] for k in patched.table.by_category[j]}
+        assert got == {fresh.table.ids[k] for k in fresh.table.by_category[j]}, cat
+
+
+def test_an_edited_profile_reaches_the_next_match_without_a_rebuild(db, factory):
+    builds = []
+
+    def build(session):
+        builds.append(1)
+        return factory(session)
+
+    kept = live.LiveMatcher(build, None)
+    with db.session() as s:
+        before = kept.get(s).match(need("q", "孩子放学没人管", "流动儿童课后托管", S3))
+    assert "o-elder-far" not in before.ranking[:1]
+    _edit(db, "o-elder-far", "流动儿童四点半课堂和课后托管。", ["妇女儿童服务"], [S3])
+    with db.session() as s:
+        matcher = kept.get(s)
+        after = matcher.match(need("q", "孩子放学没人管", "流动儿童课后托管", S3))
+        fresh = factory(s)
+    assert len(builds) == 1  # patched, not rebuilt
+    assert after.ranking[0] == "o-elder-far"
+    _same_table(matcher, fresh)
+    row = matcher.table.pos["o-elder-far"]
+    want = matcher.lexical.vectorizer.transform([matcher.lexical.norm_texts[row]]).toarray()
+    assert np.allclose(matcher.lexical.matrix[row].toarray(), want)
+
+
+def test_a_new_organization_is_appended_and_a_deleted_one_rebuilds(db, factory, monkeypatch):
+    builds = []
+
+    def build(session):
+        builds.append(1)
+        return factory(session)
+
+    kept = live.LiveMatcher(build, None)
+    with db.session() as s:
+        kept.get(s)
+        org = Organization(
+            id="o-new",
+            name="新苗托管",
+            credit_code="52440402MJ9999999X",
+            org_type="社会服务机构",
+            description="流动儿童课后托管和四点半课堂。",
+            capacity=4,
+        )
+        org.categories = [s.get(Category, "妇女儿童服务")]
+        org.areas = [OrgArea(region_code=S1, position=0)]
+        s.add(org)
+    with db.session() as s:
+        matcher = kept.get(s)
+        assert "o-new" in matcher.table.pos and len(builds) == 1
+        result = matcher.match(need("q", "孩子放学没人管", "流动儿童课后托管", S1))
+        assert "o-new" in result.ranking[:2]
+        _same_table(matcher, factory(s))
+        s.delete(s.get(Organization, "o-youth"))
+    monkeypatch.setattr(live, "FULL_CHECK", 0.0)
+    with db.session() as s:
+        matcher = kept.get(s)
+    assert len(builds) == 2 and "o-youth" not in matcher.table.pos
