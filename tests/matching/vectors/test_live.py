@@ -95,3 +95,37 @@ def test_a_new_organization_is_appended_and_a_deleted_one_rebuilds(db, factory, 
     with db.session() as s:
         matcher = kept.get(s)
     assert len(builds) == 2 and "o-youth" not in matcher.table.pos
+
+
+def test_core_loader_reads_what_org_record_reads(db):
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from catalog.models import CreditEvent, PerformanceRecord
+    from matching.adapter import load_orgs, org_record
+
+    day = dt.date(2026, 1, 5)
+    with db.session() as s:
+        s.add(CreditEvent(org_id="o-youth", date=day, kind="warning", source="民政局"))
+        s.add(CreditEvent(org_id="o-youth", date=day, kind="commendation", source="民政局"))
+        for value in (90.0, 70.0):
+            s.add(
+                PerformanceRecord(
+                    org_id="o-legal-city", project="p", period_end=day, satisfaction=value
+                )
+            )
+    with db.session() as s:
+        orm = [org_record(o) for o in s.scalars(select(Organization).order_by(Organization.id))]
+        assert load_orgs(s) == orm
+        assert load_orgs(s, ["o-youth"]) == [r for r in orm if r.id == "o-youth"]
+    assert next(r for r in orm if r.id == "o-legal-city").satisfaction == 80.0
+
+
+def test_simplified_fast_path_converts_exactly_like_the_converter():
+    from catalog.chinese import _converter, to_simplified, to_traditional
+
+    texts = ["一目瞭然，反覆回覆", "乾隆年間", "为长者提供助餐配餐", "abc 123", ""]
+    texts += [to_traditional(o) for o in ("为长者提供助餐配餐、上门探访", "法律咨询和人民调解")]
+    for text in texts:
+        assert to_simplified(text) == _converter("t2s").convert(text), text
