@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from catalog.models import Need, Organization, Suggestion
@@ -118,33 +118,29 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
 def _replace_suggestions(session: Session, need_id: str, result: MatchResult, version: str) -> None:
     """Suggestions a person decided on are kept, and their organizations not suggested again;
     the undecided ones are replaced by this result's (ranked 1, 2, … in the matcher's order),
-    and members of an invited team follow them."""
+    and members of an invited team follow them. Read as plain rows: a suggestion object
+    would load its organization with categories and areas, most of a match's time."""
+    mine = Suggestion.need_id == need_id
     decided = set(
-        session.scalars(
-            select(Suggestion.org_id).where(
-                Suggestion.need_id == need_id, Suggestion.status != "suggested"
-            )
-        )
+        session.scalars(select(Suggestion.org_id).where(mine, Suggestion.status != "suggested"))
     )
     # Members of a team the office invited are kept like decided ones: the invitation was a
     # person's act, and re-matching must not undo it.
     invited = [
-        s
-        for s in session.scalars(
-            select(Suggestion).where(
-                Suggestion.need_id == need_id, Suggestion.status == "suggested"
+        row
+        for row in session.execute(
+            select(Suggestion.id, Suggestion.org_id, Suggestion.reasons).where(
+                mine, Suggestion.status == "suggested"
             )
         )
-        if is_team_invite(s)
+        if is_team_invite(row)  # type: ignore[arg-type]  # reads `.reasons` only
     ]
     session.execute(
         delete(Suggestion).where(
-            Suggestion.need_id == need_id,
-            Suggestion.status == "suggested",
-            Suggestion.id.not_in([s.id for s in invited]),
+            mine, Suggestion.status == "suggested", Suggestion.id.not_in([r.id for r in invited])
         )
     )
-    decided |= {s.org_id for s in invited}
+    decided |= {r.org_id for r in invited}
     rank = 0
     for suggested in result.suggestions:
         if suggested.org_id in decided:
@@ -166,7 +162,11 @@ def _replace_suggestions(session: Session, need_id: str, result: MatchResult, ve
         )
     for invite in invited:  # after the matcher's own list
         rank += 1
-        invite.rank = rank
+        session.execute(
+            update(Suggestion)
+            .where(Suggestion.id == invite.id)
+            .values(rank=rank, version=Suggestion.version + 1)
+        )
 
 
 def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -> MatchResult:
@@ -260,6 +260,7 @@ def _apply_update(
     if present:
         recs = [org_record(o) for o in present.values()]
         idx.add([r.id for r in recs], encoder.encode([r.profile_text() for r in recs]))
+        idx.versions.update((r.id, r.version) for r in recs)
     idx.catalog_version = catalog_version(session)
     from matching.vectors import published
 

@@ -37,6 +37,7 @@ class VectorIndex:
         self.rev: dict[str, int] = {}
         self.dead: set[int] = set()
         self._next = 0
+        self.versions: dict[str, int] = {}  # profile version each vector was encoded from
 
     def _new_index(self, kind: str):
         if kind == "hnsw":
@@ -124,6 +125,7 @@ class VectorIndex:
             "ids": self.ids,
             "dead": self.dead,
             "next": self._next,
+            "versions": self.versions,
             "index": faiss.serialize_index(self.index),
         }
         return pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL)
@@ -139,6 +141,7 @@ class VectorIndex:
         idx.rev = {v: k for k, v in idx.ids.items()}
         idx.dead = blob["dead"]
         idx._next = blob["next"]
+        idx.versions = blob.get("versions", {})
         return idx
 
     def save(self, directory: str | Path) -> Path:

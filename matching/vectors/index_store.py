@@ -148,6 +148,7 @@ def rebuild(
         orgs = load_orgs(session)
         vectors = encoder.encode([o.profile_text() for o in orgs])
         idx = VectorIndex.build([o.id for o in orgs], vectors, encoder.model_id, version)
+        idx.versions = {o.id: o.version for o in orgs}
         if pause > 0:
             time.sleep(pause)
         blob_id = published.release(session, idx, index_dir)

@@ -34,8 +34,9 @@ from matching.vectors import patch, published
 log = logging.getLogger(__name__)
 
 # `updated_at` is the writing transaction's start time (PostgreSQL `now()`), so a change can
-# commit with a stamp older than the newest one seen; rows this close to it are re-listed.
-MARGIN = dt.timedelta(seconds=120)
+# commit with a stamp older than the previous check; rows stamped this long before it are
+# listed again (a longer transaction is caught by the full check).
+MARGIN = dt.timedelta(seconds=30)
 FULL_CHECK = 60.0  # seconds between count/version-sum comparisons with the catalog
 
 
@@ -47,7 +48,7 @@ class LiveMatcher:
         self.index_dir = Path(index_dir) if index_dir else None
         self.matcher: Any = None
         self.versions: dict[str, int] = {}
-        self.watermark: dt.datetime | None = None
+        self.since: dt.datetime | None = None  # the database's time at the last check
         self.published: int | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -63,9 +64,8 @@ class LiveMatcher:
 
     def rebuild(self, session: Session) -> None:
         """Build aside, then swap: a failed build leaves the previous matcher serving."""
-        rows = session.execute(
-            select(Organization.id, Organization.profile_version, Organization.updated_at)
-        ).all()
+        since = _db_now(session)
+        rows = session.execute(select(Organization.id, Organization.profile_version)).all()
         if self.index_dir is not None:
             self.published = _sync(session, self.index_dir)
         matcher = self._build(session)  # reads the catalog after `rows`: never older
@@ -73,7 +73,7 @@ class LiveMatcher:
             matcher.vector_index = _own_copy(self.index_dir)  # patched here: never the shared one
         self.matcher = matcher
         self.versions = {r[0]: r[1] or 1 for r in rows}
-        self.watermark = max((r[2] for r in rows if r[2] is not None), default=None)
+        self.since = since
         self._checked = time.monotonic()
 
     def _catch_up(self, session: Session) -> None:
@@ -81,15 +81,16 @@ class LiveMatcher:
             newest = published.latest_id(session)
             if newest is not None and newest != self.published:
                 self._swap_published(session)
-        q = select(Organization.id, Organization.profile_version, Organization.updated_at)
-        if self.watermark is not None:
-            q = q.where(Organization.updated_at >= self.watermark - MARGIN)
-        changed = {}
-        for oid, version, stamp in session.execute(q):
-            if stamp is not None and (self.watermark is None or stamp > self.watermark):
-                self.watermark = stamp
-            if self.versions.get(oid) != (version or 1):
-                changed[oid] = version or 1
+        now = _db_now(session)
+        q = select(Organization.id, Organization.profile_version)
+        if self.since is not None:
+            q = q.where(Organization.updated_at >= self.since - MARGIN)
+        changed = {
+            oid: version or 1
+            for oid, version in session.execute(q)
+            if self.versions.get(oid) != (version or 1)
+        }
+        self.since = now
         if changed:
             self.apply(session, changed)
         if time.monotonic() - self._checked > FULL_CHECK:
@@ -131,14 +132,16 @@ class LiveMatcher:
         if idx.model_id != self.matcher.encoder.model_id:
             return
         self.matcher.vector_index = idx
-        if self.watermark is not None:
-            recent = session.execute(
-                select(Organization.id, Organization.profile_version).where(
-                    Organization.updated_at >= self.watermark - MARGIN
-                )
-            ).all()
-            if recent:
-                self.apply(session, {r[0]: r[1] or 1 for r in recent})
+        # Profiles this process holds in another version than the published index (edited
+        # since it was built) are applied to it again.
+        behind = {k: v for k, v in self.versions.items() if idx.versions.get(k) != v}
+        if behind:
+            self.apply(session, behind)
+
+
+def _db_now(session: Session) -> dt.datetime | None:
+    """The database's clock (hosts' clocks may differ; `updated_at` is stamped by it)."""
+    return session.scalar(select(func.now()))
 
 
 def _sync(session: Session, index_dir: Path) -> int | None:
