@@ -60,8 +60,13 @@ def encoder_for(settings: Settings) -> CachedEncoder:
     return load_encoder(settings.model, cache)
 
 
-def index_exists(index_dir: str | Path) -> bool:
-    """Whether an organization index was ever built (small catalogs never need one)."""
+def index_exists(index_dir: str | Path, session: Session | None = None) -> bool:
+    """Whether an organization index was ever built (small catalogs never need one); with a
+    session, the newest published version is copied into `index_dir` first."""
+    if session is not None:
+        from matching.vectors import published
+
+        published.sync(session, index_dir)
     return index_file(index_dir).exists()
 
 

@@ -141,6 +141,7 @@ def rebuild(
         leftovers = clean_partial(index_dir)
         if leftovers:
             log.warning("removed %d partial index file(s) of a killed writer", leftovers)
+        published.sync(session, index_dir)  # another host may have rebuilt it already
         if not force and check(session, index_dir, encoder.model_id) == FRESH:
             return {"status": FRESH, "catalog_version": catalog_version(session)}
         t0 = time.perf_counter()
