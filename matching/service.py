@@ -121,19 +121,16 @@ def _replace_suggestions(session: Session, need_id: str, result: MatchResult, ve
     and members of an invited team follow them. Read as plain rows: a suggestion object
     would load its organization with categories and areas, most of a match's time."""
     mine = Suggestion.need_id == need_id
-    decided = set(
-        session.scalars(select(Suggestion.org_id).where(mine, Suggestion.status != "suggested"))
-    )
+    rows = session.execute(
+        select(Suggestion.id, Suggestion.org_id, Suggestion.status, Suggestion.reasons).where(mine)
+    ).all()
+    decided = {r.org_id for r in rows if r.status != "suggested"}
     # Members of a team the office invited are kept like decided ones: the invitation was a
     # person's act, and re-matching must not undo it.
     invited = [
-        row
-        for row in session.execute(
-            select(Suggestion.id, Suggestion.org_id, Suggestion.reasons).where(
-                mine, Suggestion.status == "suggested"
-            )
-        )
-        if is_team_invite(row)  # type: ignore[arg-type]  # reads `.reasons` only
+        r
+        for r in rows
+        if r.status == "suggested" and is_team_invite(r)  # type: ignore[arg-type]  # `.reasons`
     ]
     session.execute(
         delete(Suggestion).where(

@@ -77,20 +77,26 @@ class LiveMatcher:
         self._checked = time.monotonic()
 
     def _catch_up(self, session: Session) -> None:
-        if self.index_dir is not None:
-            newest = published.latest_id(session)
-            if newest is not None and newest != self.published:
-                self._swap_published(session)
-        now = _db_now(session)
-        q = select(Organization.id, Organization.profile_version)
-        if self.since is not None:
-            q = q.where(Organization.updated_at >= self.since - MARGIN)
+        """One round trip: the database's clock, the newest published index version, and the
+        organizations stamped since the last check (a one-row select outer-joined to them)."""
+        from catalog.models import DerivedBlob
+
+        newest = select(func.max(DerivedBlob.id)).where(DerivedBlob.kind == published.KIND)
+        head = select(func.now().label("now"), newest.scalar_subquery().label("newest")).subquery()
+        bound = (self.since or dt.datetime(1970, 1, 1)) - MARGIN
+        rows = session.execute(
+            select(head.c.now, head.c.newest, Organization.id, Organization.profile_version)
+            .select_from(head)
+            .outerjoin(Organization, Organization.updated_at >= bound)
+        ).all()
+        if self.index_dir is not None and rows[0].newest not in (None, self.published):
+            self._swap_published(session)
         changed = {
-            oid: version or 1
-            for oid, version in session.execute(q)
-            if self.versions.get(oid) != (version or 1)
+            r.id: r.profile_version or 1
+            for r in rows
+            if r.id is not None and self.versions.get(r.id) != (r.profile_version or 1)
         }
-        self.since = now
+        self.since = rows[0].now
         if changed:
             self.apply(session, changed)
         if time.monotonic() - self._checked > FULL_CHECK:
