@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -42,15 +43,23 @@ def credit_score(kinds: Iterable[str]) -> float:
 
 def org_record(org: Organization, active: int = 0) -> OrgRecord:
     sat = [p.satisfaction for p in org.performance if p.satisfaction is not None]
+    kinds = [e.kind for e in org.credit_events]
+    return _record(org, org.category_names, org.area_codes, active, kinds, sat)
+
+
+def _record(
+    org: Any, categories: list[str], areas: list[str], active: int, kinds: list, sat: list
+) -> OrgRecord:
+    """`org`: an Organization or a row with its columns (`load_orgs`)."""
     return OrgRecord(
         id=org.id,
         name=org.name,
         description=org.description or "",
-        categories=org.category_names,
-        areas=org.area_codes,
+        categories=categories,
+        areas=areas,
         capacity=org.capacity or 0,
         active_projects=active,
-        credit=credit_score(e.kind for e in org.credit_events),
+        credit=credit_score(kinds),
         satisfaction=sum(sat) / len(sat) if sat else None,
         founded=org.founded,
         staff=org.staff,
@@ -96,22 +105,13 @@ def load_orgs(session: Session, ids: Sequence[str] | None = None) -> list[OrgRec
         )
     )
     return [
-        OrgRecord(
-            id=r.id,
-            name=r.name,
-            description=r.description or "",
-            categories=cats.get(r.id, []),
-            areas=areas.get(r.id, []),
-            capacity=r.capacity or 0,
-            active_projects=active.get(r.id, 0),
-            credit=credit_score(credit.get(r.id, [])),
-            satisfaction=sum(sat[r.id]) / len(sat[r.id]) if r.id in sat else None,
-            founded=r.founded,
-            staff=r.staff,
-            social_workers=r.social_workers,
-            rating=r.rating,
-            lang=r.lang or "zh-Hans",
-            version=r.profile_version or 1,
+        _record(
+            r,
+            cats.get(r.id, []),
+            areas.get(r.id, []),
+            active.get(r.id, 0),
+            credit.get(r.id, []),
+            sat.get(r.id, []),
         )
         for r in rows
     ]

@@ -39,14 +39,19 @@ def _same_table(patched, fresh) -> None:
         assert got == {fresh.table.ids[k] for k in fresh.table.by_category[j]}, cat
 
 
-def test_an_edited_profile_reaches_the_next_match_without_a_rebuild(db, factory):
-    builds = []
+def _counted(factory) -> tuple[live.LiveMatcher, list[int]]:
+    """A live matcher over `factory`, and the list its full builds are counted in."""
+    builds: list[int] = []
 
     def build(session):
         builds.append(1)
         return factory(session)
 
-    kept = live.LiveMatcher(build, None)
+    return live.LiveMatcher(build, None), builds
+
+
+def test_an_edited_profile_reaches_the_next_match_without_a_rebuild(db, factory):
+    kept, builds = _counted(factory)
     with db.session() as s:
         before = kept.get(s).match(need("q", "孩子放学没人管", "流动儿童课后托管", S3))
     assert "o-elder-far" not in before.ranking[:1]
@@ -64,13 +69,7 @@ def test_an_edited_profile_reaches_the_next_match_without_a_rebuild(db, factory)
 
 
 def test_a_new_organization_is_appended_and_a_deleted_one_rebuilds(db, factory, monkeypatch):
-    builds = []
-
-    def build(session):
-        builds.append(1)
-        return factory(session)
-
-    kept = live.LiveMatcher(build, None)
+    kept, builds = _counted(factory)
     with db.session() as s:
         kept.get(s)
         org = Organization(
