@@ -142,7 +142,7 @@ class Workers:
             stderr=subprocess.STDOUT,
         )
         self.procs.append(proc)
-        wait_for(lambda: "ready." in log.read_text(), 60, f"worker ready ({log})", alive=proc)
+        wait_for(lambda: "ready." in log.read_text(), 120, f"worker ready ({log})", alive=proc)
         return proc
 
     def kill(self, proc: subprocess.Popen) -> None:
