@@ -151,15 +151,19 @@ def main() -> None:
     orgs, needs, source = base_records()
     machine = machine_description(replace(Settings.from_env(), workers=0, threads=0))
     machine = {k: v for k, v in machine.items() if k not in ("gunicorn", "clients")}
-    rows = []
+    rows: list[dict] = []
     for n in sizes:
         print(f"-- {n} organizations", flush=True)
         rows.append(bench_size(n, needs_n, (orgs, needs)))
         print(json.dumps(rows[-1]), flush=True)
+        write(source, machine, rows)  # after each size: a long run cut short keeps its rows
+
+
+def write(source: str, machine: dict, rows: list[dict]) -> None:
     out = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "seed": source,
-        "machine": machine,
+        "machine": {**machine, "load_average_1_5_15": os.getloadavg()},
         "rows": rows,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
