@@ -3,7 +3,7 @@
 A full index of 100,000 profiles takes tens of seconds; one edited profile must reach matching
 within a second. So the rows of the changed (or new) organizations are replaced in the feature
 table, the lexical matrix, the dense vectors and the FAISS index. Cost: one copy of each sparse
-matrix (linear in its non-zeros), no re-fitting. The lexical vocabulary and its IDF weights stay
+matrix's arrays (linear in its non-zeros), no re-fitting. The lexical vocabulary and its IDF weights stay
 those of the last full build (a profile's new character pairs count from the next rebuild),
 which is why a full rebuild still runs when the catalog drifts (`ensure_index`).
 """
@@ -47,17 +47,28 @@ def _set_rows(dense: np.ndarray, rows: list[int], values: np.ndarray) -> np.ndar
 
 
 def _replace_rows(matrix: sparse.csr_matrix, n: int, rows: list[int], new: sparse.spmatrix):
-    """`matrix` grown to `n` rows with `rows` replaced by the rows of `new` (one copy)."""
-    matrix = sparse.csr_matrix(matrix)
-    if matrix.shape[0] < n:
-        pad = sparse.csr_matrix((n - matrix.shape[0], matrix.shape[1]), dtype=matrix.dtype)
-        matrix = sparse.vstack([matrix, pad], format="csr")
-    keep = np.ones(n)
-    keep[rows] = 0.0
-    placed = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n, len(rows))
+    """`matrix` grown to `n` rows with `rows` replaced by the rows of `new`, in one copy of
+    its arrays (slices of the old rows around the replaced ones; appended rows at the end)."""
+    old, new = sparse.csr_matrix(matrix), sparse.csr_matrix(new)
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[: old.shape[0]] = np.diff(old.indptr)
+    data, indices, cursor = [], [], 0
+    for k in sorted(range(len(rows)), key=rows.__getitem__):
+        stop = min(rows[k], old.shape[0])
+        if stop > cursor:
+            data.append(old.data[old.indptr[cursor] : old.indptr[stop]])
+            indices.append(old.indices[old.indptr[cursor] : old.indptr[stop]])
+        data.append(new.data[new.indptr[k] : new.indptr[k + 1]].astype(old.dtype))
+        indices.append(new.indices[new.indptr[k] : new.indptr[k + 1]].astype(old.indices.dtype))
+        lengths[rows[k]] = new.indptr[k + 1] - new.indptr[k]
+        cursor = max(cursor, rows[k] + 1)
+    if cursor < old.shape[0]:
+        data.append(old.data[old.indptr[cursor] :])
+        indices.append(old.indices[old.indptr[cursor] :])
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    return sparse.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), indptr), shape=(n, old.shape[1])
     )
-    return (sparse.diags(keep) @ matrix + placed @ sparse.csr_matrix(new)).tocsr()
 
 
 def _upsert_table(table: OrgTable, records: Sequence[OrgRecord]) -> list[int]:
