@@ -108,13 +108,7 @@ def shared_matcher(session: Session, settings: Settings) -> Matcher:
     """The matcher for request paths, built once per database, catalog version (any profile
     edit changes it), classifier artifact and settings: loading models and indexing every
     profile on each request would dominate the response time. Search only; never mutate it."""
-    models = Path(settings.models_dir or service.MODELS_DIR) / service.CLASSIFIER_PATH
-    try:
-        artifact = models.stat().st_mtime_ns
-    except OSError:
-        artifact = None
-    bind = session.get_bind()
-    key = (str(getattr(bind, "url", id(bind))), catalog_version(session), artifact, settings)
+    key = (*matcher_key(session, settings), catalog_version(session))
     with _shared_lock:
         matcher = _shared.get(key)
         if matcher is None:
@@ -123,6 +117,17 @@ def shared_matcher(session: Session, settings: Settings) -> Matcher:
                 _shared.clear()
             _shared[key] = matcher
         return matcher
+
+
+def matcher_key(session: Session, settings: Settings) -> tuple:
+    """Database, classifier artifact (a retrained model) and settings a matcher depends on."""
+    models = Path(settings.models_dir or service.MODELS_DIR) / service.CLASSIFIER_PATH
+    try:
+        artifact = models.stat().st_mtime_ns
+    except OSError:
+        artifact = None
+    bind = session.get_bind()
+    return (str(getattr(bind, "url", id(bind))), artifact, settings)
 
 
 def match_all(session: Session, settings: Settings) -> list[MatchResult]:

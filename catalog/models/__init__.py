@@ -2,6 +2,7 @@
 
 from catalog.models.accounts import Account, ApiToken, LoginSession, Role
 from catalog.models.audit import AuditEvent
+from catalog.models.derived import DerivedBlob, DerivedChunk
 from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
 from catalog.models.notices import Objection, ResultNotice
@@ -25,6 +26,8 @@ __all__ = [
     "AuditEvent",
     "Category",
     "CreditEvent",
+    "DerivedBlob",
+    "DerivedChunk",
     "InspectionDraw",
     "InspectionItem",
     "Interest",
