@@ -23,6 +23,7 @@ import random
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -311,9 +312,15 @@ def main(results_dir: str | Path | None = None) -> dict:
         else {"model": encoder.model_id, "load_s": encoder_box["load_s"]},
         "runs": runs,
     }
+    return write_results(out_dir, "api", out, render)
+
+
+def write_results(out_dir: Path, stem: str, out: dict, render: Callable[[dict], str]) -> dict:
+    """Write a run's figures as `<stem>.json` and its markdown report as `<stem>.md`, and
+    print the report: every HTTP benchmark leaves its results the same way."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "api.json").write_text(json.dumps(out, indent=1, ensure_ascii=False), "utf-8")
-    (out_dir / "api.md").write_text(render(out), "utf-8")
+    (out_dir / f"{stem}.json").write_text(json.dumps(out, indent=1, ensure_ascii=False), "utf-8")
+    (out_dir / f"{stem}.md").write_text(render(out), "utf-8")
     print(render(out), flush=True)
     return out
 

@@ -34,6 +34,7 @@ from benchmarks.bench_api import (
     _env,
     _public_url,
     machine_description,
+    write_results,
 )
 from benchmarks.cpu_share import cpu_split, snapshot
 from benchmarks.live_server import gunicorn_server, mint_token, request, terminate_as_exit
@@ -216,11 +217,7 @@ def main(results_dir: str | Path | None = None) -> dict:
         },
         "runs": runs,
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "read_path.json").write_text(json.dumps(out, indent=1, ensure_ascii=False), "utf-8")
-    (out_dir / "read_path.md").write_text(render(out), "utf-8")
-    print(render(out), flush=True)
-    return out
+    return write_results(out_dir, "read_path", out, render)
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def express_interest(
         raise NotAllowed("只有社会组织可以表达承接意向", "only organizations can express interest")
     need = session.get(Need, need_id)
     if need is None or need.status != NeedStatus.LISTED:
-        raise NotFound("该需求未在公示中", "this need is not listed")
+        raise NotFound("该需求未在征集中", "this need is not listed")
     interest = session.scalar(
         select(Interest).where(Interest.need_id == need_id, Interest.org_id == actor.scope)
     )

@@ -19,6 +19,7 @@ from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.notices import open_result_notice
 from catalog.notifications import on_transition
 from catalog.prohibited import screen
 from catalog.validation import check_reason
@@ -43,7 +44,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("return", (S.SUBMITTED,), S.RETURNED, (Role.REVIEWER, Role.ADMIN), True),
         Transition("list", (S.APPROVED,), S.LISTED, (Role.OFFICE, Role.REVIEWER, Role.ADMIN)),
         Transition("match", (S.LISTED,), S.MATCHED, (Role.OFFICE, Role.ADMIN)),
-        Transition("close", (S.MATCHED,), S.CLOSED, (Role.OFFICE, Role.REVIEWER, Role.ADMIN)),
+        Transition("close", (S.MATCHED,), S.CLOSED, (Role.OFFICE, Role.REVIEWER, Role.ADMIN), True),
         Transition(
             "withdraw",
             (S.DRAFT, S.RETURNED, S.APPROVED, S.LISTED),
@@ -59,7 +60,7 @@ STATUS_LABELS = {
     S.SUBMITTED: ("待审核", "Submitted"),
     S.APPROVED: ("已批准", "Approved"),
     S.RETURNED: ("已退回", "Returned"),
-    S.LISTED: ("公示中", "Listed"),
+    S.LISTED: ("征集中", "Open for interest"),
     S.MATCHED: ("已对接", "Matched"),
     S.CLOSED: ("已结束", "Closed"),
 }
@@ -90,6 +91,7 @@ def transition(
     _check_step(session, t, need, reason)
     previous = need.status
     _apply(t, need, reason)
+    _consequences(session, t, need, actor)
     record(
         session,
         actor,
@@ -134,6 +136,40 @@ def _check_step(session: Session, t: Transition, need: Need, reason: str | None)
         raise IllegalTransition(
             "至少确认一个承接组织后才能标记为已对接",
             "confirm at least one organization before marking the need matched",
+        )
+
+
+#: The reason written on suggestions still open when their need is closed or withdrawn.
+SETTLED_REASON = "需求已结束"
+
+
+def _consequences(session: Session, t: Transition, need: Need, actor: Actor) -> None:
+    """What a step settles beyond the need's own status: marking a need matched publishes its
+    result notice (catalog.notices; the "match" check guarantees a confirmed organization);
+    closing or withdrawing it rejects the suggestions nobody decided, so none waits forever
+    for a decision that can no longer be taken. Each settled suggestion is audited."""
+    if t.action == "match":
+        open_result_notice(session, need)
+    if t.target != S.CLOSED:
+        return
+    stamp = now()
+    open_rows = session.scalars(
+        select(Suggestion).where(
+            Suggestion.need_id == need.id, Suggestion.status == SuggestionStatus.SUGGESTED
+        )
+    )
+    for s in open_rows:
+        s.status, s.decided_by, s.decided_at = SuggestionStatus.REJECTED, actor.username, stamp
+        s.decision_reason = SETTLED_REASON
+        record(
+            session,
+            actor,
+            "suggestion.reject",
+            "suggestion",
+            str(s.id),
+            need=need.id,
+            organization=s.org_id,
+            reason=SETTLED_REASON,
         )
 
 

@@ -113,6 +113,11 @@ def _fitting_orgs(session: Session, need: Need, **_: Any) -> list[Account]:
     )
 
 
+def _reviewers_and_office(session: Session, need: Need, **_: Any) -> list[Account]:
+    """An objection concerns both: the reviewer answers it, the office's decision is at stake."""
+    return _reviewers(session, need) + _office(session, need)
+
+
 Recipients = Callable[..., list[Account]]
 
 RECIPIENTS: dict[str, Recipients] = {
@@ -123,7 +128,7 @@ RECIPIENTS: dict[str, Recipients] = {
     Kind.INTEREST_EXPRESSED: _office,
     Kind.SUGGESTION_CONFIRMED: _confirmed_org,
     Kind.NEED_LISTED: _fitting_orgs,
-    Kind.OBJECTION_RECEIVED: _reviewers,
+    Kind.OBJECTION_RECEIVED: _reviewers_and_office,
 }
 
 #: lifecycle action → the kind it announces (other actions tell nobody).

@@ -10,6 +10,8 @@ weak feature, so the caller refreshes the organization's index entry after commi
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
 
 from sqlalchemy import select
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 from catalog import permissions
 from catalog.actors import Actor
 from catalog.audit import add_recorded
-from catalog.clock import local_today
+from catalog.clock import ZHUHAI, local_today
 from catalog.credit import clean_note, newest_first
 from catalog.errors import (
     Conflict,
@@ -34,6 +36,7 @@ from catalog.models import (
     Suggestion,
     SuggestionStatus,
 )
+from catalog.validation import reason_problems
 
 FAILED_GRADE = "不合格"  # the one grade that means the project did not pass acceptance
 GRADES = ("优秀", "良好", "合格", FAILED_GRADE)
@@ -80,6 +83,54 @@ def _confirmed_suggestion(session: Session, need_id: str, org_id: str) -> int | 
         )
         .with_for_update()
     )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def service_end(session: Session, need: Need, org_id: str) -> dt.date | None:
+    """When the organization's service on the need ends: its confirmation day (Zhuhai) plus
+    the need's duration in months; None when it was not confirmed."""
+    decided = session.scalar(
+        select(Suggestion.decided_at).where(
+            Suggestion.need_id == need.id,
+            Suggestion.org_id == org_id,
+            Suggestion.status == SuggestionStatus.CONFIRMED,
+        )
+    )
+    if decided is None:
+        return None
+    if decided.tzinfo is None:
+        decided = decided.replace(tzinfo=dt.UTC)
+    return add_months(decided.astimezone(ZHUHAI).date(), need.months)
+
+
+def check_early(session: Session, need: Need, org_id: str, early_reason: object) -> str | None:
+    """A result is recorded after the service period ended, or earlier with a stated reason
+    (a project finished ahead of time, a provider that stopped): a final result minutes after
+    the confirmation would judge a service that has not happened."""
+    reason = str(early_reason or "").strip() or None
+    end = service_end(session, need, org_id)
+    if end is not None and local_today() < end and reason is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "early_reason",
+                    f"服务期至{end.isoformat()}结束，提前登记验收结果须说明理由",
+                    f"the service period ends on {end.isoformat()}; "
+                    "give a reason to record the result earlier",
+                )
+            ]
+        )
+    problems = reason_problems(reason, "early_reason")
+    if problems:
+        raise ValidationFailed(problems)
+    return reason
 
 
 def _evaluable_pair(session: Session, actor: Actor, need_id: str, org_id: str) -> Need:
@@ -143,11 +194,14 @@ def record_outcome(
     satisfaction: float | str | None,
     evaluation: str | None,
     note: str | None = None,
+    early_reason: str | None = None,
 ) -> PerformanceRecord:
     """Record the acceptance result of one confirmed organization on a matched or closed need
-    (flushed, not committed). Only the posting office (or an admin) may; one per organization."""
+    (flushed, not committed). Only the posting office (or an admin) may; one per organization;
+    before the service period ended only with `early_reason` (kept on the audit entry)."""
     need = _evaluable_pair(session, actor, need_id, org_id)
     score, grade, note_text = _checked_result(satisfaction, evaluation, note)
+    early = check_early(session, need, org_id, early_reason)
     result = PerformanceRecord(
         org_id=org_id,
         need_id=need.id,
@@ -167,6 +221,7 @@ def record_outcome(
         organization=org_id,
         satisfaction=score,
         evaluation=grade,
+        early_reason=early,
     )
     return result
 

@@ -143,6 +143,40 @@ record_outcome = OfficeWindow(
 )
 
 
+# ---------------------------------------------------------------- result notices
+
+
+def _reviewer_in_scope(actor: Actor, need: Need) -> bool:
+    return actor.is_admin or (actor.role == Role.REVIEWER and actor.covers_street(need.street_code))
+
+
+def see_objections(actor: Actor, need: Need) -> DomainError | None:
+    """Objections to a need's result notice: the reviewer of the area (who answers them), the
+    posting office (whose decision they question) and admins. The objector's contact is for
+    the reviewer only (`see_objection_contact`)."""
+    if _reviewer_in_scope(actor, need) or is_posting_office(actor, need):
+        return None
+    return NotAllowed(
+        "只有审核人员和发布街道可以查看异议", "only reviewers and the office see objections"
+    )
+
+
+def see_objection_contact(actor: Actor, need: Need) -> DomainError | None:
+    """The objector's contact (personal data): the reviewer of the area, who replies, only."""
+    if _reviewer_in_scope(actor, need):
+        return None
+    return NotAllowed("只有审核人员可以查看异议人的联系方式", "only the reviewer sees the contact")
+
+
+def answer_objection(actor: Actor, need: Need) -> DomainError | None:
+    """Civil affairs answers objections: the reviewer of the need's area, or an admin."""
+    if _reviewer_in_scope(actor, need):
+        return None
+    return NotAllowed(
+        "只有该地区的审核人员可以答复异议", "only the area's reviewer answers objections"
+    )
+
+
 # ---------------------------------------------------------------- civil affairs
 
 

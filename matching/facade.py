@@ -41,6 +41,7 @@ from matching.ranking.results import MatchResult
 from matching.text.normalize import normalize
 from matching.text.segment import segment
 from matching.vectors.index import FILE_NAME, VectorIndex
+from matching.wording.thin_text import draft_prompt as draft_prompt  # the thin-text prompt
 
 __all__ = [
     "BUNDLE",

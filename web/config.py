@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     # attempt and retry touches the need, so this must only exceed the longest wait in the queue
     # (a shorter one just runs some matches twice, which doubles nothing).
     "MATCHING_PENDING_TIMEOUT": 1800,
+    # The 公示期 of a result notice in calendar days, both ends included (catalog.notices says
+    # why calendar rather than working days). HUB_RESULT_NOTICE_DAYS overrides it.
+    "RESULT_NOTICE_DAYS": 7,
     # Open Contracting ocid prefix, registered with OCP per publisher ("ocds-xxxxxx").
     # The default is a placeholder: the production server refuses it (deployment_problems);
     # set HUB_OCDS_OCID_PREFIX to the prefix registered for the platform.

@@ -226,6 +226,27 @@ def approve_need(
     return Approved(need, need.id)
 
 
+def close_need(
+    session: Session, actor: Actor, need: Need, *, reason: str | None, confirmed: bool
+) -> Need:
+    """Close a matched need: irreversible, so the person confirms it and gives a reason
+    (at most 2000 characters, kept on the audit entry); suggestions nobody decided are settled
+    as rejected ("需求已结束") by the lifecycle.
+
+    :raise ValidationFailed: not confirmed (field `confirm`), or a missing or bad reason.
+    :raise NotAllowed | IllegalTransition: from the lifecycle (role, scope, state)."""
+    errors = []
+    if not confirmed:
+        errors.append(
+            FieldError("confirm", "请确认结束该需求（结束后不能恢复）", "confirm closing the need")
+        )
+    if not (reason and reason.strip()):
+        errors.append(FieldError("reason", "结束需求必须填写理由", "a reason is required to close"))
+    if errors:
+        raise ValidationFailed(errors)
+    return transition(session, need, "close", actor, reason.strip() if reason else None)
+
+
 def mark_for_matching(need: Need) -> None:
     """What starting (or restarting) matching sets on the need before the caller enqueues."""
     need.match_status, need.match_error = MATCH_PENDING, None

@@ -4,6 +4,7 @@ from catalog.models.accounts import Account, ApiToken, LoginSession, Role
 from catalog.models.audit import AuditEvent
 from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
+from catalog.models.notices import Objection, ResultNotice
 from catalog.models.notifications import Notification
 from catalog.models.organizations import (
     CreditEvent,
@@ -30,12 +31,14 @@ __all__ = [
     "Need",
     "NeedStatus",
     "Notification",
+    "Objection",
     "OrgArea",
     "Organization",
     "PerformanceRecord",
     "ReadChannel",
     "ReadEvent",
     "Region",
+    "ResultNotice",
     "Role",
     "Suggestion",
     "SuggestionStatus",

@@ -94,12 +94,22 @@ def fit_probability(
 
 def likely_cutoff(p: np.ndarray, grade: np.ndarray, coverage: float = LIKELY_GRADE2_COVERAGE):
     """Highest threshold t with share(grade-2 pairs having p ≥ t) ≥ coverage; 0.5 without any
-    grade-2 pair. Never below 0.05: an all-inclusive "likely" list tells a clerk nothing."""
+    grade-2 pair. Never below 0.05: an all-inclusive "likely" list tells a clerk nothing.
+
+    The isotonic map is a step function, so many pairs share one value (ties) and "p ≥ t" takes
+    a whole plateau or none of it. The lowest plateau holds the organizations that offer none of
+    the need's likely services here (raw ≈ 0), most of every list: when the coverage quantile
+    falls on it, the cut-off moves up to the next plateau instead of marking everyone likely."""
     g2 = np.sort(p[grade >= 2])[::-1]
     if not len(g2):
         return 0.5
     k = int(np.ceil(coverage * len(g2))) - 1
-    return float(max(g2[max(k, 0)], 0.05))
+    t = float(g2[max(k, 0)])
+    floor = float(p.min())
+    if t <= floor + 1e-9:
+        above = np.unique(p[p > floor + 1e-9])
+        t = float(above[0]) if len(above) else t
+    return float(max(t, 0.05))
 
 
 def score_probabilities(

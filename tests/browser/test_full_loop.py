@@ -48,8 +48,9 @@ def test_full_loop(live_server, browser):
     w.type("#months", "12")
     w.shot("office-need-form")
     w.click("#submit-for-review")
-    w.wait.until(lambda d: "posted=1" in d.current_url)
+    w.wait.until(lambda d: "submitted=1" in d.current_url)
     need_id = browser.current_url.split("?")[0].rsplit("/", 1)[1]
+    assert "已提交审核。审核通过后" in w.text()
     assert "系统推荐的服务类别" in w.text() and "居家养老" in w.css("#category").text
     w.shot("office-need-submitted")
     w.sign_out()
@@ -79,7 +80,7 @@ def test_full_loop(live_server, browser):
     assert "rejected" in w.css(f"#{rejected_id}").get_attribute("class")
     w.shot("office-decided")
     w.click("#action-list")
-    assert w.css("#need-facts h1 .badge.listed").text == "已公示"
+    assert w.css("#need-facts h1 .badge.listed").text == "征集中"
     w.shot("office-listed")
     w.sign_out()
 

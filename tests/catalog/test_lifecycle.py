@@ -37,7 +37,7 @@ ROLES = {
     "close": {"office", "reviewer", "admin"},
     "withdraw": {"office", "reviewer", "admin"},
 }
-NEEDS_REASON = {"return", "withdraw"}
+NEEDS_REASON = {"return", "withdraw", "close"}
 
 
 def audit_count(session) -> int:
@@ -174,7 +174,7 @@ def test_full_path_stamps_times(session, actors, make_need, confirmed_for):
     transition(session, need, "list", actors["office"])
     confirmed_for(need)
     transition(session, need, "match", actors["office"])
-    transition(session, need, "close", actors["office"])
+    transition(session, need, "close", actors["office"], reason="服务已完成")
     assert need.status == "closed"
     assert all([need.submitted_at, need.decided_at, need.listed_at, need.closed_at])
     actions = list(

@@ -191,3 +191,17 @@ def test_delivery_setting():
     assert isinstance(notify_delivery.from_setting("none"), notify_delivery.NoDelivery)
     with pytest.raises(ValueError, match="NOTIFY_DELIVERY"):
         notify_delivery.from_setting("smtp")
+
+
+def test_objection_tells_the_reviewers_of_the_area_and_the_office(
+    session, accounts, make_need, make_org, make_suggestion
+):
+    from catalog.commands.objections import raise_objection
+
+    need = make_need(status="listed")
+    make_suggestion(need, make_org(), "confirmed")
+    transition(session, need, "match", OFFICE)
+    raise_objection(session, need, None, "13800138000", "承接组织去年服务质量差，请复核")
+    assert inbox(session, Kind.OBJECTION_RECEIVED) == {"rev-xz", "rev-city", "gongbei", "gongbei2"}
+    note = session.scalars(select(Notification).where(Notification.kind == "objection_received"))
+    assert all("13800138000" not in n.text_zh + n.text_en for n in note)

@@ -19,6 +19,17 @@ from catalog.prohibited import load_rules, screen
         ("想僱用全職保安員每晚巡邏", "full_time_staff"),  # Traditional, converted first
         ("hire full-time security guards for the estate", "full_time_staff"),
         ("学校晚自习老师不够，想请社工去看晚自习", "outside_responsibility"),
+        # Art. 11 types as offices actually write them: works, sweeping, waste rounds, crews.
+        ("镇区主干道清扫保洁服务外包", "full_time_staff"),
+        ("街道道路清掃保潔項目", "full_time_staff"),  # Traditional
+        ("村居生活垃圾流动收集车辆及人员服务", "full_time_staff"),
+        ("组建街道保洁员队伍负责背街小巷卫生", "full_time_staff"),
+        ("城區環衛一體化作業", "full_time_staff"),
+        ("Street sweeping and waste collection for the town", "full_time_staff"),
+        ("社区周边道路积水整治", "municipal_maintenance"),
+        ("村道硬底化工程", "municipal_maintenance"),
+        ("片區排水管網改造工程", "municipal_maintenance"),
+        ("幼儿园改扩建及教学楼加固", "outside_responsibility"),
     ],
 )
 def test_each_rule_flags(text, rule):
@@ -36,6 +47,14 @@ def test_each_rule_flags(text, rule):
         "帮助被拖欠工资的外来务工人员讨薪，提供法律援助",  # wage arrears, not community debt
         "举办创业培训，帮助失业人员就业创业指导",
         "Run English corners and cultural exchange fairs for newcomers",
+        # A service for a group of workers is a service, not hiring them.
+        "为环卫工人提供免费按摩和健康体检",
+        "環衛工人健康義診",
+        "关爱户外劳动者爱心驿站",
+        "free health checks for sanitation workers",
+        "社区垃圾分类宣传入户引导",
+        "老人不会用手机扫码挂号",
+        "楼道扶手和照明微改造",
     ],
 )
 def test_ordinary_needs_not_flagged(text):

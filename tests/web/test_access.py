@@ -39,6 +39,9 @@ PUBLIC = {
     "api.public_needs": "public notice as JSON",
     "api.public_need_detail": "one listed need as JSON",
     "api.create_token": "API sign-in (HTTP Basic)",
+    "public.object_to": "anyone may object to a result notice during its notice period",
+    "api.public_result_notice": "a decided need's result notice as JSON",
+    "api.send_objection": "an objection to a result notice as JSON (no token)",
     "health.health": "load-balancer health check",
     "apidocs.page": "API reference page (renders the public OpenAPI document)",
     "apidocs.asset": "the reference page's Swagger UI files",
@@ -79,6 +82,7 @@ def samples(world: World, endpoint: str, role: str) -> dict[str, object]:
         "item_id": 1,
         "note_id": 1,  # no notification exists: refused for wrong roles, 404 for the rest
         "notification_id": 1,
+        "objection_id": 1,  # no objection exists: refused for wrong roles, 404 for the rest
         "team_index": 0,  # the need has no team proposals: refused without a 5xx
     }
     values["action"] = {

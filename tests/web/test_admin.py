@@ -79,3 +79,33 @@ def test_admin_only(client, world):
     login(client, "reviewer")
     assert client.get("/admin/").status_code == 403
     assert client.get("/admin/audit").status_code == 403
+
+
+def test_audit_log_reads_as_words_not_codes(app, client, world):
+    """Issue 13 item 6: actions in the reader's language, details as key: value text with the
+    characters themselves (no \\u escapes, no JSON braces), in zh-Hans, zh-Hant and English."""
+    from catalog.actors import Actor
+    from catalog.audit import record
+    from catalog.models import Role
+
+    admin = Actor("admin", Role.ADMIN, None)
+    with app.extensions["db"].session() as s:
+        record(
+            s, admin, "need.close", "need", "n-x", reason="服务已完成", fields=["title", "months"]
+        )
+        record(s, admin, "account.deactivate", "account", "office_gb", role="office")
+        s.commit()
+    login(client, "admin")
+    expected = {
+        "zh_Hans_CN": ("结束需求", "<code>服务已完成</code>", "街道办事处／镇", "停用账号"),
+        "zh_Hant_TW": ("結束需求", "<code>服务已完成</code>", "停用帳號"),
+        "en": ("Need closed", "<code>服务已完成</code>", "Account deactivated"),
+    }
+    for lang, phrases in expected.items():
+        table = client.get(f"/admin/audit?lang={lang}").get_data(as_text=True)
+        table = table.split('id="audit"')[1]
+        for phrase in phrases:
+            assert phrase in table, (lang, phrase)
+        assert "\\u" not in table and '{"' not in table
+        assert "<code>title, months</code>" in table
+        assert ">need.close<" not in table and "need.close</code>" not in table

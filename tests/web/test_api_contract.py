@@ -34,7 +34,8 @@ from tests.web.api_world import (
     add_outcomes_and_gaps,
     build_world,
 )
-from web.api.schemas import DECISION_FIELDS, WORKFLOW_FIELDS
+from web.api.match_schemas import DECISION_FIELDS
+from web.api.schemas import WORKFLOW_FIELDS
 
 PREFIX = "/api/v1"
 # Keys a serializer writes all together or not at all (the view depends on the caller).
@@ -352,11 +353,15 @@ def _change_things(c: Contract, world: World) -> None:
     }
     new = c.call("office", "POST", "/needs", 201, json=record).get_json()["id"]
     c.call("admin", "POST", "/needs", 201, json={**record, "street": GONGBEI, "lang": "zh-Hans"})
+    thin = {**record, "title": "“邻里同心”计划", "description": "拟通过购买服务实施本计划。"}
+    c.call("office", "POST", "/needs", 201, json=thin)  # answered with `text_prompt`
     c.call("office", "PATCH", "/needs/{need_id}", 200, need_id=new, json={"months": 6})
     c.call("admin", "PATCH", "/needs/{need_id}", 200, need_id=new, json={"category": "居家养老"})
 
     def act(label: str, need: str, action: str, reason: str | None = None) -> None:
-        body = {"reason": reason} if reason else None
+        body: dict | None = {"reason": reason} if reason else None
+        if action == "close":
+            body = {**(body or {}), "confirm": True}
         c.call(
             label, "POST", "/needs/{need_id}/{action}", 200, need_id=need, action=action, json=body
         )
@@ -381,7 +386,8 @@ def _change_things(c: Contract, world: World) -> None:
         c.call(label, "POST", path, 200, suggestion_id=suggestion, json=body)
     act("office", n["approved"], "list")
     act("office", n["approved"], "match")
-    act("reviewer", n["approved"], "close")
+    _objections(c, n["approved"])
+    act("reviewer", n["approved"], "close", "服务已完成")
     act("admin", n["draft"], "withdraw", "不再需要")
 
     c.call(
@@ -403,6 +409,30 @@ def _change_things(c: Contract, world: World) -> None:
         },
     )
     c.call("admin", "PATCH", "/organizations/{org_id}", 200, org_id="o2", json={"staff": 12})
+
+
+def _objections(c: Contract, need: str) -> None:
+    """Issue 13: anyone objects to a result notice; the reviewer and an admin answer."""
+    body = {"name": "居民", "contact": "13800138000", "text": "请核实承接组织的资质"}
+    path = "/public/needs/{need_id}/objections"
+    first = c.call(None, "POST", path, 201, need_id=need, json=body).get_json()["id"]
+    second = c.call(None, "POST", path, 201, need_id=need, json={**body, "name": None})
+    for label, objection, public in (
+        ("reviewer", first, True),
+        ("admin", second.get_json()["id"], False),
+    ):
+        c.call(
+            label,
+            "POST",
+            "/objections/{objection_id}/answer",
+            200,
+            objection_id=objection,
+            json={"answer": "已核实", "public": public},
+        )
+    c.call(None, "GET", "/public/needs/{need_id}/result-notice", 200, need_id=need)
+    for label in ("office", "reviewer", "admin"):
+        c.call(label, "GET", "/needs/{need_id}/objections", 200, need_id=need)
+        c.call(label, "GET", "/needs/{need_id}/timeline", 200, need_id=need)
 
 
 def _broker_away(c: Contract, world) -> None:  # type: ignore[no-untyped-def]

@@ -191,3 +191,19 @@ def test_approve_matches_inline_and_suggestions_follow(api, world):
     items = api.get("office", f"{url}/suggestions").get_json()["items"]
     assert items and {s["status"] for s in items} == {"suggested"}
     assert all(s["reasons"] for s in items)
+
+
+def test_a_thin_draft_is_answered_with_questions(api):
+    """Title-only drafts get `text_prompt` (who is served, what problem, where); the answer
+    keeps the Need schema (the contract test validates every response)."""
+    thin = dict(NEW_NEED, title="“邻里同心”计划", description="拟通过购买服务实施本计划。")
+    need = api.post("office", "/api/v1/needs", json=thin).get_json()
+    assert "title_only" in need["text_prompt"]["reasons"]
+    assert [q["en"].split(":")[0] for q in need["text_prompt"]["questions"]] == [
+        "Who is served",
+        "What problem",
+        "Where",
+    ]
+    patch = {"description": NEW_NEED["description"] + "想请机构组织志愿者每周上门陪老人聊天。"}
+    edited = api.patch("office", f"/api/v1/needs/{need['id']}", json=patch).get_json()
+    assert "title_only" not in edited.get("text_prompt", {}).get("reasons", [])

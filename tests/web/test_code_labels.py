@@ -54,9 +54,9 @@ def test_review_queue_names_the_rule(client, world, locale, name):
 @pytest.mark.parametrize(
     ("locale", "status", "category"),
     [
-        ("zh_Hans_CN", "已公示", "居家养老"),
-        ("zh_Hant_TW", "已公示", "居家養老"),
-        ("en", "Listed", None),
+        ("zh_Hans_CN", "征集中", "居家养老"),
+        ("zh_Hant_TW", "徵集中", "居家養老"),
+        ("en", "Open for interest", None),
     ],
 )
 def test_notice_csv_shows_words_not_codes(client, world, locale, status, category):

@@ -176,7 +176,7 @@ def test_live_tokens_per_account_are_capped(app, client, world):
 
 
 def test_the_document_declares_the_rules(api):
-    from web.api.inputs import text_pattern
+    from web.api.fields import text_pattern
 
     doc = api.get(None, "/api/v1/openapi.json").get_json()
     post = doc["paths"]["/needs"]["post"]["requestBody"]["content"]["application/json"]["schema"]
@@ -200,7 +200,7 @@ def test_text_pattern_is_pythons_strip_and_the_refused_characters():
     the document and catalog.validation count a title's length the same way."""
     import sys
 
-    from web.api.inputs import BLANKS, text_pattern
+    from web.api.fields import BLANKS, text_pattern
 
     blanks = re.compile(f"[{BLANKS}]")
     refused = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]")

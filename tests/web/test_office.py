@@ -59,9 +59,13 @@ def test_post_submit_shows_category_and_prohibited_warning(app, client, world):
     flagged = dict(
         GOOD, title="社区道路维修", description="请社会组织承担辖区市政道路维修和路灯维护工作。"
     )
-    r = client.post("/office/needs/new", data=flagged)
+    r = client.post("/office/needs/new", data=dict(flagged, submit_for_review="1"))
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'id="prohibited-warning"' in page
+    # The reviewer's queue names the rule in words, never by its code.
+    login(client, "reviewer")
+    queue = client.get("/reviewer/?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "市政道路" in queue and "municipal_maintenance" not in queue
 
 
 def test_office_sees_only_its_street(client, world):
@@ -179,3 +183,17 @@ def test_long_lists_are_paged_not_cut_off(app, client, world):
     login(client, "reviewer")
     queue = client.get("/reviewer/?status=submitted&page=2").get_data(as_text=True)
     assert 'rel="prev"' in queue and "status=submitted" in queue
+
+
+def test_a_thin_draft_asks_who_what_where_before_submitting(client, world):
+    """A title-only draft: the need page says so and asks who is served, what problem, where;
+    a described one does not."""
+    login(client, "office")
+    thin = dict(GOOD, title="“幸福家园”行动", description="拟通过购买服务实施本行动。")
+    r = client.post("/office/needs/new?lang=zh_Hans_CN", data=thin)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'id="text-prompt"' in page and "title_only" in page
+    assert "服务谁" in page and "要解决什么问题" in page and "在哪里" in page
+    r = client.post("/office/needs/new?lang=zh_Hans_CN", data=GOOD)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "title_only" not in page

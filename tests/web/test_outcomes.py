@@ -101,9 +101,11 @@ def test_invalid_fields_are_named_in_the_message(app, client, world, index_updat
         data={"satisfaction": "120", "evaluation": "很好"},
         follow_redirects=True,
     )
-    [(kind, text)] = _flashes(r.get_data(as_text=True))
-    assert kind == "error"
+    page = r.get_data(as_text=True)
+    assert _flashes(page) == []  # shown once, in the organization's card, with what was typed
+    [text] = re.findall(r'<p class="flash error form-error" role="alert">([^<]*)</p>', page)
     assert "满意度必须在0到100之间" in text and "评价等级须为：优秀、良好、合格、不合格" in text
+    assert 'value="120"' in page
     assert _records(app) == [] and index_updates == []
 
 

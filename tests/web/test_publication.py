@@ -68,7 +68,7 @@ def _walk(app) -> None:
                         )
                     )
                     session.flush()
-                reason = "不再需要" if action in ("return", "withdraw") else None
+                reason = "不再需要" if action in ("return", "withdraw", "close") else None
                 transition(session, need, action, admin, reason)
 
 

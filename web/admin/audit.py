@@ -1,43 +1,43 @@
-"""The audit log, filterable by actor, action, entity and date; newest first, paged."""
+"""The audit log, filterable by actor, action, entity and date; newest first, paged. Actions and
+details are shown in words (web.pages.labels, web.admin.details); the filters take the codes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import render_template, request
+from sqlalchemy import Select
 
 from catalog.models import AuditEvent, Role
 from web.access.authz import roles_required
-from web.access.reads import note_rows, records_read
+from web.access.reads import records_read
 from web.admin import bp
-from web.admin.filtering import distinct_values, log_query
-from web.pages.paging import page_number, page_of
+from web.admin.details import detail_items
+from web.admin.filtering import distinct_values, log_page
+from web.pages.labels import AUDIT_ACTIONS
 from web.platform.database import db_session
 
 PAGE = 100
+
+
+def _by_action(query: Select[Any], args: Mapping[str, str]) -> Select[Any]:
+    """An action code or its start (`need.` is every step of a need's life)."""
+    if args.get("action"):
+        return query.where(AuditEvent.action.startswith(args["action"].strip(), autoescape=True))
+    return query
 
 
 @bp.get("/audit")
 @roles_required(Role.ADMIN)
 @records_read("audit_event")
 def audit():
-    args = request.args
-    q = log_query(AuditEvent, args)
-    if args.get("action"):
-        q = q.where(AuditEvent.action.startswith(args["action"].strip(), autoescape=True))
-    page = page_number(args)
-    session = db_session()
-    events, total, pages = page_of(
-        session, q, (AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE
-    )
-    note_rows(len(events))
-    actions = distinct_values(session, AuditEvent.action)
-    entity_types = distinct_values(session, AuditEvent.entity_type)
+    page = log_page(AuditEvent, request.args, PAGE, _by_action)
+    actions = distinct_values(db_session(), AuditEvent.action)
     return render_template(
         "admin/audit.html",
-        events=events,
-        total=total,
-        page=page,
-        pages=pages,
         actions=actions,
-        entity_types=entity_types,
-        args=args,
+        action_labels=AUDIT_ACTIONS,
+        detail_items=detail_items,
+        **page,
     )

@@ -1,16 +1,20 @@
-"""Filtering shared by the admin's log pages (audit log, data access log), so both read who,
-which record and which days the same way (paging: web.pages.paging)."""
+"""Filtering and paging shared by the admin's log pages (audit log, data access log), so both
+read who, which record and which days the same way and count what was shown alike."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalog.clock import local_midnight
+from web.access.reads import note_rows
+from web.pages.labels import ENTITY_LABELS
+from web.pages.paging import page_number, page_of
+from web.platform.database import db_session
 from web.platform.input_guard import parse_day
 
 
@@ -42,3 +46,29 @@ def log_query(model: Any, args: Mapping[str, str]) -> Select[Any]:
 def distinct_values(session: Session, column: Any) -> list[str]:
     """The values a filter's drop-down offers, sorted."""
     return list(session.scalars(select(column).distinct().order_by(column)))
+
+
+def log_page(
+    model: Any,
+    args: Mapping[str, str],
+    size: int,
+    narrow: Callable[[Select[Any], Mapping[str, str]], Select[Any]],
+) -> dict[str, Any]:
+    """One page of a log filtered by the shared filters (`log_query`) and the log's own
+    (`narrow`), newest first, with what its filter form offers: the template arguments both
+    log pages share. The rows shown are noted for the read log."""
+    query = narrow(log_query(model, args), args)
+    page = page_number(args)
+    session = db_session()
+    events, total, pages = page_of(session, query, (model.at.desc(), model.id.desc()), page, size)
+    note_rows(len(events))
+    entity_types = distinct_values(session, model.entity_type)
+    return dict(
+        events=events,
+        total=total,
+        page=page,
+        pages=pages,
+        entity_types=entity_types,
+        entities=ENTITY_LABELS,
+        args=args,
+    )

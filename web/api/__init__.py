@@ -29,6 +29,7 @@ errors.register(bp)
 
 from web.api import (  # noqa: E402,F401
     needs,
+    notices,
     notifications,
     openapi,
     opportunities,

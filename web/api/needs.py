@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import g, jsonify, url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalog import visibility
@@ -20,11 +20,15 @@ from catalog.lifecycle import TRANSITIONS, transition
 from catalog.models import Interest, Need, Role
 from catalog.validation import FUNDING, LANGS, LIMITS, MAX_REASON, NEED_STATUSES
 from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_clause
-from web.access.reads import note_rows, records_read
+from matching import facade
+from web.access.reads import records_read
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import Field, check, clean_id, query_int, query_text, read_json, text
+from web.api.fields import Field, text
+from web.api.inputs import check, read_json
+from web.api.listing import PAGE_QUERY, item_list, paged_list
 from web.api.need_search import SEARCH_QUERY, search
+from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
@@ -38,8 +42,6 @@ from web.tasks import match_need
 log = logging.getLogger(__name__)
 
 ACTIONS = tuple(TRANSITIONS)
-MAX_PAGE = 200
-MAX_OFFSET = 10_000_000
 
 
 def _text(name: str, required: bool, what: str) -> Field:
@@ -66,7 +68,12 @@ NEED_FIELDS: dict[str, Field] = {
 }
 PATCH_FIELDS = {k: replace(v, required=False) for k, v in NEED_FIELDS.items()}
 ACTION_FIELDS = {
-    "reason": text(1, MAX_REASON, description="required to return or withdraw"),
+    "reason": text(1, MAX_REASON, description="required to return, withdraw or close"),
+    "confirm": Field(
+        "boolean",
+        description="close only: must be true (closing is final; open suggestions are "
+        "rejected as 需求已结束)",
+    ),
     "category": Field(
         "string",
         reference="categories",
@@ -82,8 +89,7 @@ LIST_QUERY = [
     q("district", "district code", pattern=DISTRICT_CODE),
     q("category", "service subcategory"),
     *SEARCH_QUERY,
-    q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-    q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
+    *PAGE_QUERY,
 ]
 
 
@@ -119,14 +125,6 @@ def filters(query: Select[Any]) -> Select[Any]:
     return query
 
 
-def page(session: Session, query: Select[Any]) -> tuple[list[Any], int, int, int]:
-    limit = query_int("limit", 50, 1, MAX_PAGE)
-    offset = query_int("offset", 0, 0, MAX_OFFSET)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(session.scalars(query.limit(limit).offset(offset)))
-    return items, total, limit, offset
-
-
 def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
     """catalog.visibility.load_need for an id from the URL; NotFound (404) when the viewer
     may not see the need, exactly as when there is none."""
@@ -142,11 +140,7 @@ def list_needs():
     """List needs within the caller's scope (offices: their street; reviewers: their area)."""
     session = db_session()
     query = search(session, filters(scope_filter(select(Need), g.actor)))
-    items, total, limit, offset = page(session, query)
-    note_rows(len(items))
-    return jsonify(
-        items=[need_json(n, g.actor) for n in items], total=total, limit=limit, offset=offset
-    )
+    return paged_list(session, query, lambda n: need_json(n, g.actor))
 
 
 @bp.get("/needs/<need_id>")
@@ -181,7 +175,7 @@ def create_need():
         session, actor, data, suggest_category=screening.suggest_category
     )
     session.commit()
-    response = jsonify(need_json(need, actor))
+    response = jsonify(draft_json(need, actor))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_need", need_id=need.id)
     return response
@@ -201,7 +195,17 @@ def update_need(need_id: str):
     data = check(read_json(), PATCH_FIELDS)
     need_commands.edit_need(session, actor, need, data, suggest_category=screening.suggest_category)
     session.commit()
-    return jsonify(need_json(need, actor))
+    return jsonify(draft_json(need, actor))
+
+
+def draft_json(need: Need, actor: Actor) -> dict:
+    """The answer to posting or editing a draft: the need, plus `text_prompt` when its text is
+    too thin or its category uncertain (who is served, what problem, where)."""
+    out = need_json(need, actor)
+    prompt = facade.draft_prompt(need)
+    if prompt:
+        out["text_prompt"] = prompt
+    return out
 
 
 @bp.post(f"/needs/<need_id>/<any({', '.join(ACTIONS)}):action>")
@@ -225,6 +229,10 @@ def need_action(need_id: str, action: str):
     if action == "approve":
         need_commands.approve_need(session, actor, need, category=data.get("category"))
         queued = enqueue_after_commit(session, match_need, need.id)
+    elif action == "close":
+        need_commands.close_need(
+            session, actor, need, reason=data.get("reason"), confirmed=data.get("confirm") is True
+        )
     else:  # `category` is the reviewer's choice at approval; other actions leave it alone
         transition(session, need, action, actor, reason=data.get("reason"))
     session.commit()
@@ -249,13 +257,9 @@ def need_interests(need_id: str):
     need = load_need(session, need_id, g.actor)
     if not sees_unconfirmed(need, g.actor):
         raise NotAllowed("该需求不在您的管辖范围内", "this need is outside your scope")
-    items = [
-        interest_json(i)
-        for i in session.scalars(
-            select(Interest)
-            .where(Interest.need_id == need.id)
-            .order_by(Interest.created_at, Interest.id)
-        )
-    ]
-    note_rows(len(items))
-    return jsonify(items=items)
+    rows = session.scalars(
+        select(Interest)
+        .where(Interest.need_id == need.id)
+        .order_by(Interest.created_at, Interest.id)
+    ).all()
+    return item_list(rows, interest_json)

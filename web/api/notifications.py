@@ -12,7 +12,7 @@ from sqlalchemy import select
 from catalog import inbox
 from catalog.models import Account, Notification
 from web.api import bp
-from web.api.inputs import int_id
+from web.api.query import int_id
 from web.api.serialize import iso
 from web.api.spec import doc
 from web.api.tokens import token_required

@@ -13,7 +13,9 @@ from catalog.models import Interest, Need, Organization, Role
 from matching import facade
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import PLAIN_TEXT, Field, check, clean_id, query_int, read_json
+from web.api.fields import PLAIN_TEXT, Field
+from web.api.inputs import check, read_json
+from web.api.query import clean_id, query_int
 from web.api.retry import with_db_retry
 from web.api.serialize import interest_json, public_need
 from web.api.spec import doc, q

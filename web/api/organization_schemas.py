@@ -1,6 +1,6 @@
 """The organization profile in the API document: the response shape (`Organization`) and the
 contact fields of the profile body (PATCH /organizations/{org_id}). The contact fields are one
-table (web.api.inputs.Field) from which both the request check and the response schema come,
+table (web.api.fields.Field) from which both the request check and the response schema come,
 with the patterns of catalog.contact, so the document, the check and the domain say the same.
 Kept apart from web.api.schemas, which holds the other component shapes."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from catalog.contact import SYNTAXES, TEXT_LIMITS
 from catalog.validation import LANGS, ORG_TYPES, RATINGS
-from web.api.inputs import Field, schema_of, text
+from web.api.fields import Field, schema_of, text
 from web.api.schema_types import REGION_CODE, array, integer, obj, ref, string
 
 

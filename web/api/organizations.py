@@ -12,11 +12,13 @@ from catalog.commands.organizations import update_profile
 from catalog.models import Organization, OrgArea, Role, org_categories
 from catalog.validation import LANGS, LIMITS
 from catalog.visibility import load_org
-from web.access.reads import note_rows, records_read
+from web.access.reads import records_read
 from web.api import bp
-from web.api.inputs import Field, check, clean_id, query_text, read_json, text
-from web.api.needs import MAX_OFFSET, MAX_PAGE, page
+from web.api.fields import Field, code_list, text
+from web.api.inputs import check, read_json
+from web.api.listing import PAGE_QUERY, paged_list
 from web.api.organization_schemas import CONTACT_FIELDS
+from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json
@@ -29,24 +31,8 @@ from web.tasks import update_org_index
 PROFILE_FIELDS: dict[str, Field] = {
     "name": text(*LIMITS["name"]),
     "description": text(*LIMITS["description"]),
-    "categories": Field(
-        "array",
-        items="string",
-        min_items=1,
-        max_items=40,
-        unique_items=True,
-        reference="categories",
-        description="service subcategories",
-    ),
-    "service_areas": Field(
-        "array",
-        items="string",
-        min_items=1,
-        max_items=200,
-        unique_items=True,
-        reference="service_areas",
-        description="street, district or city codes",
-    ),
+    "categories": code_list("categories", 40, "service subcategories"),
+    "service_areas": code_list("service_areas", 200, "street, district or city codes"),
     "capacity": Field("integer", minimum=0, maximum=1000, description="projects it can take on"),
     "staff": Field("integer", minimum=0, maximum=100_000, nullable=True),
     "social_workers": Field("integer", minimum=0, maximum=100_000, nullable=True),
@@ -67,8 +53,7 @@ PROFILE_FIELDS: dict[str, Field] = {
     query=[
         q("category", "offers this subcategory"),
         q("area", "serves this region code (exact)", pattern=REGION_CODE),
-        q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-        q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
+        *PAGE_QUERY,
     ],
 )
 def list_organizations():
@@ -86,11 +71,7 @@ def list_organizations():
         query = query.where(
             Organization.id.in_(select(OrgArea.org_id).where(OrgArea.region_code == area))
         )
-    items, total, limit, offset = page(db_session(), query)
-    note_rows(len(items))
-    return jsonify(
-        items=[org_json(o, g.actor) for o in items], total=total, limit=limit, offset=offset
-    )
+    return paged_list(db_session(), query, lambda o: org_json(o, g.actor))
 
 
 def _load(org_id: str) -> Organization:

@@ -7,11 +7,12 @@ scope always applies on top (web.planner.params.need_filter)."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, request
 
 from catalog.models import Role
-from web.access.reads import note_rows, records_read
+from web.access.reads import records_read
 from web.api import bp
+from web.api.listing import item_list
 from web.api.planner_filters import FILTER_QUERY
 from web.api.retry import with_db_retry
 from web.api.spec import doc
@@ -37,8 +38,7 @@ def planner_actions():
     """extend_coverage (rank order: any prefix closes what it claims), then incubate, then
     bundle; every closure checked by rerunning the matcher's gap rule."""
     plan = action_plan(db_session(), need_filter(request.args, g.actor))
-    note_rows(len(plan.actions))
-    return jsonify(items=[a.as_api() for a in plan.actions])
+    return item_list(plan.actions, lambda a: a.as_api())
 
 
 @bp.get("/planner/red-flags")
@@ -54,5 +54,4 @@ def planner_actions():
 def planner_red_flags():
     """Open-contracting red flags over the platform's own records; none blocks anything."""
     flags = flag_list(db_session(), need_filter(request.args, g.actor))
-    note_rows(len(flags))
-    return jsonify(items=[f.as_api() for f in flags])
+    return item_list(flags, lambda f: f.as_api())

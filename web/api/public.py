@@ -12,8 +12,9 @@ from catalog.models import Need, PerformanceRecord
 from catalog.models.needs import PUBLIC_STATUSES
 from catalog.visibility import load_need, public_needs_query
 from web.api import bp
-from web.api.inputs import clean_id, query_text
-from web.api.needs import MAX_OFFSET, MAX_PAGE, filters, page
+from web.api.listing import PAGE_QUERY, paged_list
+from web.api.needs import filters
+from web.api.query import clean_id, query_text
 from web.api.retry import with_db_retry
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import public_need
@@ -33,8 +34,7 @@ PUBLIC_QUERY = [
         "words (Simplified or Traditional) in the title, description or a category name",
         maxLength=100,
     ),
-    q("limit", "page size", "integer", minimum=1, maximum=MAX_PAGE),
-    q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
+    *PAGE_QUERY,
 ]
 
 
@@ -81,12 +81,8 @@ def public_needs():
     clause = words_clause(session, words or "")
     if clause is not None:
         query = query.where(clause)
-    items, total, limit, offset = page(session, query.order_by(Need.id))
-    return jsonify(
-        items=[notice(e) for e in attach_confirmed(session, items)],
-        total=total,
-        limit=limit,
-        offset=offset,
+    return paged_list(
+        session, query.order_by(Need.id), notice, lambda rows: attach_confirmed(session, rows)
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from catalog.credit import CREDIT_KINDS
 from catalog.inspections import RESULTS
 from catalog.outcomes import GRADES
+from web.api.schema_types import list_of
 from web.api.schemas import (
     REGION_CODE,
     Schema,
@@ -84,15 +85,12 @@ PROJECT = obj({"need_id": string(), "organization_id": string()}, "A project of 
 
 RECORD_COMPONENTS: dict[str, Schema] = {
     "CreditEntry": CREDIT_ENTRY,
-    "CreditEntryList": obj(
-        {"items": array(ref("CreditEntry"), "newest first")}, "A credit archive."
-    ),
+    "CreditEntryList": list_of("CreditEntry", "newest first", "A credit archive."),
     "Outcome": OUTCOME,
-    "OutcomeList": obj({"items": array(ref("Outcome"), "newest first")}, "Acceptance results."),
+    "OutcomeList": list_of("Outcome", "newest first", "Acceptance results."),
     "InspectionDraw": INSPECTION_DRAW,
-    "InspectionDrawList": obj(
-        {"items": array(ref("InspectionDraw"), "newest first")},
-        "The draws of the caller's area.",
+    "InspectionDrawList": list_of(
+        "InspectionDraw", "newest first", "The draws of the caller's area."
     ),
     "InspectionDrawDetail": obj(
         {

@@ -24,10 +24,11 @@ from catalog.models import (
     Role,
 )
 from catalog.outcomes import performance_history
-from web.access.reads import note_rows, records_read
+from web.access.reads import records_read
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import clean_id, int_id
+from web.api.listing import item_list
+from web.api.query import clean_id, int_id
 from web.api.retry import with_db_retry
 from web.api.serialize import iso
 from web.api.spec import doc
@@ -110,10 +111,7 @@ def _own_or_reviewer(org_id: str) -> Organization:
 @doc("An organization's credit archive", tag="records", response="CreditEntryList")
 def organization_credit(org_id: str):
     """The credit archive, newest first (reviewers, admins, the organization itself)."""
-    org = _own_or_reviewer(org_id)
-    items = credit_archive(db_session(), org.id)
-    note_rows(len(items))
-    return jsonify(items=[credit_json(e) for e in items])
+    return item_list(credit_archive(db_session(), _own_or_reviewer(org_id).id), credit_json)
 
 
 @bp.get("/organizations/<org_id>/outcomes")
@@ -123,10 +121,7 @@ def organization_credit(org_id: str):
 @doc("An organization's acceptance results", tag="records", response="OutcomeList")
 def organization_outcomes(org_id: str):
     """Acceptance results and imported performance history, newest first."""
-    org = _own_or_reviewer(org_id)
-    items = performance_history(db_session(), org.id)
-    note_rows(len(items))
-    return jsonify(items=[outcome_json(r) for r in items])
+    return item_list(performance_history(db_session(), _own_or_reviewer(org_id).id), outcome_json)
 
 
 @bp.get("/needs/<need_id>/outcomes")
@@ -146,10 +141,8 @@ def need_outcomes(need_id: str):
         select(PerformanceRecord)
         .where(PerformanceRecord.need_id == need.id)
         .order_by(PerformanceRecord.period_end.desc(), PerformanceRecord.id.desc())
-    )
-    items = [outcome_json(r) for r in rows]
-    note_rows(len(items))
-    return jsonify(items=items)
+    ).all()
+    return item_list(rows, outcome_json)
 
 
 @bp.get("/inspections")
@@ -159,9 +152,7 @@ def need_outcomes(need_id: str):
 @doc("Sampled inspection draws of the caller's area", tag="records", response="InspectionDrawList")
 def inspection_draws():
     """Draws of the reviewer's area (a city reviewer also sees the districts'), newest first."""
-    draws = visible_draws(db_session(), g.actor)
-    note_rows(len(draws))
-    return jsonify(items=[draw_json(d) for d in draws])
+    return item_list(visible_draws(db_session(), g.actor), draw_json)
 
 
 @bp.get("/inspections/<int:draw_id>")

@@ -89,14 +89,20 @@ def obj(
     return schema
 
 
+def list_of(item: str, order: str, description: str, **beside: Schema) -> Schema:
+    """What a list endpoint answers (web.api.listing.item_list): the items of schema `item`
+    in `order`, and the keys `beside` them."""
+    return obj({"items": array(ref(item), order), **beside}, description)
+
+
 def page_of(item: str, description: str) -> Schema:
-    """One page of a list: the items, how many match in all, and the window asked for."""
-    return obj(
-        {
-            "items": array(ref(item)),
-            "total": integer("items matching the filters, over all pages", minimum=0),
-            "limit": integer("page size used", minimum=1),
-            "offset": integer("items skipped", minimum=0),
-        },
+    """One page of a list (web.api.listing.paged_list): the items, how many match in all, and
+    the window asked for."""
+    return list_of(
+        item,
+        "",
         description,
+        total=integer("items matching the filters, over all pages", minimum=0),
+        limit=integer("page size used", minimum=1),
+        offset=integer("items skipped", minimum=0),
     )

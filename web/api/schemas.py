@@ -1,5 +1,7 @@
 """Component schemas of the API's responses (OpenAPI 3.0: `nullable: true`, and `null` listed in
-the enum of a nullable enum). One schema per shape a serializer in web.api.serialize (or a view)
+the enum of a nullable enum): the shared pieces and needs here; suggestions, interest and
+opportunities in web.api.match_schemas, the planner's tables in web.api.planner_schemas,
+organizations and records in their own modules. One schema per shape a serializer in web.api.serialize (or a view)
 builds; the contract test (tests/web/test_api_contract.py) checks every documented operation's
 real answers against them, so a key added, removed, renamed or retyped in a serializer fails
 the suite until this module says the same.
@@ -114,12 +116,25 @@ NEED = obj(
             "lifecycle actions the caller may take now (POST /needs/{need_id}/{action})",
         ),
         "notice": ref("Notice"),
+        "text_prompt": obj(
+            {
+                "reasons": array(string(enum=("title_only", "category_uncertain"))),
+                "zh": string(),
+                "zh_hant": string(),
+                "en": string(),
+                "questions": array(
+                    obj({"zh": string(), "zh_hant": string(), "en": string()}, "one question")
+                ),
+            },
+            "Only in the answer to posting or editing a draft: the text is too thin or the "
+            "category uncertain; asks who is served, what problem, and where.",
+        ),
     },
     "A need as the caller may see it. Everyone gets the notice fields and `actions`; the "
     "posting office, reviewers in scope and admins also get the workflow fields "
     "(`posted_by` … `closed_at`), all of them. An approval whose matching could not be "
     "queued also carries `notice`.",
-    optional=(*WORKFLOW_FIELDS, "notice"),
+    optional=(*WORKFLOW_FIELDS, "notice", "text_prompt"),
 )
 
 ACCEPTANCE = obj(
@@ -148,64 +163,6 @@ NOTICE_NEED = obj(
     "organizations.",
 )
 
-DECISION_FIELDS: dict[str, Schema] = {
-    "decided_by": string("who confirmed or rejected it", nullable=True),
-    "decided_at": timestamp(nullable=True),
-    "decision_reason": string(nullable=True),
-    "model_version": string("matcher that wrote it", nullable=True),
-}
-
-SUGGESTION = obj(
-    {
-        "id": integer(minimum=1),
-        "need_id": string(),
-        "organization_id": string(),
-        "organization_name": string(nullable=True),
-        "score": number(),
-        "rank": integer(minimum=1),
-        "probability": number(
-            "calibrated probability that the organization offers the need's service and "
-            "covers its street",
-            minimum=0,
-            maximum=1,
-        ),
-        "likely": boolean("among the suggestions to read first (cut-off chosen under CV)"),
-        "reasons": array(ref("Reason")),
-        "status": string(enum=SUGGESTION_STATUSES),
-        "version": integer("send it back to confirm or reject", minimum=1),
-        **DECISION_FIELDS,
-    },
-    "An organization suggested for a need, with its reasons. The posting office, reviewers in "
-    "scope and admins also get the decision fields (`decided_by` … `model_version`), all of "
-    "them; everyone else sees confirmed suggestions of listed needs only.",
-    optional=tuple(DECISION_FIELDS),
-)
-
-INTEREST = obj(
-    {
-        "need_id": string(),
-        "organization_id": string(),
-        "organization_name": string(nullable=True),
-        "note": string("the organization's note to the posting office", nullable=True),
-        "active": boolean("false once withdrawn"),
-        "created_at": timestamp(),
-        "withdrawn_at": timestamp(nullable=True),
-    },
-    "An organization's interest in a listed need.",
-)
-
-OPPORTUNITY = obj(
-    {
-        **PUBLIC_NEED_FIELDS,
-        "status": string(enum=("listed",)),
-        "score": number("matcher score; null when ranked by the profile", nullable=True),
-        "rank": integer(minimum=1),
-        "reasons": array(ref("Reason")),
-        "interested": boolean("the caller has expressed interest"),
-    },
-    "A listed need recommended for the calling organization.",
-)
-
 TOKEN = obj(
     {
         "token": string("send as `Authorization: Bearer <token>`; shown only once"),
@@ -214,82 +171,6 @@ TOKEN = obj(
         "scope": string("street, region or organization id of the account", nullable=True),
     },
     "A Bearer token for the API.",
-)
-
-GAP_ROW = obj(
-    {
-        "region": string("street, district or city code (by `level`)", pattern=REGION_CODE),
-        "category": string("subcategory; null for needs not yet categorised", nullable=True),
-        "needs": integer(minimum=0),
-        "matched": integer("needs the matcher could serve", minimum=0),
-        "unmet": integer("needs flagged as gaps", minimum=0),
-        "reasons": obj({r: integer(minimum=0) for r in GAP_REASONS}, "unmet needs by gap reason"),
-    },
-    "One region × category cell of the gap table.",
-)
-
-UNMET_NEED = obj(
-    {
-        "id": string(),
-        "street": string(pattern=STREET_CODE),
-        "category": string(nullable=True),
-        "reason": string("gap reason", nullable=True, enum=GAP_REASONS),
-    },
-    "A need flagged as a gap, with the reason.",
-)
-
-# Issue 16: recommended actions and red flags (matching.planning.actions, catalog.analytics.red_flags).
-ACTION_KINDS = ("extend_coverage", "incubate", "bundle")
-RED_FLAG_INDICATORS = (
-    "repeat_award",
-    "single_suggestion",
-    "short_notice",
-    "closed_without_acceptance",
-    "fast_decision",
-)
-
-PLANNER_ACTION = obj(
-    {
-        "kind": string(enum=ACTION_KINDS),
-        "category": string("the unserved service (subcategory)"),
-        "reason": ref("Reason"),
-        "organization_id": string("extend_coverage: the organization that would extend"),
-        "add_streets": array(
-            string(pattern=STREET_CODE), "extend_coverage: streets to add, nearest first"
-        ),
-        "closes": array(
-            string(), "extend_coverage, incubate: gap needs it closes (checked by the gap rule)"
-        ),
-        "district": string("incubate: where to cultivate the organization", pattern=DISTRICT_CODE),
-        "streets": array(
-            string(pattern=STREET_CODE), "incubate: streets of the needs; bundle: streets joined"
-        ),
-        "needs": array(string(), "bundle: the needs bought together"),
-        "budget_yuan": integer("bundle: the needs' budgets added up", minimum=0),
-    },
-    "One recommended action; which keys come depends on `kind` (see each description).",
-    optional=(
-        "organization_id",
-        "add_streets",
-        "closes",
-        "district",
-        "streets",
-        "needs",
-        "budget_yuan",
-    ),
-)
-
-RED_FLAG = obj(
-    {
-        "indicator": string(enum=RED_FLAG_INDICATORS),
-        "need_ids": array(string(), "the needs behind the flag"),
-        "organization_id": string("the organization concerned, when there is one"),
-        "office": string("the street office (buyer), by its street code", pattern=STREET_CODE),
-        "value": number("what was measured: a count, days or hours (see the explanation)"),
-        "explanation": ref("Reason"),
-    },
-    "One integrity red flag, explained in plain words; a prompt to look, never a block.",
-    optional=("organization_id", "office"),
 )
 
 ERROR = obj(
@@ -323,43 +204,7 @@ COMPONENTS: dict[str, Schema] = {
     "ConfirmedOrganization": CONFIRMED_ORGANIZATION,
     "Organization": ORGANIZATION,
     "OrganizationPage": page_of("Organization", "A page of organization profiles."),
-    "Suggestion": SUGGESTION,
-    "SuggestionList": obj(
-        {
-            "items": array(ref("Suggestion"), "by rank"),
-            "match_status": string(
-                "the need's matching state; null for callers who see only confirmed ones",
-                nullable=True,
-                enum=MATCH_STATUSES,
-            ),
-        },
-        "The suggestions of one need the caller may see.",
-    ),
-    "Interest": INTEREST,
-    "InterestList": obj({"items": array(ref("Interest"))}, "Interest in one need, oldest first."),
-    "Opportunity": OPPORTUNITY,
-    "OpportunityList": obj(
-        {
-            "items": array(ref("Opportunity"), "best first"),
-            "source": string(
-                "matcher: ranked by the matcher; profile: its categories and area (fallback)",
-                enum=OPPORTUNITY_SOURCES,
-            ),
-        },
-        "Listed needs recommended for the calling organization.",
-    ),
     "Token": TOKEN,
-    "GapRow": GAP_ROW,
-    "UnmetNeed": UNMET_NEED,
-    "PlannerAction": PLANNER_ACTION,
-    "PlannerActionList": obj(
-        {"items": array(ref("PlannerAction"), "best first")},
-        "Recommended actions in the caller's area.",
-    ),
-    "RedFlag": RED_FLAG,
-    "RedFlagList": obj(
-        {"items": array(ref("RedFlag"), "by indicator")}, "Red flags in the caller's area."
-    ),
     "OpenApiDocument": obj(
         {
             "openapi": string(pattern="^3\\.0\\."),
@@ -372,7 +217,12 @@ COMPONENTS: dict[str, Schema] = {
     ),
 }
 
-# The read-only record endpoints' shapes (credit, outcomes, inspections) live beside their views.
+# Suggestions and opportunities, the planner's tables and the read-only records (credit,
+# outcomes, inspections) each have a module of their own, which builds on the pieces above.
+from web.api.match_schemas import MATCH_COMPONENTS  # noqa: E402
+from web.api.planner_schemas import PLANNER_COMPONENTS  # noqa: E402
 from web.api.record_schemas import RECORD_COMPONENTS  # noqa: E402
 
+COMPONENTS.update(MATCH_COMPONENTS)
+COMPONENTS.update(PLANNER_COMPONENTS)
 COMPONENTS.update(RECORD_COMPONENTS)

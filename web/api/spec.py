@@ -15,17 +15,11 @@ from typing import Any, TypeVar
 
 from flask import Flask
 
-from web.api.inputs import (
-    DAY_PATTERN,
-    MAX_ID,
-    MAX_INT32,
-    QUERY_TEXT,
-    Field,
-    check_query,
-    schema_of,
-)
+from web.api.fields import DAY_PATTERN, MAX_ID, QUERY_TEXT, Field, schema_of
+from web.api.query import check_query
 from web.api.schemas import SCHEMA_REF, ref
 from web.api.tokens import ALLOWED_ROLES_ATTR, AUTH_KIND_ATTR
+from web.platform.input_guard import MAX_INT32
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +48,7 @@ UNEXPECTED = (
 
 def q(name: str, description: str, kind: str = "string", **extra: Any) -> dict[str, Any]:
     """A query parameter for `@doc(query=[...])`. What it declares is what the server checks
-    (web.api.inputs.check_query): a text is 1..64 characters without control characters unless
+    (web.api.query.check_query): a text is 1..64 characters without control characters unless
     it says otherwise, `kind="date"` is a day yyyy-mm-dd in 1900–2999."""
     if kind == "date":
         kind = "string"

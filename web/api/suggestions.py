@@ -14,11 +14,14 @@ from catalog.decisions import decide
 from catalog.models import Organization, Role, Suggestion
 from catalog.validation import MAX_REASON
 from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions_clause
-from web.access.reads import note_rows, records_read
+from web.access.reads import records_read
 from web.api import bp
 from web.api.errors import ApiError
-from web.api.inputs import MAX_INT32, Field, check, int_id, read_json, text
+from web.api.fields import Field, text
+from web.api.inputs import check, read_json
+from web.api.listing import item_list
 from web.api.needs import load_need
+from web.api.query import int_id
 from web.api.retry import with_db_retry
 from web.api.serialize import (
     SUGGESTION_COLUMNS,
@@ -29,6 +32,7 @@ from web.api.serialize import (
 from web.api.spec import doc
 from web.api.tokens import token_required
 from web.platform.database import db_session
+from web.platform.input_guard import MAX_INT32
 
 DECISION_FIELDS = {
     "version": Field(
@@ -65,10 +69,9 @@ def need_suggestions(need_id: str):
         .outerjoin(Organization, Organization.id == Suggestion.org_id)
         .where(visible_suggestions_clause(need, g.actor))
         .order_by(Suggestion.rank, Suggestion.id)
-    )
-    items = [suggestion_row_json(row, full) for row in rows]
-    note_rows(len(items))
-    return jsonify(items=items, match_status=need.match_status if full else None)
+    ).all()
+    match_status = need.match_status if full else None
+    return item_list(rows, lambda row: suggestion_row_json(row, full), match_status=match_status)
 
 
 def _load(session: Session, suggestion_id: int) -> Suggestion:

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from catalog.commands.needs import close_need
 from catalog.decisions import decide
 from catalog.errors import DomainError, IllegalTransition, NotFound
 from catalog.lifecycle import TRANSITIONS, transition
@@ -29,8 +30,13 @@ def act(need_id: str, action: str):
         abort(404)
     need = need_in_scope(need_id)
     session = db_session()
+    reason = request.form.get("reason") or None
     try:
-        transition(session, need, action, actor(), request.form.get("reason") or None)
+        if action == "close":  # final: the page's confirmation box and a reason (catalog rule)
+            confirmed = request.form.get("confirm") == "yes"
+            close_need(session, actor(), need, reason=reason, confirmed=confirmed)
+        else:
+            transition(session, need, action, actor(), reason)
         session.commit()
         flash(_("Done: %(action)s.", action=_action_label(action)), "success")
     except DomainError as exc:
@@ -70,8 +76,11 @@ def decide_suggestion(suggestion_id: int, decision: str):
     except DomainError as exc:
         session.rollback()
         flash_error(exc)
-    # No #suggestions anchor: the page opens at the top, where the message says what happened.
-    return redirect(url_for("office.need", need_id=need_id))
+        # A refusal opens at the top, where the message says why.
+        return redirect(url_for("office.need", need_id=need_id))
+    # Back at the decided card, not the top: on a phone the clerk works down the list (the
+    # card is highlighted; the message is announced as a status and stays at the top).
+    return redirect(url_for("office.need", need_id=need_id, _anchor=f"suggestion-{suggestion_id}"))
 
 
 @bp.post("/needs/<need_id>/teams/<int:team_index>/invite")

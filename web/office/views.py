@@ -14,13 +14,16 @@ from catalog.models import Interest, Need, Region, Role, SuggestionStatus
 from catalog.outcomes import GRADES, outcomes_for_need
 from catalog.permissions import allowed
 from catalog.visibility import visible_suggestions, worklist_clause
+from matching import facade
 from web.access.authz import actor, need_in_scope, roles_required
 from web.access.reads import note_rows, records_read
 from web.office import bp, screening
 from web.office.forms import NeedForm, funding_choices
+from web.office.outcomes import outcome_draft
 from web.pages.choices import category_groups, street_choices
 from web.pages.display import error_text, flash_error
 from web.pages.list_query import ListQuery
+from web.pages.need_history import history_context
 from web.pages.paging import page_number, page_of
 from web.pages.team_proposals import team_cards
 from web.pages.worklist_counts import office_counts
@@ -115,6 +118,8 @@ def _form_page(form: NeedForm, need: Need | None):
                 session.rollback()
                 flash_error(exc)
                 return redirect(url_for("office.need", need_id=saved.id))
+            if request.form.get("submit_for_review"):
+                return redirect(url_for("office.need", need_id=saved.id, submitted=1))
             return redirect(url_for("office.need", need_id=saved.id, posted=1))
     return render_template("office/need_form.html", form=form, errors=errors, need=need)
 
@@ -168,6 +173,10 @@ def need(need_id: str):
         editable=allowed(permissions.edit_need, actor(), need),
         can_decide=allowed(permissions.decide_suggestions, actor(), need),
         posted=bool(request.args.get("posted")),
+        submitted=bool(request.args.get("submitted")),
+        outcome_draft=outcome_draft(need.id),
+        **history_context(session, need, actor()),
+        text_prompt=facade.draft_prompt(need),
         actions=[
             (a, TRANSITIONS[a].needs_reason)
             for a in permissions.need_actions(need, actor())

@@ -9,62 +9,22 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, flash
-from flask_babel import format_currency, format_date, format_datetime, get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_currency, format_date, get_locale, to_user_timezone
 
 from catalog.errors import DomainError, FieldError, ValidationFailed
 from catalog.prohibited import rule_name
 from catalog.teams import is_team_invite
+from web.pages.labels import (
+    ACTION_LABELS,
+    FUNDING_LABELS,
+    GAP_LABELS,
+    MATCH_LABELS,
+    ORG_TYPE_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    SUGGESTION_LABELS,
+)
 from web.pages.match_display import match_level, split_suggestions
-
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Awaiting review"),
-    "approved": _l("Approved"),
-    "returned": _l("Returned"),
-    "listed": _l("Listed"),
-    "matched": _l("Matched"),
-    "closed": _l("Closed"),
-}
-SUGGESTION_LABELS = {
-    "suggested": _l("Awaiting decision"),
-    "confirmed": _l("Confirmed"),
-    "rejected": _l("Rejected"),
-}
-MATCH_LABELS = {
-    "pending": _l("Matching queued"),
-    "running": _l("Matching in progress"),
-    "done": _l("Matching finished"),
-    "failed": _l("Matching failed"),
-}
-GAP_LABELS = {
-    "no_service": _l("No organization offers this service"),
-    "no_coverage": _l("No organization covers this street"),
-    "no_capacity": _l("No organization has capacity left"),
-}
-ACTION_LABELS = {
-    "submit": _l("Submit for review"),
-    "approve": _l("Approve"),
-    "return": _l("Return"),
-    "list": _l("List publicly"),
-    "match": _l("Mark as matched"),
-    "close": _l("Close"),
-    "withdraw": _l("Withdraw"),
-}
-ROLE_LABELS = {
-    "office": _l("Street office / town"),
-    "reviewer": _l("Civil affairs reviewer"),
-    "organization": _l("Social organization"),
-    "planner": _l("Planner"),
-    "admin": _l("Administrator"),
-}
-FUNDING_LABELS = {"财政资金": _l("Public funds"), "社会资金": _l("Social funds")}
-ORG_TYPE_LABELS = {
-    "社会服务机构": _l("Social service agency"),
-    "社会团体": _l("Social group"),
-    "基金会": _l("Foundation"),
-    "社区社会组织": _l("Community organization"),
-}
 
 
 def locale_name() -> str:
@@ -121,13 +81,17 @@ def named(obj: Any) -> str:
 
 
 def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    """The one date format of every page: Babel's medium date of the locale (2026年12月7日,
+    Dec 7, 2026), and for a moment also its local time as HH:mm. One filter, so a page never
+    mixes "2026/12/7 09:53" with "2026年12月7日"; `fmt` is kept for old callers and ignored."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return format_datetime(value, "short" if fmt == "medium" else fmt)
-    return format_date(value, fmt)
+        local = to_user_timezone(value)
+        return f"{format_date(local.date(), 'medium')} {local:%H:%M}"
+    return format_date(value, "medium")
 
 
 def yuan(amount: int | float | None) -> str:

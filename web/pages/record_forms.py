@@ -33,9 +33,10 @@ def add_to_org_record(
     done: str,
     back: str,
     then: str | None = None,
+    on_refusal: Callable[[DomainError], None] | None = None,
 ) -> Response:
     """Run `command`; flash `done` and go to `then` (default `back`), or flash the refusal and
-    go `back`."""
+    go `back` (or hand it to `on_refusal`, which shows it with the form instead)."""
     session = db_session()
     try:
         made = command(session, actor())
@@ -43,7 +44,10 @@ def add_to_org_record(
         session.commit()
     except DomainError as exc:
         session.rollback()
-        flash_error(exc)
+        if on_refusal is not None:
+            on_refusal(exc)
+        else:
+            flash_error(exc)
         return redirect(back)
     flash(done, "success")
     if queued.deferred:

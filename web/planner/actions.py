@@ -17,11 +17,12 @@ from catalog.models import Organization, Role
 from catalog.visibility import load_need, visible_suggestions
 from web.access.authz import roles_required
 from web.access.reads import note_rows, records_read
+from web.pages.labels import INDICATOR_LABELS, KIND_LABELS
 from web.planner import bp
 from web.planner import tables as T
 from web.planner.action_tables import actions_table, bundles_table, red_flags_table
 from web.planner.export import XLSX_MIME, to_xlsx
-from web.planner.planning import INDICATOR_LABELS, KIND_LABELS, action_plan, flag_list
+from web.planner.planning import action_plan, flag_list
 from web.planner.views import _context, _filter
 from web.platform.database import db_session
 

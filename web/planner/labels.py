@@ -9,39 +9,10 @@ from sqlalchemy.orm import Session
 
 from catalog.analytics import region_names
 from catalog.models import Category
-
-# The site's own labels, so a status or gap reason reads the same on every page.
-from web.pages.display import GAP_LABELS as REASONS
-from web.pages.display import STATUS_LABELS as STATUSES  # noqa: F401 - re-exported for the views
 from web.pages.display import locale_name as locale
 from web.pages.display import to_traditional
-
-REASONS_SHORT = {
-    "no_service": _l("No service"),
-    "no_coverage": _l("No coverage"),
-    "no_capacity": _l("No capacity"),
-}
-METRICS = {
-    "unmet": _l("Unmet needs"),
-    "unmet_budget": _l("Unmet budget (yuan)"),
-    "unmet_beneficiaries": _l("Unmet beneficiaries"),
-}
-DIMENSIONS = {
-    "size": _l("Size (staff)"),
-    "age": _l("Age (years since founding)"),
-    "rating": _l("Evaluation grade"),
-}
-BANDS = {
-    "staff_1_9": _l("1–9 staff"),
-    "staff_10_29": _l("10–29 staff"),
-    "staff_30_plus": _l("30 or more staff"),
-    "years_0_2": _l("Under 3 years"),
-    "years_3_9": _l("3–9 years"),
-    "years_10_plus": _l("10 years or more"),
-    "unknown": _l("Unknown"),
-    "unrated": _l("Not rated"),
-}
-LEVELS = {"street": _l("Street / town"), "district": _l("District"), "city": _l("City")}
+from web.pages.labels import BANDS
+from web.pages.labels import GAP_LABELS as REASONS
 
 
 def band_label(band: str) -> str:

@@ -9,7 +9,6 @@ from `catalog.analytics.red_flags` (plain SQL, cheap, computed on every request)
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,19 +17,6 @@ from catalog.analytics.red_flags import RedFlag, red_flags
 from catalog.models import Need, Organization, Region
 from matching import facade
 from matching.facade import ActionPlan, action_names, cached_plan, narrow
-
-KIND_LABELS = {
-    "extend_coverage": _l("Extend coverage"),
-    "incubate": _l("Incubate a new organization"),
-    "bundle": _l("Joint purchase"),
-}
-INDICATOR_LABELS = {
-    "repeat_award": _l("Same organization again and again"),
-    "single_suggestion": _l("Confirmed with a single suggestion"),
-    "short_notice": _l("Short public notice"),
-    "closed_without_acceptance": _l("Closed without an acceptance result"),
-    "fast_decision": _l("Unusually fast decision"),
-}
 
 
 def _build_matcher(session: Session) -> facade.Matcher:

@@ -22,7 +22,8 @@ from catalog.analytics import (
     unmet_needs,
 )
 from catalog.models import Region
-from web.planner.labels import DIMENSIONS, REASONS_SHORT, Names, band_label
+from web.pages.labels import DIMENSIONS, REASONS_SHORT
+from web.planner.labels import Names, band_label
 
 TABLES = ("regions", "gaps", "needs", "supply", "fairness", "emerging")
 
@@ -37,6 +38,12 @@ class Table:
     links: list[dict[str, str]] = field(default_factory=list)
     footer: list[Any] | None = None
 
+    def add(self, row: list[Any], link: dict[str, str]) -> None:
+        """Append a row with the filter its link narrows to: rows and links stay index-aligned,
+        as the templates read them side by side."""
+        self.rows.append(row)
+        self.links.append(link)
+
 
 def _reason_headers() -> list[str]:
     return [str(REASONS_SHORT[r]) for r in ("no_service", "no_coverage", "no_capacity")]
@@ -46,20 +53,44 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
-    """Districts then their streets, all categories merged: what the map shows."""
-    headers = [
-        _("Code"),
-        _("Region"),
-        _("Level"),
+def _gap_headers(first: list[str], middle: str) -> list[str]:
+    """The headers of a table of gap rows: `first` (which region), the counts, `middle` (pending
+    or the unmet share), the gap reasons, then what the unmet needs add up to."""
+    return [
+        *first,
         _("Needs"),
         _("Matched"),
         _("Unmet"),
-        _("Pending"),
+        middle,
         *_reason_headers(),
         _("Unmet budget (yuan)"),
         _("Unmet beneficiaries"),
     ]
+
+
+def _gap_numbers(r: GapRow, *, share: bool = False) -> list[Any]:
+    """The numbers of one gap row (or of a total) in the order `_gap_headers` names them;
+    `share` puts the unmet share where the regions table shows the pending count."""
+    middle = _pct(r.unmet, r.needs) if share else r.pending
+    return [
+        r.needs,
+        r.matched,
+        r.unmet,
+        middle,
+        *r.reasons.values(),
+        r.unmet_budget_yuan,
+        r.unmet_beneficiaries,
+    ]
+
+
+def _region_link(code: str) -> dict[str, str]:
+    """The planner filter narrowing to one region: a 6-digit code is a district."""
+    return {"district" if len(code) == 6 else "street": code}
+
+
+def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
+    """Districts then their streets, all categories merged: what the map shows."""
+    headers = _gap_headers([_("Code"), _("Region"), _("Level")], _("Pending"))
     t = Table("regions", _("Unmet demand by district and street"), headers)
     # Every street and town in view gets a row, with zeros where nothing was posted: street
     # boundaries are not on the map, so this table is how each street is reached.
@@ -79,84 +110,22 @@ def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
         ]
         for code, r, level in rows:
             r = r or GapRow(region=code, category=None)
-            t.rows.append(
-                [
-                    code,
-                    names.region(code),
-                    level,
-                    r.needs,
-                    r.matched,
-                    r.unmet,
-                    r.pending,
-                    *r.reasons.values(),
-                    r.unmet_budget_yuan,
-                    r.unmet_beneficiaries,
-                ]
-            )
-            t.links.append({"district" if len(code) == 6 else "street": code})
-    tot = totals(districts.values())
-    t.footer = [
-        "",
-        _("Total"),
-        "",
-        tot.needs,
-        tot.matched,
-        tot.unmet,
-        tot.pending,
-        *tot.reasons.values(),
-        tot.unmet_budget_yuan,
-        tot.unmet_beneficiaries,
-    ]
+            t.add([code, names.region(code), level, *_gap_numbers(r)], _region_link(code))
+    t.footer = ["", _("Total"), "", *_gap_numbers(totals(districts.values()))]
     return t
 
 
 def gaps_table(session: Session, flt: NeedFilter, names: Names, level: str = "street") -> Table:
-    headers = [
-        _("Code"),
-        _("Region"),
-        _("Category"),
-        _("Needs"),
-        _("Matched"),
-        _("Unmet"),
-        _("Unmet share (%)"),
-        *_reason_headers(),
-        _("Unmet budget (yuan)"),
-        _("Unmet beneficiaries"),
-    ]
+    headers = _gap_headers([_("Code"), _("Region"), _("Category")], _("Unmet share (%)"))
     t = Table("gaps", _("Gap table: region × category"), headers)
     rows = gap_table(session, flt, level)
     for r in rows:
-        t.rows.append(
-            [
-                r.region,
-                names.region(r.region),
-                names.category(r.category),
-                r.needs,
-                r.matched,
-                r.unmet,
-                _pct(r.unmet, r.needs),
-                *r.reasons.values(),
-                r.unmet_budget_yuan,
-                r.unmet_beneficiaries,
-            ]
-        )
-        link = {"district" if len(r.region) == 6 else "street": r.region}
+        cells = [r.region, names.region(r.region), names.category(r.category)]
+        link = _region_link(r.region)
         if r.category:
             link["category"] = r.category
-        t.links.append(link)
-    tot = totals(rows)
-    t.footer = [
-        "",
-        _("Total"),
-        "",
-        tot.needs,
-        tot.matched,
-        tot.unmet,
-        _pct(tot.unmet, tot.needs),
-        *tot.reasons.values(),
-        tot.unmet_budget_yuan,
-        tot.unmet_beneficiaries,
-    ]
+        t.add([*cells, *_gap_numbers(r, share=True)], link)
+    t.footer = ["", _("Total"), "", *_gap_numbers(totals(rows), share=True)]
     return t
 
 
@@ -172,7 +141,7 @@ def needs_table(session: Session, flt: NeedFilter, names: Names, limit: int | No
     ]
     t = Table("needs", _("Unmet needs"), headers)
     for n in unmet_needs(session, flt, limit):
-        t.rows.append(
+        t.add(
             [
                 n.id,
                 n.title,
@@ -181,9 +150,9 @@ def needs_table(session: Session, flt: NeedFilter, names: Names, limit: int | No
                 names.reason(n.reason),
                 n.budget_yuan,
                 n.beneficiary_count,
-            ]
+            ],
+            {"street": n.street},
         )
-        t.links.append({"street": n.street})
     return t
 
 
@@ -200,7 +169,7 @@ def supply_table(session: Session, flt: NeedFilter, names: Names) -> Table:
     ]
     t = Table("supply", _("Supply and demand by street and category"), headers)
     for r in supply_demand(session, flt):
-        t.rows.append(
+        t.add(
             [
                 r.street,
                 names.region(r.street),
@@ -210,9 +179,9 @@ def supply_table(session: Session, flt: NeedFilter, names: Names) -> Table:
                 r.free_capacity,
                 r.needs,
                 r.unmet,
-            ]
+            ],
+            {"street": r.street, "category": r.category},
         )
-        t.links.append({"street": r.street, "category": r.category})
     return t
 
 
@@ -232,7 +201,7 @@ def fairness_table(session: Session, flt: NeedFilter) -> Table:
     t = Table("fairness", _("Suggestions and confirmations by organization profile"), headers)
     for r in fairness(session, flt):
         rate = r.confirm_rate
-        t.rows.append(
+        t.add(
             [
                 str(DIMENSIONS[r.dimension]),
                 band_label(r.band),
@@ -244,9 +213,9 @@ def fairness_table(session: Session, flt: NeedFilter) -> Table:
                 round(100 * r.confirmation_share, 1),
                 r.rejected,
                 "" if rate is None else round(100 * rate, 1),
-            ]
+            ],
+            {},
         )
-        t.links.append({})
     return t
 
 
@@ -263,33 +232,16 @@ def emerging_table(report, names: Names) -> Table:
         _("Category fit"),
     ]
     t = Table("emerging", _("Emerging needs"), headers)
-    for i, c in enumerate(report.clusters, start=1):
-        for n in c.needs:
-            t.rows.append(
-                [
-                    i,
-                    c.label,
-                    _("Yes") if c.emerging else _("No"),
-                    names.category(c.nearest_category),
-                    n.id,
-                    n.title,
-                    names.region(n.street),
-                    round(n.fit, 2),
-                ]
-            )
-            t.links.append({"street": n.street})
-    for n in report.singles:
-        t.rows.append(
-            [
-                "",
-                "",
-                _("Alone"),
-                names.category(n.nearest_category),
-                n.id,
-                n.title,
-                names.region(n.street),
-                round(n.fit, 2),
-            ]
+    # A need in a cluster names its group; a need alone says so, with its own closest category.
+    grouped = [
+        ((i, c.label, _("Yes") if c.emerging else _("No"), c.nearest_category), n)
+        for i, c in enumerate(report.clusters, start=1)
+        for n in c.needs
+    ]
+    alone = [(("", "", _("Alone"), n.nearest_category), n) for n in report.singles]
+    for (group, terms, emerging, category), n in grouped + alone:
+        cells = [group, terms, emerging, names.category(category)]
+        t.add(
+            [*cells, n.id, n.title, names.region(n.street), round(n.fit, 2)], {"street": n.street}
         )
-        t.links.append({"street": n.street})
     return t

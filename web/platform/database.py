@@ -7,6 +7,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from catalog.db import Database
+from catalog.notices import DEFAULT_NOTICE_DAYS, NOTICE_DAYS_KEY
 
 
 def init_app(app: Flask) -> Database:
@@ -32,4 +33,6 @@ def db_session() -> Session:
     """The request's (or CLI command's) session; opened on first use."""
     if "db_session" not in g:
         g.db_session = get_db().Session()
+        days = current_app.config.get("RESULT_NOTICE_DAYS")
+        g.db_session.info[NOTICE_DAYS_KEY] = int(days) if days else DEFAULT_NOTICE_DAYS
     return g.db_session

@@ -7,25 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask.blueprints import BlueprintSetupState
-from flask_babel import lazy_gettext as _l
 
 from catalog.credit import CREDIT_KINDS
 from catalog.outcomes import GRADES
+from web.pages.labels import CREDIT_KIND_LABELS, GRADE_LABELS
 
-GRADE_LABELS = {
-    "优秀": _l("Excellent"),
-    "良好": _l("Good"),
-    "合格": _l("Satisfactory"),
-    "不合格": _l("Unsatisfactory"),
-}
-CREDIT_KIND_LABELS = {
-    "commendation": _l("Commendation"),
-    "inspection_pass": _l("Inspection passed"),
-    "warning": _l("Warning"),
-    "penalty": _l("Administrative penalty"),
-    "blacklist": _l("Blacklisted"),
-    "other": _l("Other (including corrections)"),
-}
 # Kinds a reader should notice at once (shown with the warning colour).
 ADVERSE_KINDS = frozenset({"warning", "penalty", "blacklist"})
 

@@ -9,12 +9,16 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog.models import Role
+from catalog.commands.objections import raise_objection
+from catalog.errors import DomainError, ValidationFailed
+from catalog.models import Need, Role
 from catalog.visibility import load_need
 from web.access.auth import authenticate, sign_in, sign_out
 from web.access.authz import ALL_ROLES, public, roles_required
 from web.extensions import limiter
 from web.pages.choices import category_groups, streets_by_district
+from web.pages.display import error_text, flash_error
+from web.pages.need_history import history_context
 from web.pages.paging import page_number
 from web.platform.database import db_session
 from web.public import bp
@@ -52,8 +56,48 @@ def index():
 @public
 def need(need_id: str):
     item = load_need(db_session(), need_id, None)  # the public sees listed needs only
-    entry = attach_confirmed(db_session(), [item])[0]
-    return render_template("public/need.html", entry=entry, need=item)
+    return _need_page(item)
+
+
+def _need_page(
+    item: Need, typed: dict[str, str] | None = None, errors: dict[str, str] | None = None
+):
+    session = db_session()
+    entry = attach_confirmed(session, [item])[0]
+    return render_template(
+        "public/need.html",
+        entry=entry,
+        need=item,
+        typed=typed or {},
+        errors=errors or {},
+        **history_context(session, item, None),
+    )
+
+
+@bp.post("/notice/<need_id>/objections")
+@public
+@limiter.limit("10 per hour", methods=["POST"], scope="objection")
+def object_to(need_id: str):
+    """Anyone may object to a result notice during its 公示期 (catalog.commands.objections);
+    a refused form comes back with what was typed and each field's problem."""
+    session = db_session()
+    item = load_need(session, need_id, None)
+    typed = {k: (request.form.get(k) or "")[:2100] for k in ("name", "contact", "text")}
+    try:
+        raise_objection(session, item, typed["name"], typed["contact"], typed["text"])
+        session.commit()
+    except ValidationFailed as exc:
+        session.rollback()
+        errors: dict[str, str] = {}
+        for e in exc.errors:
+            errors.setdefault(e.field, error_text(e))
+        return _need_page(item, typed, errors), 422
+    except DomainError as exc:
+        session.rollback()
+        flash_error(exc)
+        return redirect(url_for("public.need", need_id=item.id))
+    flash(_("Your objection was received. Civil affairs will look into it."), "success")
+    return redirect(url_for("public.need", need_id=item.id))
 
 
 def _safe_next(target: str | None) -> str | None:

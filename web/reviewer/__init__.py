@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("reviewer", __name__, url_prefix="/reviewer")
 
-from web.reviewer import inspections, orgs, views  # noqa: E402,F401
+from web.reviewer import inspections, objections, orgs, views  # noqa: E402,F401

@@ -22,6 +22,7 @@ from web.jobs import enqueue_after_commit
 from web.pages.choices import category_groups, street_choices
 from web.pages.display import flash_error
 from web.pages.list_query import ListQuery
+from web.pages.need_history import history_context
 from web.pages.paging import page_number, page_of
 from web.pages.team_proposals import team_cards
 from web.pages.worklist_counts import reviewer_counts
@@ -87,6 +88,7 @@ def need(need_id: str):
         categories=category_groups(session),
         actions=permissions.need_actions(need, actor()),
         can_rematch=allowed(permissions.rematch, actor(), need),
+        **history_context(session, need, actor()),
     )
 
 
@@ -104,6 +106,14 @@ def act(need_id: str, action: str):
             approved = need_commands.approve_need(session, actor(), need, category=category)
             if approved.match_need_id:
                 queued = enqueue_after_commit(session, match_need, approved.match_need_id)
+        elif action == "close":
+            need_commands.close_need(
+                session,
+                actor(),
+                need,
+                reason=request.form.get("reason"),
+                confirmed=request.form.get("confirm") == "yes",
+            )
         else:
             transition(session, need, action, actor(), request.form.get("reason") or None)
         session.commit()

@@ -72,6 +72,18 @@ def test_likely_cutoff_keeps_ninety_percent_of_grade_two():
     assert likely_cutoff(p, np.zeros(len(p), dtype=int)) == 0.5
 
 
+def test_likely_cutoff_steps_off_the_lowest_plateau():
+    """Ties: when the coverage quantile falls on the lowest plateau of the isotonic map (the
+    organizations that offer none of the need's services), the cut-off takes the next plateau
+    up rather than marking every tied organization likely."""
+    floor, mid = 0.2, 0.31
+    p = np.array([0.9] * 8 + [mid] * 3 + [floor] * 40)
+    grade = np.array([2] * 8 + [1, 1, 0] + [2, 2] + [0] * 38)
+    t = likely_cutoff(p, grade)  # 10 grade-2 pairs: the 9th (the 0.9 quantile) is on the floor
+    assert t == pytest.approx(mid)
+    assert (p >= t).sum() == 11  # the whole mid plateau, none of the floor
+
+
 def test_ece_and_likely_scores():
     assert expected_calibration_error(np.array([0.95, 0.05]), np.array([1.0, 0.0])) == (
         pytest.approx(0.05)
