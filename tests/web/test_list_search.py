@@ -8,9 +8,10 @@ import datetime as dt
 import re
 
 import pytest
+from sqlalchemy import delete
 from werkzeug.datastructures import MultiDict
 
-from catalog.models import Interest, Need
+from catalog.models import Interest, Need, Opportunity, Suggestion
 from tests.web.web_world import GONGBEI, add_need, build_world, login
 from web.pages.list_query import ListQuery
 
@@ -103,14 +104,15 @@ def test_review_queue_search_filters_and_count(client, world):
     assert oldest == ["n-submitted", "n-tutor"] and newest == ["n-tutor", "n-submitted"]
 
 
-def test_opportunities_are_searched_filtered_and_sorted(app, client, world, monkeypatch):
-    def ranked(org_id):
-        with app.extensions["db"].session() as s:
-            s.expire_on_commit = False
-            needs = [s.get(Need, i) for i in ("n-listed", "n-tutor", "n-approved")]
-        return [(n, 0.9 - k / 10, []) for k, n in enumerate(needs)]
-
-    monkeypatch.setattr("web.org.opportunities.recommendations", ranked)
+def test_opportunities_are_searched_filtered_and_sorted(app, client, world):
+    # The rows matching's write step keeps (written here directly, so the test pins the page's
+    # SQL filters and sorting, not the writer): best fit n-listed, then n-tutor, n-approved.
+    with app.extensions["db"].session() as s:
+        s.add(Suggestion(need_id="n-tutor", org_id="org-elder", score=0.8, rank=1, reasons=[]))
+        s.execute(delete(Opportunity).where(Opportunity.org_id == "org-elder"))
+        for k, need_id in enumerate(("n-listed", "n-tutor", "n-approved")):
+            s.add(Opportunity(need_id=need_id, org_id="org-elder", score=0.9 - k / 10))
+        s.commit()
     login(client, "organization")
 
     def shown(url: str) -> list[str]:

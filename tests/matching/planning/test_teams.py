@@ -402,7 +402,7 @@ PINNED = {
         ("outside_lead", [("p735697-310", "lead"), ("p652370-9", "partner")]),
     ],
 }
-PINNED_DIGEST = "9f04b1898427b5f83f0ac22d99285ddeb0f7c38904628646505f54f40364620f"
+PINNED_DIGEST = "ab66cb2c66a7de67795f6ff33f435c32f58f581d12f13a6b615219fd6da63100"
 
 
 def test_pinned_mid_size_catalog(lexicon_classifier):
