@@ -197,3 +197,16 @@ def test_a_thin_draft_asks_who_what_where_before_submitting(client, world):
     r = client.post("/office/needs/new?lang=zh_Hans_CN", data=GOOD)
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "title_only" not in page
+
+
+@pytest.mark.parametrize(("confidence", "flagged"), [(0.31, True), (0.93, False)])
+def test_low_confidence_category_guess_is_marked(app, client, world, confidence, flagged):
+    """A weak guess must not look like a confident one: below one half it says so."""
+    with app.extensions["db"].session() as s:
+        need = s.get(Need, "n-approved")
+        need.category_source, need.category_confidence = "model", confidence
+        s.commit()
+    login(client, "office")
+    page = client.get("/office/needs/n-approved?lang=zh_Hans_CN").get_data(as_text=True)
+    assert f"({round(confidence * 100)}%)" in page
+    assert ("把握不大，请核对" in page) is flagged
