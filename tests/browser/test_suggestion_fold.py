@@ -80,6 +80,21 @@ def test_colloquial_need_shows_likely_first(live_server, browser):
     w.shot("office-thin-draft")
     need_id = browser.current_url.split("?")[0].rsplit("/", 1)[1]
 
+    # A vaguer draft: the category itself is uncertain too, and the prompt says both.
+    w.go("/office/needs/new")
+    w.type("#title", "社区里有些事想找人帮忙")
+    w.type("#description", "拟通过购买服务，提供服务项目。")
+    for field, value in (
+        ("beneficiaries", "居民"),
+        ("beneficiary_count", "20"),
+        ("budget_yuan", "30000"),
+        ("months", "6"),
+    ):
+        w.type(f"#{field}", value)
+    w.click("#save-draft")
+    reasons = w.css("#text-prompt").get_attribute("data-reasons").split()
+    assert reasons == ["title_only", "category_uncertain"], reasons
+
     # 2. The clerk says it in plain words and submits; the prompt is gone.
     w.go(f"/office/needs/{need_id}/edit")
     w.type(
