@@ -8,11 +8,10 @@ screenshots go to test-artifacts/browser/."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.walk import PHONE, Walk, hub_app, serve
+from tests.browser.walk import PHONE, Walk
 
 pytestmark = pytest.mark.browser
 
@@ -20,17 +19,18 @@ DESKTOP_WIDE = (1366, 900)
 LEVEL = re.compile(r"匹配度 ([高中低]) (\d{1,3})%")
 
 
-@pytest.fixture
-def live_server(database_url, tmp_path) -> Iterator[str]:
-    from tests.web.web_world import build_world
-
-    app = hub_app(database_url, tmp_path)
-    build_world(app, needs=False)
-    try:
-        with serve(app) as base:
-            yield base
-    finally:
-        app.extensions["db"].dispose()
+def save_draft(w: Walk, title: str, description: str, beneficiaries: str) -> None:
+    """Fill the need form (35 people, ¥90,000, 12 months) and save it as a draft."""
+    for field, value in (
+        ("title", title),
+        ("description", description),
+        ("beneficiaries", beneficiaries),
+        ("beneficiary_count", "35"),
+        ("budget_yuan", "90000"),
+        ("months", "12"),
+    ):
+        w.type(f"#{field}", value)
+    w.click("#save-draft")
 
 
 def check_suggestions(w: Walk) -> None:
@@ -62,16 +62,7 @@ def test_colloquial_need_shows_likely_first(live_server, browser):
     # 1. A title-only draft: the page asks who is served, what problem, and where.
     w.sign_in("office_gb")
     w.click("#new-need")
-    w.type("#title", "家里老人一个人住，饭都吃不上")
-    w.type("#description", "拟通过购买服务，为老人提供服务项目。")
-    for field, value in (
-        ("beneficiaries", "老人"),
-        ("beneficiary_count", "35"),
-        ("budget_yuan", "90000"),
-        ("months", "12"),
-    ):
-        w.type(f"#{field}", value)
-    w.click("#save-draft")
+    save_draft(w, "家里老人一个人住，饭都吃不上", "拟通过购买服务，为老人提供服务项目。", "老人")
     assert "posted=1" in browser.current_url, w.text()
     prompt = w.css("#text-prompt")
     assert "title_only" in prompt.get_attribute("data-reasons")
@@ -82,16 +73,7 @@ def test_colloquial_need_shows_likely_first(live_server, browser):
 
     # A vaguer draft: the category itself is uncertain too, and the prompt says both.
     w.go("/office/needs/new")
-    w.type("#title", "社区里有些事想找人帮忙")
-    w.type("#description", "拟通过购买服务，提供服务项目。")
-    for field, value in (
-        ("beneficiaries", "居民"),
-        ("beneficiary_count", "20"),
-        ("budget_yuan", "30000"),
-        ("months", "6"),
-    ):
-        w.type(f"#{field}", value)
-    w.click("#save-draft")
+    save_draft(w, "社区里有些事想找人帮忙", "拟通过购买服务，提供服务项目。", "居民")
     reasons = w.css("#text-prompt").get_attribute("data-reasons").split()
     assert reasons == ["title_only", "category_uncertain"], reasons
 
