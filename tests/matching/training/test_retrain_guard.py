@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sqlalchemy import select
 
-from catalog.models import Need, Suggestion
+from catalog.models import Need
 from matching import service
 from matching.service import CLASSIFIER_PATH
 from matching.training import retrain
@@ -16,6 +15,7 @@ from matching.training.guard import Decisions, TooFewDecisions
 from matching.training.train import NeedLabel
 
 from ..conftest import need
+from .test_retrain import confirm_first_reject_last
 
 # Colloquial needs of our own wording, by category: a first batch the previous artifact
 # learned from, a second batch decided since.
@@ -106,15 +106,10 @@ def test_new_classifier_that_wins_replaces_the_previous(tmp_path, monkeypatch):
 
 
 def _decide(db, factory) -> None:
-    """n1: matched, one suggestion confirmed and one rejected, category corrected by a
-    reviewer; n2: its category set by the office."""
+    """n1: one suggestion confirmed and one rejected, category corrected by a reviewer;
+    n2: its category set by the office."""
+    confirm_first_reject_last(db, factory)
     with db.session() as s:
-        service.match_need(s, "n1", service.build_matcher(s, factory=factory))
-    with db.session() as s:
-        rows = s.scalars(
-            select(Suggestion).where(Suggestion.need_id == "n1").order_by(Suggestion.rank)
-        ).all()
-        rows[0].status, rows[-1].status = "confirmed", "rejected"
         n1, n2 = s.get(Need, "n1"), s.get(Need, "n2")
         n1.category_name, n1.category_source = "居家养老", "reviewer"
         n2.category_name, n2.category_source = "矛盾调解", "office"
