@@ -39,7 +39,7 @@ CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 # text never needs them, so names, titles, descriptions and reasons refuse them.
 BIDI_CHARS = r"\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # Everything a person's text refuses, as a regex character class body (shared with the API's
-# OpenAPI patterns, web.api.inputs, so the document states exactly this rule).
+# OpenAPI patterns, web.api.fields, so the document states exactly this rule).
 TEXT_FORBIDDEN = CONTROL_CHARS + BIDI_CHARS
 FORBIDDEN_IN_TEXT = re.compile(f"[{TEXT_FORBIDDEN}]")
 # Free-text reasons (returning, withdrawing, rejecting): the same cap on every channel.

@@ -17,6 +17,7 @@ from catalog.notices import notice_is_open, objections_for, public_objections, r
 from catalog.timeline import need_timeline
 from catalog.validation import MAX_REASON
 from catalog.visibility import load_need
+from web.access.reads import records_read
 from web.api import bp
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
@@ -168,6 +169,7 @@ def send_objection(need_id: str):
 
 @bp.get("/needs/<need_id>/objections")
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 @with_db_retry
 @doc("Objections to a need's result notice", tag="needs", response=obj({"items": array(OBJECTION)}))
 def need_objections(need_id: str):
@@ -202,6 +204,7 @@ def answer(objection_id: int):
 
 @bp.get("/needs/<need_id>/timeline")
 @token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+@records_read("need", id_arg="need_id")
 @with_db_retry
 @doc("A need's timeline: who did what and when", tag="needs", response=TIMELINE)
 def timeline(need_id: str):

@@ -43,7 +43,7 @@ def actions_table(plan: ActionPlan, names: Names, org_names: dict[str, str]) -> 
         rank += 1
         who = _org(org_names, a.organization_id) if a.kind == EXTEND else ""
         streets = a.add_streets if a.kind == EXTEND else a.streets
-        t.rows.append(
+        t.add(
             [
                 rank,
                 str(KIND_LABELS[a.kind]),
@@ -53,9 +53,9 @@ def actions_table(plan: ActionPlan, names: Names, org_names: dict[str, str]) -> 
                 len(a.closes),
                 ", ".join(a.closes),
                 reason_text(a.reason or {}),
-            ]
+            ],
+            {},
         )
-        t.links.append({})
     return t
 
 
@@ -70,7 +70,7 @@ def bundles_table(plan: ActionPlan, names: Names) -> Table:
     ]
     t = Table("bundles", _("Joint purchases"), headers)
     for a in plan.of_kind(BUNDLE):
-        t.rows.append(
+        t.add(
             [
                 names.category(a.category),
                 len(a.needs),
@@ -78,9 +78,9 @@ def bundles_table(plan: ActionPlan, names: Names) -> Table:
                 a.budget_yuan,
                 ", ".join(a.needs),
                 reason_text(a.reason or {}),
-            ]
+            ],
+            {},
         )
-        t.links.append({})
     return t
 
 
@@ -95,7 +95,7 @@ def red_flags_table(flags: list[RedFlag], names: Names, org_names: dict[str, str
     ]
     t = Table("red_flags", _("Integrity red flags"), headers)
     for f in flags:
-        t.rows.append(
+        t.add(
             [
                 str(INDICATOR_LABELS[f.indicator]),
                 ", ".join(f.need_ids),
@@ -103,7 +103,7 @@ def red_flags_table(flags: list[RedFlag], names: Names, org_names: dict[str, str
                 names.region(f.office) if f.office else "",
                 f.value,
                 reason_text(f.explanation or {}),
-            ]
+            ],
+            {},
         )
-        t.links.append({})
     return t

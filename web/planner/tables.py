@@ -38,6 +38,12 @@ class Table:
     links: list[dict[str, str]] = field(default_factory=list)
     footer: list[Any] | None = None
 
+    def add(self, row: list[Any], link: dict[str, str]) -> None:
+        """Append a row with the filter its link narrows to: rows and links stay index-aligned,
+        as the templates read them side by side."""
+        self.rows.append(row)
+        self.links.append(link)
+
 
 def _reason_headers() -> list[str]:
     return [str(REASONS_SHORT[r]) for r in ("no_service", "no_coverage", "no_capacity")]
@@ -104,8 +110,7 @@ def regions_table(session: Session, flt: NeedFilter, names: Names) -> Table:
         ]
         for code, r, level in rows:
             r = r or GapRow(region=code, category=None)
-            t.rows.append([code, names.region(code), level, *_gap_numbers(r)])
-            t.links.append(_region_link(code))
+            t.add([code, names.region(code), level, *_gap_numbers(r)], _region_link(code))
     t.footer = ["", _("Total"), "", *_gap_numbers(totals(districts.values()))]
     return t
 
@@ -116,11 +121,10 @@ def gaps_table(session: Session, flt: NeedFilter, names: Names, level: str = "st
     rows = gap_table(session, flt, level)
     for r in rows:
         cells = [r.region, names.region(r.region), names.category(r.category)]
-        t.rows.append([*cells, *_gap_numbers(r, share=True)])
         link = _region_link(r.region)
         if r.category:
             link["category"] = r.category
-        t.links.append(link)
+        t.add([*cells, *_gap_numbers(r, share=True)], link)
     t.footer = ["", _("Total"), "", *_gap_numbers(totals(rows), share=True)]
     return t
 
@@ -137,7 +141,7 @@ def needs_table(session: Session, flt: NeedFilter, names: Names, limit: int | No
     ]
     t = Table("needs", _("Unmet needs"), headers)
     for n in unmet_needs(session, flt, limit):
-        t.rows.append(
+        t.add(
             [
                 n.id,
                 n.title,
@@ -146,9 +150,9 @@ def needs_table(session: Session, flt: NeedFilter, names: Names, limit: int | No
                 names.reason(n.reason),
                 n.budget_yuan,
                 n.beneficiary_count,
-            ]
+            ],
+            {"street": n.street},
         )
-        t.links.append({"street": n.street})
     return t
 
 
@@ -165,7 +169,7 @@ def supply_table(session: Session, flt: NeedFilter, names: Names) -> Table:
     ]
     t = Table("supply", _("Supply and demand by street and category"), headers)
     for r in supply_demand(session, flt):
-        t.rows.append(
+        t.add(
             [
                 r.street,
                 names.region(r.street),
@@ -175,9 +179,9 @@ def supply_table(session: Session, flt: NeedFilter, names: Names) -> Table:
                 r.free_capacity,
                 r.needs,
                 r.unmet,
-            ]
+            ],
+            {"street": r.street, "category": r.category},
         )
-        t.links.append({"street": r.street, "category": r.category})
     return t
 
 
@@ -197,7 +201,7 @@ def fairness_table(session: Session, flt: NeedFilter) -> Table:
     t = Table("fairness", _("Suggestions and confirmations by organization profile"), headers)
     for r in fairness(session, flt):
         rate = r.confirm_rate
-        t.rows.append(
+        t.add(
             [
                 str(DIMENSIONS[r.dimension]),
                 band_label(r.band),
@@ -209,9 +213,9 @@ def fairness_table(session: Session, flt: NeedFilter) -> Table:
                 round(100 * r.confirmation_share, 1),
                 r.rejected,
                 "" if rate is None else round(100 * rate, 1),
-            ]
+            ],
+            {},
         )
-        t.links.append({})
     return t
 
 
@@ -237,6 +241,7 @@ def emerging_table(report, names: Names) -> Table:
     alone = [(("", "", _("Alone"), n.nearest_category), n) for n in report.singles]
     for (group, terms, emerging, category), n in grouped + alone:
         cells = [group, terms, emerging, names.category(category)]
-        t.rows.append([*cells, n.id, n.title, names.region(n.street), round(n.fit, 2)])
-        t.links.append({"street": n.street})
+        t.add(
+            [*cells, n.id, n.title, names.region(n.street), round(n.fit, 2)], {"street": n.street}
+        )
     return t

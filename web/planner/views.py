@@ -4,12 +4,14 @@ can be exported as it is shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from catalog.actors import region_contains
 from catalog.analytics import ALL_STATUSES, NeedFilter, gap_table, region_figures, totals
@@ -162,30 +164,30 @@ def gaps():
     )
 
 
+def _table_page(page: str, build: Callable[[Session, NeedFilter, Names], T.Table]) -> str:
+    """A planner page that shows one table for the request's filter (needs, supply,
+    fairness): the same filter bar, tabs and export links around whatever `build` makes."""
+    flt, names = _filter()
+    table = build(db_session(), flt, names)
+    return render_template("planner/table.html", **_context(flt, names, table=table, page=page))
+
+
 @bp.get("/needs")
 @roles_required(*PLANNERS)
 def needs():
-    flt, names = _filter()
-    table = T.needs_table(db_session(), flt, names)
-    return render_template("planner/table.html", **_context(flt, names, table=table, page="needs"))
+    return _table_page("needs", T.needs_table)
 
 
 @bp.get("/supply")
 @roles_required(*PLANNERS)
 def supply():
-    flt, names = _filter()
-    table = T.supply_table(db_session(), flt, names)
-    return render_template("planner/table.html", **_context(flt, names, table=table, page="supply"))
+    return _table_page("supply", T.supply_table)
 
 
 @bp.get("/fairness")
 @roles_required(*PLANNERS)
 def fairness():
-    flt, names = _filter()
-    table = T.fairness_table(db_session(), flt)
-    return render_template(
-        "planner/table.html", **_context(flt, names, table=table, page="fairness")
-    )
+    return _table_page("fairness", lambda session, flt, names: T.fairness_table(session, flt))
 
 
 def _emerging_report(flt: NeedFilter):
@@ -241,7 +243,7 @@ def export(name: str, fmt: str):
         body, mime = to_csv(_build(name, flt, names)), CSV_MIME
     else:
         body, mime = to_xlsx([_build(name, flt, names)]), XLSX_MIME
-    resp = Response(body, mimetype=mime)
+    resp = Response(body, content_type=mime)  # mimetype= would add a second charset
     resp.headers["Content-Disposition"] = f'attachment; filename="planner-{name}.{fmt}"'
     resp.headers["X-Content-Type-Options"] = "nosniff"
     current_app.logger.info("planner export %s.%s by %s", name, fmt, current_user.username)
