@@ -57,7 +57,7 @@ def check_suggestions(w: Walk) -> None:
 
 def test_colloquial_need_shows_likely_first(live_server, browser):
     browser.set_window_size(*DESKTOP_WIDE)
-    w = Walk(browser, live_server, first_step=40)
+    w = Walk(browser, live_server, first_step=80)
 
     # 1. A title-only draft: the page asks who is served, what problem, and where.
     w.sign_in("office_gb")
