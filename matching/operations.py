@@ -16,11 +16,14 @@ from matching.channels.dense import CachedEncoder, load_encoder
 from matching.evaluation.evaluate import evaluate_dir
 from matching.facade import Settings, build_matcher, index_file, matcher_key
 from matching.ranking.pipeline import Matcher
+from matching.training.guard import MIN_DECISIONS, TooFewDecisions
 from matching.training.retrain import train_from_catalog
 from matching.vectors.index_store import read_state, write_state
 from matching.vectors.index_store import rebuild as rebuild_index
 
 __all__ = [
+    "MIN_DECISIONS",
+    "TooFewDecisions",
     "encoder_for",
     "evaluate",
     "index_exists",

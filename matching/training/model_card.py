@@ -44,6 +44,12 @@ Character 1–3-gram TF-IDF (after OpenCC Traditional→Simplified, NFKC, lower 
 - Organization profiles are NOT used by default: measured no gain (a profile names several
   categories, so it is a noisy example of each); `profile_weight` turns them on.
 
+## Decisions it learned from
+{learned}
+
+## Last retraining run
+{guard}
+
 ## Calibrated thresholds (stored in the artifact's meta)
 - gap threshold: {gap_threshold:.3f} (maximizes gap F1 on out-of-fold predictions)
 - prohibited threshold: {prohibited_threshold:.3f} (maximizes F2 of the classifier
@@ -81,6 +87,37 @@ CLASSIFIER_METRICS = (
 )
 
 
+SOURCES = {
+    "office_confirmations": "office confirmations of suggestions (ranker pairs, grade 2)",
+    "office_rejections": "office rejections of suggestions (ranker pairs, grade 0)",
+    "office_categories": "categories an office set on its needs",
+    "reviewer_category_corrections": "categories a reviewer set or corrected",
+    "labeled_folder_needs": "labeled needs of exchange-format folders",
+}
+
+
+def _sources(decisions: dict | None) -> str:
+    if not decisions:
+        return "- not recorded (an artifact trained before decisions were recorded)"
+    lines = [f"- {text}: {decisions.get(k, 0)}" for k, text in SOURCES.items()]
+    return "\n".join([*lines, f"- total: {decisions.get('total', 0)}"])
+
+
+def _guard(report: dict) -> str:
+    """Whether the run's new classifier replaced the previous artifact, and why."""
+    g = report.get("classifier_guard") or {}
+    shipped = "new classifier shipped" if g.get("chosen") == "new" else "previous artifact kept"
+    figures = ""
+    if "compared_needs" in g:
+        figures = (
+            f" Category accuracy on {g['compared_needs']} newly decided needs: new (out-of-fold) "
+            f"{g['accuracy_new']:.3f} vs previous {g['accuracy_previous']:.3f}."
+        )
+    reason = f" ({g['reason']})" if g.get("reason") else ""
+    run = _sources(report.get("decisions")).replace("\n", "; ").replace("- ", "")
+    return f"{report.get('trained_at')}: {shipped}{reason}.{figures}\nThat run's decisions: {run}."
+
+
 def classifier_card(report: dict) -> str:
     clf = report["classifier"]
     cv = report.get("cv") or {}
@@ -100,6 +137,8 @@ def classifier_card(report: dict) -> str:
         prohibited_threshold=cfg.get("prohibited_threshold", 0),
         rows=rows,
         lang=lang or "n/a",
+        learned=_sources(clf.get("decisions")),
+        guard=_guard(report),
     )
 
 

@@ -19,13 +19,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.channels.classifier import CategoryClassifier
-from matching.channels.features import FEATURES
 from matching.evaluation.metrics import mean_over, ndcg_at_k
 from matching.ranking.pipeline import Matcher, MatcherConfig
 from matching.ranking.probability import fit_probability
 from matching.ranking.ranker import LinearRanker
 from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
 from matching.service import CLASSIFIER_PATH, MODELS_DIR, RANKER_PATH
+from matching.training.guard import (
+    MIN_DECISIONS,
+    Decisions,
+    compare_classifiers,
+    decision_pairs,
+    load_previous,
+    require_enough,
+)
 from matching.training.model_card import write_cards
 from matching.training.train import (
     NeedLabel,
@@ -33,6 +40,15 @@ from matching.training.train import (
     need_labels,
     ranker_pairs,
     train_category_model,
+)
+
+CONFIG_KEYS = (
+    "gap_threshold",
+    "prohibited_threshold",
+    "probability_x",
+    "probability_y",
+    "likely_threshold",
+    "category_uncertain_below",
 )
 
 
@@ -101,8 +117,11 @@ def train_shipped(
     catalog_labels: dict[str, NeedLabel] | None = None,
     decisions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     cross_validate: bool = True,
+    sources: Decisions | None = None,
+    min_decisions: int = 0,
 ) -> dict:
-    """Train and save both artifacts; returns a report (also written next to them)."""
+    """Train both artifacts and save those that ship; returns a report (also written next to
+    them). The classifier replaces the previous artifact only where it wins (`guard`)."""
     out_dir = Path(models_dir or MODELS_DIR)
     data = read_labeled([Path(d) for d in labeled_dirs])
     orgs = list(catalog_orgs) + [o for d in data for o in d.orgs]
@@ -110,32 +129,24 @@ def train_shipped(
     labels = dict(catalog_labels or {})
     for d in data:
         labels.update(d.labels)
-    clf = train_category_model(orgs, needs, labels)
-    cfg = _thresholds(clf, data, [n.id for n in needs if n.id in labels], out_dir)
-    clf.meta["config"] = {
-        "gap_threshold": cfg.gap_threshold,
-        "prohibited_threshold": cfg.prohibited_threshold,
-        "probability_x": cfg.probability_x,
-        "probability_y": cfg.probability_y,
-        "likely_threshold": cfg.likely_threshold,
-        "category_uncertain_below": cfg.category_uncertain_below,
-    }
+    sources = sources or Decisions()
+    sources.labeled_folder_needs = sum(len(d.labels) for d in data)
+    require_enough(sources, min_decisions)
+    clf, cfg, guard = _classifier(orgs, needs, labels, set(catalog_labels or {}), data, out_dir)
     ranker, rank_report = _ranker(clf, cfg, data, decisions)
-    cv = None
-    if cross_validate and data and len(data[0].needs) >= 10:
-        from matching.evaluation.crossval import run_cv
-
-        res = run_cv(data[0].path)
-        cv = {"summary": res["summary"], "baseline": res["baseline"], "pooled": res["pooled"]}
-    clf.meta["cv"] = cv
-    clf.save(out_dir / CLASSIFIER_PATH)
+    if guard["chosen"] == "new":
+        clf.meta["decisions"] = sources.as_dict()
+        clf.meta["cv"] = _cv(data) if cross_validate else None
+        clf.save(out_dir / CLASSIFIER_PATH)
     ranker.meta["report"] = rank_report
     ranker.save(out_dir / RANKER_PATH)
     report = {
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "classifier": {k: v for k, v in clf.meta.items() if k != "cv"},
+        "classifier": {k: v for k, v in clf.meta.items() if k not in ("cv", "decided_need_ids")},
+        "classifier_guard": guard,
+        "decisions": sources.as_dict(),
         "ranker": {"weights": ranker.weights, **rank_report},
-        "cv": cv,
+        "cv": clf.meta.get("cv"),
         "labeled": [str(d.path) for d in data],
     }
     (out_dir / "category_classifier" / "metrics.json").write_text(
@@ -143,6 +154,44 @@ def train_shipped(
     )
     write_cards(report, out_dir)
     return report
+
+
+def _cv(data: list[Labeled]) -> dict | None:
+    """Cross-validation of the training procedure on the first labeled folder."""
+    if not data or len(data[0].needs) < 10:
+        return None
+    from matching.evaluation.crossval import run_cv
+
+    res = run_cv(data[0].path)
+    return {"summary": res["summary"], "baseline": res["baseline"], "pooled": res["pooled"]}
+
+
+def _classifier(
+    orgs: list[OrgRecord],
+    needs: list[NeedRecord],
+    labels: dict[str, NeedLabel],
+    decided: set[str],
+    data: list[Labeled],
+    out_dir: Path,
+) -> tuple[CategoryClassifier, MatcherConfig, dict]:
+    """The new classifier with its thresholds if it wins over the previous artifact on newly
+    decided needs, else the previous one with its stored thresholds. A run on labeled folders
+    with no newly decided needs ships the new one: curated labels, measured by CV."""
+    clf = train_category_model(orgs, needs, labels)
+    labeled = [n for n in needs if n.id in labels]
+    previous = load_previous(out_dir / CLASSIFIER_PATH)
+    guard = compare_classifiers(clf, previous, labeled, labels, decided)
+    if guard["chosen"] == "previous" and data and "compared_needs" not in guard:
+        guard = guard | {"chosen": "new", "reason": "labeled folders; " + guard["reason"]}
+    if guard["chosen"] == "previous" and previous is not None:
+        cfg = MatcherConfig()
+        for k, v in previous.meta.get("config", {}).items():
+            setattr(cfg, k, v)
+        return previous, cfg, guard
+    cfg = _thresholds(clf, data, [n.id for n in labeled], out_dir)
+    clf.meta["config"] = {k: getattr(cfg, k) for k in CONFIG_KEYS}
+    clf.meta["decided_need_ids"] = sorted(decided)
+    return clf, cfg, guard
 
 
 def _thresholds(
@@ -196,37 +245,39 @@ def _ranker(
     return choose_ranker(np.vstack(Xs), np.concatenate(ys), np.concatenate(gs))
 
 
-def decision_pairs(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features stored with decided suggestions: confirmed → grade 2, rejected → 0."""
-    from catalog.models import Suggestion
-
-    rows = session.scalars(
-        select(Suggestion).where(Suggestion.status.in_(("confirmed", "rejected")))
-    )
-    X, y, g = [], [], []
-    for s in rows:
-        if not s.features or any(f not in s.features for f in FEATURES):
-            continue
-        X.append([float(s.features[f]) for f in FEATURES])
-        y.append(2 if s.status == "confirmed" else 0)
-        g.append(f"db:{s.need_id}")
-    if not X:
-        return np.zeros((0, len(FEATURES))), np.zeros(0), np.zeros(0, dtype=object)
-    return np.array(X), np.array(y), np.array(g, dtype=object)
-
-
 def train_from_catalog(
-    session: Session, labeled_dirs: Sequence[str | Path], models_dir: str | Path | None = None
+    session: Session,
+    labeled_dirs: Sequence[str | Path],
+    models_dir: str | Path | None = None,
+    min_decisions: int = MIN_DECISIONS,
 ) -> dict:
-    """The `matching train` command: catalog profiles, reviewer-set categories, decisions."""
+    """The `matching train` command: catalog profiles, people's categories, decisions.
+    Raises TooFewDecisions (nothing written) below `min_decisions`."""
     from catalog.models import Need
     from matching.adapter import load_orgs, need_record
 
     orgs = load_orgs(session)
     needs, labels = [], {}
+    src = Decisions()
     for n in session.scalars(select(Need).where(Need.category_source.in_(("office", "reviewer")))):
         rec = need_record(n)
         rec.category = None  # the label is the target, not an input
         needs.append(rec)
         labels[n.id] = NeedLabel(n.category_name, bool(n.prohibited), None)
-    return train_shipped(labeled_dirs, models_dir, orgs, needs, labels, decision_pairs(session))
+        if n.category_source == "reviewer":
+            src.reviewer_category_corrections += 1
+        else:
+            src.office_categories += 1
+    pairs = decision_pairs(session)
+    src.office_confirmations = int((pairs[1] > 0).sum())
+    src.office_rejections = int((pairs[1] == 0).sum())
+    return train_shipped(
+        labeled_dirs,
+        models_dir,
+        orgs,
+        needs,
+        labels,
+        pairs,
+        sources=src,
+        min_decisions=min_decisions,
+    )

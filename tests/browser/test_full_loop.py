@@ -7,26 +7,11 @@ test-artifacts/browser/. CSRF protection is on, as in production."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.browser.walk import PHONE, Walk, hub_app, serve
+from tests.browser.walk import PHONE, Walk
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_server(database_url, tmp_path) -> Iterator[str]:
-    from tests.web.web_world import build_world
-
-    app = hub_app(database_url, tmp_path)
-    build_world(app, needs=False)
-    try:
-        with serve(app) as base:
-            yield base
-    finally:
-        app.extensions["db"].dispose()
 
 
 def test_full_loop(live_server, browser):

@@ -60,12 +60,23 @@ def reindex() -> None:
     help="Also learn from a labeled exchange-format folder (qrels, labels).",
 )
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-def train(labeled: tuple[Path, ...], models_dir: Path | None) -> None:
-    """Retrain the classifier and ranker from people's decisions (and labeled folders)."""
+@click.option(
+    "--min-decisions",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Refuse to retrain below this many decisions (default 20).",
+)
+def train(labeled: tuple[Path, ...], models_dir: Path | None, min_decisions: int | None) -> None:
+    """Retrain the classifier and ranker from people's decisions (and labeled folders); a new
+    classifier replaces the previous one only where it wins on newly decided needs."""
     from matching import operations
 
+    minimum = operations.MIN_DECISIONS if min_decisions is None else min_decisions
     with _db().session() as session:
-        report = operations.train_from_catalog(session, list(labeled), models_dir)
+        try:
+            report = operations.train_from_catalog(session, list(labeled), models_dir, minimum)
+        except operations.TooFewDecisions as exc:
+            raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report, ensure_ascii=False))
 
 

@@ -99,12 +99,18 @@ def refresh_gap_flags() -> dict[str, Any]:
 
 
 def retrain_ranker_from_decisions() -> dict[str, Any]:
-    """Retrain from people's decisions; the new ranker is kept only if it wins on held-out
-    needs (`matching.training.retrain`), so a repeated run cannot make matching worse."""
-    from matching.operations import train_from_catalog
+    """Retrain from people's decisions; the new ranker and classifier are kept only if they win
+    on held-out needs (`matching.training`), so a repeated run cannot make matching worse. With
+    too few decisions nothing runs: a refusal, not a failure (the next run may have enough)."""
+    from matching.operations import TooFewDecisions, train_from_catalog
 
     def run() -> dict[str, Any]:
         with get_db().session() as session:
-            return train_from_catalog(session, [], current_app.config.get("MATCHING_MODELS_DIR"))
+            try:
+                return train_from_catalog(
+                    session, [], current_app.config.get("MATCHING_MODELS_DIR")
+                )
+            except TooFewDecisions as exc:
+                return {"refused": str(exc)}
 
     return _tracked("retrain_ranker", run)

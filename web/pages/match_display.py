@@ -15,10 +15,11 @@ LEVELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 
 
 def match_level(probability: float | None) -> tuple[str, str]:
-    """(level key, "高 87%") of a calibrated probability."""
+    """(level key, "高 87%") of a calibrated probability. Shown between 1 % and 99 %: a
+    calibrated estimate is never certainty, and "100%" reads to a clerk as a guarantee."""
     p = float(probability or 0.0)
     key = "high" if p >= HIGH else "medium" if p >= MEDIUM else "low"
-    return key, f"{LEVELS[key]} {round(p * 100)}%"
+    return key, f"{LEVELS[key]} {min(99, max(1, round(p * 100)))}%"
 
 
 def split_suggestions(suggestions: Sequence[Any]) -> tuple[list[Any], list[Any]]:

@@ -23,7 +23,8 @@ def test_train_shipped_writes_artifacts_and_cards(tmp_path):
     assert 0 < cfg.gap_threshold <= 1
 
 
-def test_decisions_become_training_pairs(db, factory):
+def confirm_first_reject_last(db, factory) -> None:
+    """Match n1, then the office confirms its first suggestion and rejects its last."""
     with db.session() as s:
         service.match_need(s, "n1", service.build_matcher(s, factory=factory))
     with db.session() as s:
@@ -32,6 +33,10 @@ def test_decisions_become_training_pairs(db, factory):
         ).all()
         rows[0].status = "confirmed"
         rows[-1].status = "rejected"
+
+
+def test_decisions_become_training_pairs(db, factory):
+    confirm_first_reject_last(db, factory)
     with db.session() as s:
         X, y, g = decision_pairs(s)
     assert X.shape == (2, len(FEATURES)) and sorted(y.tolist()) == [0, 2]
