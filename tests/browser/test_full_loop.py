@@ -54,13 +54,25 @@ def test_full_loop(live_server, browser):
     # 3. The office confirms the first suggestion, rejects the second with a reason, lists it.
     w.sign_in("office_gb")
     w.go(f"/office/needs/{need_id}")
-    cards = w.all(".suggestion")
+
+    # Decide two organizations other than 乐龄, which then shows interest: an organization
+    # already confirmed for a need is not invited to show interest in it.
+    def unfold() -> None:  # the unlikely ones are folded after every page load
+        for details in w.all("#other-suggestions:not([open])"):
+            details.find_element("css selector", "summary").click()
+
+    unfold()
+    cards = [
+        c for c in w.all(".suggestion") if "乐龄" not in c.find_element("css selector", "h3").text
+    ]
     confirmed_id, rejected_id = cards[0].get_attribute("id"), cards[1].get_attribute("id")
     confirmed_name = w.css(f"#{confirmed_id} h3").text.split(". ", 1)[1].split(" ")[0]
     rejected_name = w.css(f"#{rejected_id} h3").text.split(". ", 1)[1].split(" ")[0]
     w.click(f"#{confirmed_id} button.confirm")
+    unfold()
     w.type(f"#{rejected_id} input[name=reason]", "服务范围与本街道需求不符")
     w.click(f"#{rejected_id} button.reject")
+    unfold()
     assert "confirmed" in w.css(f"#{confirmed_id}").get_attribute("class")
     assert "rejected" in w.css(f"#{rejected_id}").get_attribute("class")
     w.shot("office-decided")
