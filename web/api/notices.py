@@ -23,10 +23,11 @@ from web.api.inputs import check, read_json
 from web.api.needs import load_need as load_scoped_need
 from web.api.query import clean_id
 from web.api.retry import with_db_retry
+from web.api.routes import operation
 from web.api.schema_types import array, boolean, integer, obj, string, timestamp
 from web.api.serialize import iso
 from web.api.spec import doc
-from web.api.tokens import public_endpoint, token_required
+from web.api.tokens import public_endpoint
 from web.extensions import limiter
 from web.platform.database import db_session
 
@@ -166,10 +167,14 @@ def send_objection(need_id: str):
     return response
 
 
-@bp.get("/needs/<need_id>/objections")
-@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
-@with_db_retry
-@doc("Objections to a need's result notice", tag="needs", response=obj({"items": array(OBJECTION)}))
+@operation(
+    "GET",
+    "/needs/<need_id>/objections",
+    "Objections to a need's result notice",
+    tag="needs",
+    response=obj({"items": array(OBJECTION)}),
+    roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
+)
 def need_objections(need_id: str):
     """Objections for the reviewer of the area (with contact) and the posting office (without)."""
     session = db_session()
@@ -179,15 +184,15 @@ def need_objections(need_id: str):
     return jsonify(items=[_objection(o, contact) for o in objections_for(session, need.id)])
 
 
-@bp.post("/objections/<int:objection_id>/answer")
-@token_required(Role.REVIEWER, Role.ADMIN)
-@with_db_retry
-@doc(
+@operation(
+    "POST",
+    "/objections/<int:objection_id>/answer",
     "Answer an objection (the reviewer of the area; final)",
     tag="needs",
     body=ANSWER_FIELDS,
     response=OBJECTION,
     errors=(409,),
+    roles=(Role.REVIEWER, Role.ADMIN),
 )
 def answer(objection_id: int):
     """Record the reviewer's answer and whether it is published."""
@@ -200,10 +205,14 @@ def answer(objection_id: int):
     return jsonify(_objection(made, True))
 
 
-@bp.get("/needs/<need_id>/timeline")
-@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
-@with_db_retry
-@doc("A need's timeline: who did what and when", tag="needs", response=TIMELINE)
+@operation(
+    "GET",
+    "/needs/<need_id>/timeline",
+    "A need's timeline: who did what and when",
+    tag="needs",
+    response=TIMELINE,
+    roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
+)
 def timeline(need_id: str):
     """The need's history from the audit log (offices and reviewers of its area)."""
     session = db_session()
