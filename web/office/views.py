@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from catalog import permissions
 from catalog.commands import needs as need_commands
+from catalog.decisions import active_interests
 from catalog.errors import DomainError, FieldError, NotAllowed, ValidationFailed
 from catalog.lifecycle import TRANSITIONS, transition
-from catalog.models import Interest, Need, Region, Role, SuggestionStatus
+from catalog.models import Need, Region, Role, SuggestionStatus
 from catalog.outcomes import GRADES, outcomes_for_need
 from catalog.permissions import allowed
 from catalog.visibility import visible_suggestions, worklist_clause
@@ -152,13 +153,7 @@ def need(need_id: str):
     need = need_in_scope(need_id)
     session = db_session()
     suggestions = visible_suggestions(session, need, actor())
-    interests = list(
-        session.scalars(
-            select(Interest)
-            .where(Interest.need_id == need.id, Interest.active.is_(True))
-            .order_by(Interest.created_at)
-        )
-    )
+    interests = active_interests(session, need.id)
     evaluable = allowed(permissions.record_outcome, actor(), need)
     return render_template(
         "office/need.html",

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from catalog import permissions
 from catalog.commands import needs as need_commands
+from catalog.decisions import active_interests
 from catalog.errors import DomainError
 from catalog.lifecycle import transition
-from catalog.models import Interest, Need, Role
+from catalog.models import Need, Role
 from catalog.permissions import allowed
 from catalog.visibility import visible_suggestions, worklist_clause
 from web.access.authz import actor, need_in_scope, roles_required
@@ -74,11 +75,7 @@ def queue():
 def need(need_id: str):
     need = need_in_scope(need_id)
     session = db_session()
-    interests = list(
-        session.scalars(
-            select(Interest).where(Interest.need_id == need.id, Interest.active.is_(True))
-        )
-    )
+    interests = active_interests(session, need.id)
     return render_template(
         "reviewer/need.html",
         need=need,
