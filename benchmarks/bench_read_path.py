@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.bench_api import (
@@ -38,6 +39,13 @@ from benchmarks.bench_api import (
 )
 from benchmarks.cpu_share import cpu_split, snapshot
 from benchmarks.live_server import gunicorn_server, mint_token, request, terminate_as_exit
+from benchmarks.org_reads import (
+    busiest_orgs,
+    create_org_accounts,
+    opportunity_rows,
+    time_org_reads,
+    web_rss_mib,
+)
 from benchmarks.synthetic_catalog import (
     base_records,
     create_admin,
@@ -113,22 +121,42 @@ def loaded(port: int, path: str, s: Settings, headers: dict, db_name: str) -> di
 
 
 def build(n: int, s: Settings, url: str, index_dir: Path) -> dict:
+    """Migrate, bulk-load, list every need, then match them all with the real service: its
+    write step fills the suggestions and the organizations' opportunity rows."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
     from catalog import schema
     from catalog.db import Database
+    from catalog.models import Need
     from matching.service import build_matcher, run_all
 
     base_orgs, base_needs, _ = base_records()
     db = Database(url)
+    timings = {}
     try:
         schema.upgrade(db)
         needs = synthetic_needs(base_needs, s.needs, office_streets(db.engine))
+        t0 = time.perf_counter()
         load_catalog(db.engine, synthetic_orgs(base_orgs, n), needs)
+        timings["load_s"] = round(time.perf_counter() - t0, 2)
+        with db.engine.begin() as conn:
+            conn.execute(update(Need).values(status="listed", listed_at=dt.datetime.now(dt.UTC)))
+        t0 = time.perf_counter()
         with db.session() as session:
             results = run_all(session, build_matcher(session, index_dir=index_dir))
+        timings["match_all_s"] = round(time.perf_counter() - t0, 2)
+        opportunities = opportunity_rows(db.engine)
     finally:
         db.dispose()
     best = max(results, key=lambda r: len(r.suggestions))
-    return {"need_id": best.need_id, "suggestions": sum(len(r.suggestions) for r in results)}
+    return {
+        "need_id": best.need_id,
+        "suggestions": sum(len(r.suggestions) for r in results),
+        "opportunity_rows": opportunities,
+        **timings,
+    }
 
 
 def bench_size(n: int, s: Settings) -> dict:
@@ -143,21 +171,31 @@ def bench_size(n: int, s: Settings) -> dict:
 
             engine = create_engine(url)
             create_admin(engine, USERNAME, password)
+            orgs = busiest_orgs(engine, int(_env("BENCH_READ_ORGS", "20")))
+            names = create_org_accounts(engine, orgs, password)
             engine.dispose()
             path = f"/api/v1/needs/{row['need_id']}/suggestions"
             log = Path(tmp) / "gunicorn.log"
             with gunicorn_server(url, index_dir, s.workers, s.threads, log) as port:
+                # First: the organizations' reads on fresh workers (first calls included).
+                row["org_reads"] = time_org_reads(port, names, password)
                 auth = {"Authorization": f"Bearer {mint_token(port, USERNAME, password)}"}
                 status, body = request(port, "GET", path, auth)
                 if status != 200:
                     raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
                 row["items"] = len(json.loads(body)["items"])
                 row["suggestions_endpoint"] = loaded(port, path, s, auth, s.db_name)
+                org_auth = {"Authorization": f"Bearer {mint_token(port, names[0], password)}"}
+                row["opportunities_endpoint"] = loaded(
+                    port, "/api/v1/opportunities", s, org_auth, s.db_name
+                )
+                row["web_rss_mib"] = web_rss_mib(port)
             bare_log = Path(tmp) / "bare.log"
             with gunicorn_server(
                 url, index_dir, s.workers, s.threads, bare_log, app_spec="benchmarks.bare_app:app"
             ) as port:
                 row["bare_flask"] = loaded(port, "/bare", s, {}, s.db_name)
+                row["bare_rss_mib"] = web_rss_mib(port)
     finally:
         drop_database(s.pg_url, s.db_name)
     ours = row["suggestions_endpoint"]["endpoint"]["throughput_rps"]
@@ -173,7 +211,8 @@ def render(out: dict) -> str:
         "",
         f"wrk, {s['concurrency']} connections for {s['seconds']} s per endpoint, gunicorn "
         f"{s['workers']} workers × {s['threads']} threads (deploy/gunicorn.conf.py); /health "
-        f"probed by a second wrk during each load. Bare = benchmarks.bare_app, same settings.",
+        f"probed by a second wrk during each load. Bare = benchmarks.bare_app, same settings. "
+        f"{s['needs']} needs, all listed and matched by the real service before serving.",
         "",
         "| orgs | items | suggestions req/s | p50 | p99 | errors | bare req/s | bare p99 | ratio "
         "| /health p99 (hub) | /health req/s | CPU ours / others |",
@@ -190,6 +229,26 @@ def render(out: dict) -> str:
             f"{h['p99_ms']} | {h['throughput_rps']} | "
             f"{cpu.get('ours_cores', '–')} / {cpu.get('others_cores', '–')} |"
         )
+    lines += [
+        "",
+        "Organizations' opportunities, from a freshly started server (its first calls "
+        "included), the busiest organizations one call at a time, then one of them under wrk; "
+        "RSS of each web process after the loads (hub / bare).",
+        "",
+        "| orgs | opportunity rows | calls | API first / p50 / p95 / max ms | /org/ first / p50 / "
+        "p95 / max ms | API under load req/s, p99 | web RSS MiB (hub / bare) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in out["runs"]:
+        o, lo = r["org_reads"], r["opportunities_endpoint"]["endpoint"]
+        api, page = o["api"], o["page"]
+        lines.append(
+            f"| {r['orgs']} | {r['opportunity_rows']} | {api['calls']} | "
+            f"{api['first_ms']} / {api['p50_ms']} / {api['p95_ms']} / {api['max_ms']} | "
+            f"{page['first_ms']} / {page['p50_ms']} / {page['p95_ms']} / {page['max_ms']} | "
+            f"{lo['throughput_rps']}, {lo['p99_ms']} | "
+            f"{', '.join(map(str, r['web_rss_mib']))} / {', '.join(map(str, r['bare_rss_mib']))} |"
+        )
     lines += ["", "## Machine", "", *(f"- {k}: {v}" for k, v in out["machine"].items()), ""]
     return "\n".join(lines)
 
@@ -197,7 +256,8 @@ def render(out: dict) -> str:
 def main(results_dir: str | Path | None = None) -> dict:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk; `make bench` does)")
-    s = Settings.from_env()
+    # The issue's setting: 2 gunicorn workers (deploy/'s threads), whatever bench_api uses.
+    s = replace(Settings.from_env(), workers=int(_env("BENCH_READ_WORKERS", "2")))
     out_dir = Path(results_dir or os.environ.get("BENCH_RESULTS_DIR") or RESULTS)
     with terminate_as_exit():
         runs = [bench_size(n, s) for n in s.sizes]

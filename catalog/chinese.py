@@ -28,8 +28,39 @@ def to_traditional(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → Simplified Chinese (OpenCC t2s); other scripts pass through unchanged."""
+    """Traditional → Simplified Chinese (OpenCC t2s); other scripts pass through unchanged.
+    A text with none of the characters the conversion can change is returned as is: most
+    text here is Simplified already, and the pure-Python converter costs ~0.4 ms per profile
+    (40 s for an index of 100,000 organizations)."""
+    triggers = _t2s_triggers()
+    if triggers is not None and triggers.isdisjoint(text):
+        return text
     return _converter("t2s").convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> frozenset[str] | None:
+    """Characters without which no t2s dictionary entry can change a text: for each entry
+    that converts, the characters it changes (all of its characters when the lengths differ).
+    An entry matches only where all its characters are present, so a text holding none of
+    these matches no converting entry. None when the converter's tables cannot be read."""
+    try:
+        converter = _converter("t2s")
+        converter.convert("")  # loads the dictionaries
+        tables = [t for chain in converter._dict_chain_data for t in chain]
+        entries = [e for table in tables for e in table[2].items()]
+    except Exception:  # noqa: BLE001 - another OpenCC build: convert every text
+        return None
+    out: set[str] = set()
+    for key, value in entries:
+        first = value.split(" ")[0]
+        if first == key:
+            continue
+        if len(first) == len(key):
+            out.update(k for k, v in zip(key, first, strict=True) if k != v)
+        else:
+            out.update(key)
+    return frozenset(out)
 
 
 def reason(kind: str, zh: str, en: str, zh_hant: str | None = None) -> dict:

@@ -13,6 +13,7 @@ from catalog.audit import now, record
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Interest, Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.notifications import Kind, notify
+from catalog.opportunities import sync_needs
 from catalog.validation import check_reason
 
 
@@ -64,6 +65,7 @@ def decide(
     )
     if s.status == SuggestionStatus.CONFIRMED:
         notify(session, Kind.SUGGESTION_CONFIRMED, s.need, actor, org_id=s.org_id)
+    sync_needs(session, [s.need_id])  # a rejected organization no longer sees the need
     return s
 
 

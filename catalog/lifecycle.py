@@ -21,6 +21,7 @@ from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.notices import open_result_notice
 from catalog.notifications import on_transition
+from catalog.opportunities import sync_needs
 from catalog.prohibited import screen
 from catalog.validation import check_reason
 
@@ -103,7 +104,8 @@ def transition(
         reason=reason,
     )
     on_transition(session, need, action, actor, reason)
-    session.flush()
+    # Entering or leaving the listed state adds or removes the need's opportunity rows.
+    sync_needs(session, [need.id])
     return need
 
 

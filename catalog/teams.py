@@ -20,6 +20,7 @@ from catalog.audit import record
 from catalog.chinese import reason
 from catalog.errors import NotFound
 from catalog.models import Need, Organization, Suggestion, SuggestionStatus
+from catalog.opportunities import sync_needs
 
 TEAM_REASON_KIND = "team_invite"  # marks a suggestion that came from an invited team
 TEAM_MODEL_VERSION = "team"
@@ -81,6 +82,7 @@ def invite_team(session: Session, actor: Actor, need_id: str, team_index: int) -
             invited=invited,
             already=already or None,
         )
+        sync_needs(session, [need.id])  # invited members see a listed need like suggested ones
     return Invitation(need.id, team_index + 1, invited, already)
 
 

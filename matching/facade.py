@@ -8,8 +8,6 @@ arguments. Flask stays outside: settings come in as a plain mapping (`Settings.f
 - `build_matcher` / `shared_matcher`: the matcher over the live catalog (fresh, or cached per
   database, catalog version and model artifact for request paths);
 - `match_need`, `match_all`: match one need / every matchable need and write the results back;
-- `opportunities`: the listed needs recommended for an organization (the one implementation
-  behind its dashboard and the API), from the suggestions matching already wrote;
 - `suggest_category`: the classifier's category for a need the office just posted;
 - `emerging_needs`: needs no category covers, for planners;
 - `index_file`, `index_version`: the persisted vector index, for the health check.
@@ -25,11 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.actors import region_contains
-from catalog.models import Need, NeedStatus, Organization, Suggestion, SuggestionStatus
+from catalog.models import Need
 from matching import service
 from matching.adapter import catalog_version, need_record
 from matching.channels.classifier import PROHIBITED, CategoryClassifier
@@ -50,8 +46,6 @@ __all__ = [
     "EmergingReport",
     "MatchResult",
     "Matcher",
-    "NeedOpportunity",
-    "OpportunityList",
     "Settings",
     "action_names",
     "build_matcher",
@@ -62,7 +56,6 @@ __all__ = [
     "match_all",
     "match_need",
     "narrow",
-    "opportunities",
     "shared_matcher",
     "suggest_category",
     "words",
@@ -115,13 +108,7 @@ def shared_matcher(session: Session, settings: Settings) -> Matcher:
     """The matcher for request paths, built once per database, catalog version (any profile
     edit changes it), classifier artifact and settings: loading models and indexing every
     profile on each request would dominate the response time. Search only; never mutate it."""
-    models = Path(settings.models_dir or service.MODELS_DIR) / service.CLASSIFIER_PATH
-    try:
-        artifact = models.stat().st_mtime_ns
-    except OSError:
-        artifact = None
-    bind = session.get_bind()
-    key = (str(getattr(bind, "url", id(bind))), catalog_version(session), artifact, settings)
+    key = (*matcher_key(session, settings), catalog_version(session))
     with _shared_lock:
         matcher = _shared.get(key)
         if matcher is None:
@@ -132,124 +119,20 @@ def shared_matcher(session: Session, settings: Settings) -> Matcher:
         return matcher
 
 
+def matcher_key(session: Session, settings: Settings) -> tuple:
+    """Database, classifier artifact (a retrained model) and settings a matcher depends on."""
+    models = Path(settings.models_dir or service.MODELS_DIR) / service.CLASSIFIER_PATH
+    try:
+        artifact = models.stat().st_mtime_ns
+    except OSError:
+        artifact = None
+    bind = session.get_bind()
+    return (str(getattr(bind, "url", id(bind))), artifact, settings)
+
+
 def match_all(session: Session, settings: Settings) -> list[MatchResult]:
     """Match every approved or listed need (suggestions, gap flags, team proposals)."""
     return service.run_all(session, matcher=build_matcher(session, settings))
-
-
-@dataclass
-class NeedOpportunity:
-    """A listed need recommended to an organization; `score` None when it was picked by the
-    organization's profile because the matcher could not run."""
-
-    need: Need
-    score: float | None
-    rank: int
-    reasons: list[dict]
-
-
-@dataclass
-class OpportunityList:
-    items: list[NeedOpportunity]
-    source: str  # "matcher" | "profile" (the fallback ranked some of them)
-
-
-# A need is recommended to an organization that matching suggested for it; one the office
-# rejected is not told the need is for it.
-SHOWN = (SuggestionStatus.SUGGESTED, SuggestionStatus.CONFIRMED)
-
-
-def opportunities(
-    session: Session, org_id: str, settings: Settings, top_k: int = 20
-) -> OpportunityList:
-    """Listed needs recommended for an organization, best first, with reasons: the one
-    implementation behind the organization's dashboard and `GET /api/v1/opportunities`.
-
-    For a need matching has finished with (`match_status` done), the answer is already written:
-    the organization's suggestion for it (score and reasons as the office sees them), unless
-    the office rejected it; no suggestion means the matcher ranked others first. Only listed
-    needs without results yet are ranked live (the matcher's reverse direction, same features
-    and ranker, so scores compare); if the matcher cannot run, those fall back to the
-    organization's profile (its categories and service area), newest first."""
-    org = session.get(Organization, org_id)
-    if org is None:
-        raise LookupError(f"no organization {org_id}")
-    listed = list(
-        session.scalars(
-            select(Need)
-            .where(Need.status == NeedStatus.LISTED)
-            .order_by(Need.listed_at.desc(), Need.id)
-        )
-    )
-    done = {n.id: n for n in listed if n.match_status == "done"}
-    items = _precomputed(session, org_id, done)
-    waiting = [n for n in listed if n.id not in done]
-    source = "matcher"
-    if waiting:
-        try:
-            items += _ranked_live(session, org, waiting, settings, top_k)
-        except Exception:  # noqa: BLE001 - no model in a fresh install: the profile still works
-            log.exception("opportunity ranking failed for %s; using the profile", org_id)
-            session.rollback()  # a read; a failed query must not poison the fallback's
-            items += _by_profile(org, waiting)
-            source = "profile"
-    items.sort(key=lambda o: (o.score is None, -(o.score or 0.0)))  # stable: newest first
-    items = items[:top_k]
-    for rank, item in enumerate(items, start=1):
-        item.rank = rank
-    return OpportunityList(items, source)
-
-
-def _precomputed(session: Session, org_id: str, done: dict[str, Need]) -> list[NeedOpportunity]:
-    rows = session.scalars(
-        select(Suggestion).where(
-            Suggestion.org_id == org_id,
-            Suggestion.need_id.in_(list(done)),
-            Suggestion.status.in_(SHOWN),
-        )
-    )
-    by_need = {s.need_id: s for s in rows}
-    return [
-        NeedOpportunity(need, by_need[nid].score, 0, list(by_need[nid].reasons or []))
-        for nid, need in done.items()
-        if nid in by_need
-    ]
-
-
-def _ranked_live(
-    session: Session, org: Organization, needs: list[Need], settings: Settings, top_k: int
-) -> list[NeedOpportunity]:
-    from catalog.analytics.supply import active_projects
-    from matching.adapter import org_record
-
-    matcher = shared_matcher(session, settings)
-    record = org_record(org, active_projects(session).get(org.id, 0))
-    by_id = {n.id: n for n in needs}
-    ranked = matcher.recommend_for_org(record, [need_record(n) for n in needs], top_k)
-    return [NeedOpportunity(by_id[o.need_id], o.score, 0, o.reasons) for o in ranked]
-
-
-def _by_profile(org: Organization, needs: list[Need]) -> list[NeedOpportunity]:
-    """Needs of the organization's categories in its service area (the matcher's own two
-    conditions of relevance), with the two reasons that say so."""
-    cats, areas = set(org.category_names), org.area_codes
-    return [
-        NeedOpportunity(
-            need,
-            None,
-            0,
-            [
-                {
-                    "kind": "category",
-                    "zh": f"服务类别：{need.category_name}",
-                    "en": f"category: {need.category_name}",
-                },
-                {"kind": "area", "zh": "在服务范围内", "en": "within the service area"},
-            ],
-        )
-        for need in needs
-        if need.category_name in cats and any(region_contains(a, need.street_code) for a in areas)
-    ]
 
 
 @lru_cache(maxsize=2)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from matching import service
 from matching.channels.dense import CachedEncoder, load_encoder
 from matching.evaluation.evaluate import evaluate_dir
-from matching.facade import Settings, index_file
+from matching.facade import Settings, build_matcher, index_file, matcher_key
+from matching.ranking.pipeline import Matcher
 from matching.training.retrain import train_from_catalog
 from matching.vectors.index_store import read_state, write_state
 from matching.vectors.index_store import rebuild as rebuild_index
@@ -23,6 +24,7 @@ __all__ = [
     "encoder_for",
     "evaluate",
     "index_exists",
+    "live_matcher",
     "read_state",
     "rebuild_index",
     "reindex",
@@ -58,6 +60,21 @@ def encoder_for(settings: Settings) -> CachedEncoder:
     return load_encoder(settings.model, cache)
 
 
-def index_exists(index_dir: str | Path) -> bool:
-    """Whether an organization index was ever built (small catalogs never need one)."""
+def index_exists(index_dir: str | Path, session: Session | None = None) -> bool:
+    """Whether an organization index was ever built (small catalogs never need one); with a
+    session, the newest published version is copied into `index_dir` first."""
+    if session is not None:
+        from matching.vectors import published
+
+        published.sync(session, index_dir)
     return index_file(index_dir).exists()
+
+
+def live_matcher(session: Session, settings: Settings) -> Matcher:
+    """The matching worker's matcher: built once per process, then every committed profile
+    edit and every newly published index applied before each use (`matching.vectors.live`)."""
+    from matching.vectors import live
+
+    key = matcher_key(session, settings)
+    kept = live.for_process(key, lambda s: build_matcher(s, settings), settings.index_dir)
+    return kept.get(session)

@@ -12,11 +12,12 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from catalog.models import Need, Organization, Suggestion
 from catalog.notifications import notify_suggestions
+from catalog.opportunities import sync_needs
 from catalog.teams import is_team_invite
 from matching.adapter import (
     HUMAN_CATEGORY_SOURCES,
@@ -113,38 +114,33 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
     need.match_status = "done"
     need.match_error = None
     need.matched_at = dt.datetime.now(dt.UTC)
+    # The organizations' side of the same result (their opportunities), in this transaction.
+    sync_needs(session, [need.id])
 
 
 def _replace_suggestions(session: Session, need_id: str, result: MatchResult, version: str) -> None:
     """Suggestions a person decided on are kept, and their organizations not suggested again;
     the undecided ones are replaced by this result's (ranked 1, 2, … in the matcher's order),
-    and members of an invited team follow them."""
-    decided = set(
-        session.scalars(
-            select(Suggestion.org_id).where(
-                Suggestion.need_id == need_id, Suggestion.status != "suggested"
-            )
-        )
-    )
+    and members of an invited team follow them. Read as plain rows: a suggestion object
+    would load its organization with categories and areas, most of a match's time."""
+    mine = Suggestion.need_id == need_id
+    rows = session.execute(
+        select(Suggestion.id, Suggestion.org_id, Suggestion.status, Suggestion.reasons).where(mine)
+    ).all()
+    decided = {r.org_id for r in rows if r.status != "suggested"}
     # Members of a team the office invited are kept like decided ones: the invitation was a
     # person's act, and re-matching must not undo it.
     invited = [
-        s
-        for s in session.scalars(
-            select(Suggestion).where(
-                Suggestion.need_id == need_id, Suggestion.status == "suggested"
-            )
-        )
-        if is_team_invite(s)
+        r
+        for r in rows
+        if r.status == "suggested" and is_team_invite(r)  # type: ignore[arg-type]  # `.reasons`
     ]
     session.execute(
         delete(Suggestion).where(
-            Suggestion.need_id == need_id,
-            Suggestion.status == "suggested",
-            Suggestion.id.not_in([s.id for s in invited]),
+            mine, Suggestion.status == "suggested", Suggestion.id.not_in([r.id for r in invited])
         )
     )
-    decided |= {s.org_id for s in invited}
+    decided |= {r.org_id for r in invited}
     rank = 0
     for suggested in result.suggestions:
         if suggested.org_id in decided:
@@ -166,7 +162,11 @@ def _replace_suggestions(session: Session, need_id: str, result: MatchResult, ve
         )
     for invite in invited:  # after the matcher's own list
         rank += 1
-        invite.rank = rank
+        session.execute(
+            update(Suggestion)
+            .where(Suggestion.id == invite.id)
+            .values(rank=rank, version=Suggestion.version + 1)
+        )
 
 
 def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -> MatchResult:
@@ -234,10 +234,13 @@ def update_index(
     Returns False when there is no index yet or it was built with another model (then the
     caller should `reindex`)."""
     from matching.channels.dense import load_encoder
+    from matching.vectors import published
     from matching.vectors.index import VectorIndex
     from matching.vectors.index_store import writer_lock
 
     with writer_lock(index_dir):  # never interleave with a rebuild (lost update)
+        published.lock_writers(session)  # nor with another host's update
+        published.sync(session, index_dir)  # start from the newest published version
         idx = VectorIndex.load(index_dir)
         if idx is None:
             return False
@@ -257,6 +260,9 @@ def _apply_update(
     if present:
         recs = [org_record(o) for o in present.values()]
         idx.add([r.id for r in recs], encoder.encode([r.profile_text() for r in recs]))
+        idx.versions.update((r.id, r.version) for r in recs)
     idx.catalog_version = catalog_version(session)
-    idx.save(index_dir)
+    from matching.vectors import published
+
+    published.release(session, idx, index_dir)
     return True

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from web import create_app
 from web.config import deployment_problems
+from web.platform.warmup import warm_up
 
 app = create_app()
 # Refuse to serve with settings only development may keep (the placeholder ocid prefix).
 _problems = deployment_problems(app.config)
 if _problems:
     raise SystemExit("refusing to start / 拒绝启动:\n" + "\n".join(_problems))
+warm_up(app)  # each worker compiles its templates before its first visitor, not during

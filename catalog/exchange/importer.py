@@ -26,6 +26,7 @@ from catalog.exchange.jsonl import Row, read_jsonl
 from catalog.exchange.record_writes import apply_need
 from catalog.exchange.records import differs, need_record
 from catalog.models import Need, Organization, Region
+from catalog.opportunities import sync_needs
 from catalog.reference import Reference
 from catalog.reference_data import load_defaults
 
@@ -152,6 +153,7 @@ def import_rows(
     ):
         _write_orgs(session, org_plan, report, bar)
         _write_needs(session, need_plan, report, bar)
+        sync_needs(session, [r["id"] for r in need_plan])
         record(
             session,
             actor,

@@ -2,10 +2,12 @@
 
 from catalog.models.accounts import Account, ApiToken, LoginSession, Role
 from catalog.models.audit import AuditEvent
+from catalog.models.derived import DerivedBlob, DerivedChunk
 from catalog.models.inspections import InspectionDraw, InspectionItem
 from catalog.models.needs import Need, NeedStatus
 from catalog.models.notices import Objection, ResultNotice
 from catalog.models.notifications import Notification
+from catalog.models.opportunities import Opportunity
 from catalog.models.organizations import (
     CreditEvent,
     Organization,
@@ -24,6 +26,8 @@ __all__ = [
     "AuditEvent",
     "Category",
     "CreditEvent",
+    "DerivedBlob",
+    "DerivedChunk",
     "InspectionDraw",
     "InspectionItem",
     "Interest",
@@ -32,6 +36,7 @@ __all__ = [
     "NeedStatus",
     "Notification",
     "Objection",
+    "Opportunity",
     "OrgArea",
     "Organization",
     "PerformanceRecord",

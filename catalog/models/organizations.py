@@ -55,7 +55,7 @@ class Organization(Base):
     # Bumped on every profile change so indexes and caches can tell stale vectors apart.
     profile_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[CreatedAt]
-    updated_at: Mapped[UpdatedAt]
+    updated_at: Mapped[UpdatedAt] = mapped_column(index=True)  # "changed since" lookups
 
     categories: Mapped[list[Category]] = relationship(
         secondary=org_categories, order_by=org_categories.c.position, lazy="selectin"

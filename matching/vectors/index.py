@@ -37,6 +37,7 @@ class VectorIndex:
         self.rev: dict[str, int] = {}
         self.dead: set[int] = set()
         self._next = 0
+        self.versions: dict[str, int] = {}  # profile version each vector was encoded from
 
     def _new_index(self, kind: str):
         if kind == "hnsw":
@@ -113,12 +114,9 @@ class VectorIndex:
     def stale(self, model_id: str, catalog_version: str) -> bool:
         return model_id != self.model_id or catalog_version != self.catalog_version
 
-    def save(self, directory: str | Path) -> Path:
-        """Atomic write: a reader sees the old file or the new one, never a mix."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / FILE_NAME
-        tmp = directory / f".{FILE_NAME}.{os.getpid()}.tmp"
+    def to_bytes(self) -> bytes:
+        """Everything the index needs, in one blob (the file `save` writes, the version
+        `published.publish` stores)."""
         blob = {
             "dim": self.dim,
             "model_id": self.model_id,
@@ -127,10 +125,33 @@ class VectorIndex:
             "ids": self.ids,
             "dead": self.dead,
             "next": self._next,
+            "versions": self.versions,
             "index": faiss.serialize_index(self.index),
         }
+        return pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> VectorIndex:
+        # Our own bytes (the instance folder, or the database a rebuild of ours wrote), never
+        # user input.
+        blob = pickle.loads(data)
+        idx = cls(blob["dim"], blob["model_id"], blob["catalog_version"], blob["kind"])
+        idx.index = faiss.deserialize_index(blob["index"])
+        idx.ids = blob["ids"]
+        idx.rev = {v: k for k, v in idx.ids.items()}
+        idx.dead = blob["dead"]
+        idx._next = blob["next"]
+        idx.versions = blob.get("versions", {})
+        return idx
+
+    def save(self, directory: str | Path) -> Path:
+        """Atomic write: a reader sees the old file or the new one, never a mix."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / FILE_NAME
+        tmp = directory / f".{FILE_NAME}.{os.getpid()}.tmp"
         with tmp.open("wb") as fh:
-            pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(self.to_bytes())
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -141,15 +162,7 @@ class VectorIndex:
         path = Path(directory) / FILE_NAME
         if not path.exists():
             return None
-        with path.open("rb") as fh:
-            blob = pickle.load(fh)  # our own file in the instance folder, never user input
-        idx = cls(blob["dim"], blob["model_id"], blob["catalog_version"], blob["kind"])
-        idx.index = faiss.deserialize_index(blob["index"])
-        idx.ids = blob["ids"]
-        idx.rev = {v: k for k, v in idx.ids.items()}
-        idx.dead = blob["dead"]
-        idx._next = blob["next"]
-        return idx
+        return cls.from_bytes(path.read_bytes())
 
 
 def rebuild(

@@ -12,7 +12,8 @@ What this module adds around it:
   drops the lock when a worker is killed, so a SIGKILL never wedges the next writer.
 * `load_current` — a per-process cache keyed by the file's (inode, mtime, size): one `stat` per
   read, a reload only after a swap. Every web process picks up a new version on its next read.
-* `rebuild` — encode, build in memory, (test-only pause), swap; leftovers of a killed writer
+* `rebuild` — encode, build in memory, (test-only pause), publish the version in the database
+  (`published`: how other hosts get it without a shared folder), swap the local copy; leftovers of a killed writer
   (``.*.tmp``) are removed under the lock before a new build starts.
 * `check` / `ensure_fresh` — an index whose catalog version (count, sum of profile versions,
   last edit: `adapter.catalog_version`) or model differs from the catalog is rebuilt.
@@ -35,6 +36,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from matching.vectors import published
 from matching.vectors.index import FILE_NAME, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -139,6 +141,7 @@ def rebuild(
         leftovers = clean_partial(index_dir)
         if leftovers:
             log.warning("removed %d partial index file(s) of a killed writer", leftovers)
+        published.sync(session, index_dir)  # another host may have rebuilt it already
         if not force and check(session, index_dir, encoder.model_id) == FRESH:
             return {"status": FRESH, "catalog_version": catalog_version(session)}
         t0 = time.perf_counter()
@@ -146,11 +149,13 @@ def rebuild(
         orgs = load_orgs(session)
         vectors = encoder.encode([o.profile_text() for o in orgs])
         idx = VectorIndex.build([o.id for o in orgs], vectors, encoder.model_id, version)
+        idx.versions = {o.id: o.version for o in orgs}
         if pause > 0:
             time.sleep(pause)
-        idx.save(index_dir)
+        blob_id = published.release(session, idx, index_dir)
     return {
         "status": "rebuilt",
+        "version": blob_id,
         "organizations": len(orgs),
         "kind": idx.kind,
         "model": encoder.model_id,

@@ -41,9 +41,9 @@ def category_reason(cat: CategoryInfo, prob: float, offered: bool) -> dict:
     if offered:
         return reason(
             "category",
-            f"提供「{cat.name}」服务，与本需求的类别相符（判断把握 {pct}%）",
+            f"提供「{cat.name}」服务，与本需求的类别相符（可能性约 {pct}%）",
             f"offers {cat.name_en or cat.name}, the service this need is about ({pct}% confidence)",
-            f"提供「{cat.name_hant or _hant(cat.name)}」服務，與本需求的類別相符（判斷把握 {pct}%）",
+            f"提供「{cat.name_hant or _hant(cat.name)}」服務，與本需求的類別相符（可能性約 {pct}%）",
         )
     return reason(
         "category",

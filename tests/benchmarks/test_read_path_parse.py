@@ -31,3 +31,19 @@ def test_parse_wrk_reads_rate_percentiles_and_every_error():
     assert res["throughput_rps"] == 2400.5 and res["requests"] == 12000
     assert (res["p50_ms"], res["p90_ms"], res["p99_ms"]) == (3.9, 5.2, 1200.0)
     assert res["errors"] == 7
+
+
+def test_org_read_summary_keeps_the_first_call_and_the_tail():
+    from benchmarks.org_reads import _summary
+
+    samples = [900.0, *([10.0] * 18), 50.0]  # a slow first call, then quick ones
+    res = _summary(samples, samples[0])
+    assert (res["calls"], res["first_ms"], res["max_ms"]) == (20, 900.0, 900.0)
+    assert (res["p50_ms"], res["p95_ms"]) == (10.0, 50.0)
+
+
+def test_web_rss_finds_no_worker_on_a_port_nobody_serves():
+    from benchmarks.live_server import free_port
+    from benchmarks.org_reads import web_rss_mib
+
+    assert web_rss_mib(free_port()) == []

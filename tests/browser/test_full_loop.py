@@ -48,8 +48,9 @@ def test_full_loop(live_server, browser):
     w.type("#months", "12")
     w.shot("office-need-form")
     w.click("#submit-for-review")
-    w.wait.until(lambda d: "posted=1" in d.current_url)
+    w.wait.until(lambda d: "submitted=1" in d.current_url)
     need_id = browser.current_url.split("?")[0].rsplit("/", 1)[1]
+    assert "已提交审核。审核通过后" in w.text()
     assert "系统推荐的服务类别" in w.text() and "居家养老" in w.css("#category").text
     w.shot("office-need-submitted")
     w.sign_out()

@@ -97,7 +97,10 @@ class Workers:
     logs: Path
     procs: list[subprocess.Popen] = field(default_factory=list)
 
-    def start(self, pause: float = 0.0, name: str = "w") -> subprocess.Popen:
+    def start(
+        self, pause: float = 0.0, name: str = "w", index_dir: Path | None = None, queue: str = ""
+    ) -> subprocess.Popen:
+        """A worker; `index_dir` its own cache folder (another host), `queue` its own queue."""
         cfg = self.app.config  # type: ignore[attr-defined]
         env = dict(os.environ)
         env.update(
@@ -105,7 +108,7 @@ class Workers:
             SECRET_KEY="test",
             CELERY_BROKER_URL=REDIS_URL,
             CELERY_RESULT_BACKEND="",
-            MATCHING_INDEX_DIR=cfg["MATCHING_INDEX_DIR"],
+            MATCHING_INDEX_DIR=str(index_dir or cfg["MATCHING_INDEX_DIR"]),
             HUB_MATCHING_ENCODER=ENCODER,
             HUB_MATCHING_REINDEX_PAUSE=str(pause),
             HUB_BROKER_VISIBILITY_TIMEOUT="3",
@@ -131,6 +134,7 @@ class Workers:
                 "info",
                 "-n",
                 f"{name}{len(self.procs)}-{uuid.uuid4().hex[:6]}@%h",
+                *(["-Q", queue] if queue else []),
             ],
             cwd=ROOT,
             env=env,
@@ -138,7 +142,7 @@ class Workers:
             stderr=subprocess.STDOUT,
         )
         self.procs.append(proc)
-        wait_for(lambda: "ready." in log.read_text(), 60, f"worker ready ({log})", alive=proc)
+        wait_for(lambda: "ready." in log.read_text(), 120, f"worker ready ({log})", alive=proc)
         return proc
 
     def kill(self, proc: subprocess.Popen) -> None:

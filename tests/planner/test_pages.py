@@ -180,3 +180,22 @@ def test_every_street_is_reachable_from_the_linked_table(planner_app):
         "440403106",
         "440403107",
     ]
+
+
+def test_csv_export_names_its_charset_once(planner_app):
+    client = planner_app.test_client()
+    login(client, "planner")
+    r = client.get("/planner/export/gaps.csv")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_emerging_page_counts_needs_that_stand_alone(planner_app):
+    client = planner_app.test_client()
+    login(client, "planner")
+    page = client.get("/planner/emerging?lang=en").get_data(as_text=True)
+    counted = re.search(r"(\d+) groups of similar needs, (\d+) needs alone", page)
+    assert counted, page[:2000]
+    rows = page.split('id="table-emerging"', 1)[1].split("</tbody>", 1)[0].count("<tr")
+    groups, alone = int(counted[1]), int(counted[2])
+    assert alone <= rows and (groups > 0 or alone == rows or rows == 1)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -26,6 +28,7 @@ from catalog.models import (
     PerformanceRecord,
     Suggestion,
 )
+from catalog.opportunities import rebuild as rebuild_opportunities
 from tests.web.web_world import add_need
 from web.access.auth import hash_password
 from web.api.tokens import hash_token
@@ -128,6 +131,8 @@ def build_world(app: Flask) -> World:
             password_hash=_HASH,
         )
         world.account_ids["spare"] = spare.id
+        # The suggestions stand in for matching's write step, so its other half too.
+        rebuild_opportunities(session)
     return world
 
 
@@ -261,3 +266,22 @@ def assert_json_error(response, status: int, code: str | None = None) -> dict:  
     if code is not None:
         assert error["code"] == code, error
     return error
+
+
+@contextmanager
+def statements_run(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block, in order (query-count tests
+    pin behaviour, not time)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    engine = app.extensions["db"].engine
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
-from catalog.models import Need
+from catalog import opportunities
+from catalog.actors import Actor
+from catalog.decisions import decide
+from catalog.lifecycle import transition
+from catalog.models import Need, Opportunity
 from matching import facade
 from tests.web.api_world import (
     GONGBEI,
@@ -15,6 +20,7 @@ from tests.web.api_world import (
     Api,
     assert_json_error,
     build_world,
+    statements_run,
 )
 from web.api.spec import HIDDEN_ATTR
 
@@ -92,44 +98,76 @@ def test_opportunities_list_listed_needs_with_reasons(api, world):
     assert_json_error(api.get("office", "/api/v1/opportunities"), 403)
 
 
-def _no_matcher(_session):
-    raise RuntimeError("no model in this install")
+# Opportunities are matching's results, read per organization from the `opportunity` table
+# that every write step keeps current; nothing is ranked in a request.
 
 
-def test_opportunities_fall_back_to_the_profile(app, api, world):
-    """Listed needs matching has not finished with are ranked live; when the matcher cannot
-    run, the organization's categories and area stand in."""
+def _no_matcher(*_args, **_kwargs):
+    raise AssertionError("a request built a matcher")
+
+
+def _rows(app, org_id: str) -> list[tuple[str, float]]:
     with app.extensions["db"].session() as s:
-        for label in ("listed", "other_listed"):
-            s.get(Need, world.needs[label]).match_status = "failed"
+        return [(r.id, r.score) for r in opportunities.page(s, org_id)]
+
+
+def test_opportunities_come_from_matching_results_for_page_and_api(
+    app, client, api, world, monkeypatch
+):
+    """The organization's own suggestions for listed needs (not where the office rejected it,
+    nor a need still approved), the same on the dashboard and the API, with no matcher."""
+    monkeypatch.setattr(facade, "shared_matcher", _no_matcher)
+    monkeypatch.setattr(facade, "build_matcher", _no_matcher)
     app.config["MATCHER_FACTORY"] = _no_matcher
-    body = api.get("organization", "/api/v1/opportunities").get_json()
-    assert body["source"] == "profile"
-    # o1 does 居家养老 in all of 香洲区: both listed needs qualify.
-    assert {o["id"] for o in body["items"]} == {world.needs["listed"], world.needs["other_listed"]}
-    assert all(o["score"] is None for o in body["items"])
-
-
-def test_opportunities_come_from_matching_results_for_page_and_api(app, client, api, world):
-    """Needs matching has finished with need no live matcher: the organization's own
-    suggestions are its opportunities (not for a need where the office rejected it, nor where
-    the matcher ranked others), and the dashboard lists exactly what the API does."""
-    app.config["MATCHER_FACTORY"] = _no_matcher  # would force the profile if it were needed
     body = api.get("organization", "/api/v1/opportunities").get_json()
     assert body["source"] == "matcher"
     assert [(o["id"], o["score"], o["rank"]) for o in body["items"]] == [
         (world.needs["listed"], 0.9, 1)
     ]
     assert body["items"][0]["reasons"][0]["en"] == "home care"  # the suggestion's own reasons
+    assert body["items"][0]["street_name"] and body["items"][0]["district"]
     r = client.post("/login", data={"username": "org_o1", "password": PASSWORD})
     assert r.status_code == 302
     page = client.get("/org/").get_data(as_text=True)
     assert re.findall(r'<article class="card opportunity" id="need-([^"]+)"', page) == [
         o["id"] for o in body["items"]
     ]
-    with app.extensions["db"].session() as s:  # o2: the office rejected it for n-listed
-        found = facade.opportunities(s, "o2", facade.Settings(factory=_no_matcher))
-        assert (found.items, found.source) == ([], "matcher")
+    assert _rows(app, "o2") == []  # the office rejected o2 for n-listed; n-approved is unlisted
+
+
+def test_every_write_step_keeps_the_table_current(app, api, world):
+    """Listing a need adds its rows, a rejection removes one, leaving the listed state removes
+    the rest: the table always says what suggestions and statuses say."""
+    admin = Actor.system("test")
+    listed, approved = world.needs["listed"], world.needs["approved"]
+    with app.extensions["db"].session() as s:
+        transition(s, s.get(Need, approved), "list", admin)
+    assert {n for n, _ in _rows(app, "o1")} == {listed, approved}
+    assert [n for n, _ in _rows(app, "o2")] == [approved]
+    two = api.get("organization", "/api/v1/opportunities?limit=1&offset=1").get_json()["items"]
+    assert len(two) == 1 and two[0]["rank"] == 2
+    with app.extensions["db"].session() as s:
+        decide(s, world.suggestions["approved_o2"], "reject", admin, reason="不在服务范围")
+    assert _rows(app, "o2") == []
+    with app.extensions["db"].session() as s:
+        transition(s, s.get(Need, listed), "match", admin)  # o1 was confirmed for it
+    assert [n for n, _ in _rows(app, "o1")] == [approved]
+    with app.extensions["db"].session() as s:
+        opportunities.rebuild(s)  # the bulk rule agrees with the per-need one
+        assert [(o.need_id, o.org_id) for o in s.scalars(select(Opportunity))] == [(approved, "o1")]
+
+
+def test_the_api_reads_a_page_in_one_statement(app, api, world):
+    """Token, organization id, one page (need, street, suggestion reasons and interest joined):
+    the count does not grow with the catalog or the page."""
+    assert api.get("organization", "/api/v1/opportunities").status_code == 200
+    with statements_run(app) as statements:
+        assert api.get("organization", "/api/v1/opportunities").status_code == 200
+    reads = [s for s in statements if "FROM opportunity" in s]
+    assert len(reads) == 1, statements
+    assert "ORDER BY opportunity.score DESC, opportunity.listed_at DESC" in reads[0]
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= 3, selects
 
 
 def test_interest_express_and_withdraw(api, world):

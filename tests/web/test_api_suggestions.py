@@ -9,7 +9,14 @@ import threading
 import pytest
 
 from catalog.models import AuditEvent, Suggestion
-from tests.web.api_world import Api, assert_json_error, bearer, build_world, mint_token
+from tests.web.api_world import (
+    Api,
+    assert_json_error,
+    bearer,
+    build_world,
+    mint_token,
+    statements_run,
+)
 
 
 @pytest.fixture
@@ -181,21 +188,10 @@ def test_list_reads_suggestions_in_one_statement(app, client, world):
     """Token, need, suggestions with their organization names, read log: four statements, not
     one per relation of each suggested organization (issue 14: the ORM loaded each
     organization's categories and areas on every request)."""
-    from sqlalchemy import event
-
     token = mint_token(app, "office")
     path = f"/api/v1/needs/{world.needs['listed']}/suggestions"
     assert client.get(path, headers=bearer(token)).status_code == 200
-    statements: list[str] = []
-    engine = app.extensions["db"].engine
-
-    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_run(app) as statements:
         assert client.get(path, headers=bearer(token)).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 3, selects

@@ -241,8 +241,11 @@ def test_form_errors_and_flashes_are_translated(app, client, world):
 def test_dates_and_money_are_local(client, world):
     assert "¥80,000" in client.get("/?lang=zh_Hans_CN").get_data(as_text=True)
     english = client.get("/?lang=en").get_data(as_text=True)
-    assert "CN¥80,000" in english and "6/1/24" in english
-    assert "2024/6/1" in client.get("/?lang=zh_Hant_TW").get_data(as_text=True)
+    # one date format everywhere (the local_date filter): the locale's medium date, and the
+    # local time (UTC+8) for a moment; never the short "6/1/24" or "2024/6/1" beside it
+    assert "CN¥80,000" in english and "Jun 1, 2024 08:00" in english and "6/1/24" not in english
+    hant = client.get("/?lang=zh_Hant_TW").get_data(as_text=True)
+    assert "2024年6月1日 08:00" in hant and "2024/6/1" not in hant
 
 
 def test_checker_catches_untranslated_text():

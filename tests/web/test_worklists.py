@@ -144,3 +144,24 @@ def test_a_need_with_a_category_keeps_it_selected(client, world):
     login(client, "reviewer")
     page = client.get("/reviewer/needs/n-submitted").get_data(as_text=True)
     assert '<option value="居家养老" selected>' in page and "请选择" not in page
+
+
+def test_no_two_elements_share_an_id_on_any_signed_in_page(app, client):
+    """A label points at one control (`for` = its id): a second element with that id (the
+    approve form's list beside the need's category) leaves the label pointing elsewhere."""
+    from tests.web.test_translations import PAGES
+    from tests.web.test_translations import world as translation_world
+
+    urls = translation_world.__wrapped__(app)
+    duplicates = {}
+    for role, pages in PAGES.items():
+        client.post("/logout")
+        if role:
+            login(client, role)
+        for url in pages:
+            html = client.get(url.format(**urls)).get_data(as_text=True)
+            ids = re.findall(r'\sid="([^"]+)"', html)
+            repeated = sorted({i for i in ids if ids.count(i) > 1})
+            if repeated:
+                duplicates[f"{role}:{url}"] = repeated
+    assert not duplicates, duplicates

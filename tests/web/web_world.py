@@ -16,6 +16,7 @@ from catalog.actors import Actor
 from catalog.commands.accounts import create_account
 from catalog.credit_code import make_credit_code
 from catalog.models import Account, Category, Need, Organization, OrgArea, Suggestion
+from catalog.opportunities import rebuild as rebuild_opportunities
 from web.access.auth import hash_password
 
 GONGBEI = "440402005"  # 拱北街道
@@ -160,6 +161,8 @@ def build_world(app: Flask, needs: bool = True) -> World:
                         ],
                     )
                 )
+            # The suggestions stand in for matching's write step, so its other half too.
+            rebuild_opportunities(session)
     return world
 
 

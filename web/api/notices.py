@@ -174,6 +174,8 @@ def send_objection(need_id: str):
     tag="needs",
     response=obj({"items": array(OBJECTION)}),
     roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
+    reads="need",
+    id_arg="need_id",
 )
 def need_objections(need_id: str):
     """Objections for the reviewer of the area (with contact) and the posting office (without)."""
@@ -212,6 +214,8 @@ def answer(objection_id: int):
     tag="needs",
     response=TIMELINE,
     roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
+    reads="need",
+    id_arg="need_id",
 )
 def timeline(need_id: str):
     """The need's history from the audit log (offices and reviewers of its area)."""

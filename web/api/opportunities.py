@@ -1,23 +1,24 @@
 """Opportunities for an organization (listed needs recommended for it, with reasons) and its
-interest in them. The list is `matching.facade.opportunities`, the same the organization's
-dashboard shows: matching's results for the listed needs, and where matching cannot run the
-organization's categories and service area (`source` says which)."""
+interest in them. The list is `catalog.opportunities`, the same the organization's dashboard
+shows: matching's suggestions for the listed needs, kept per organization by matching's
+writes, so the request reads one indexed page and ranks nothing."""
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import g, jsonify
 from sqlalchemy import select
 
+from catalog import opportunities as catalog_opportunities
 from catalog.decisions import express_interest, withdraw_interest
-from catalog.models import Interest, Need, Organization, Role
-from matching import facade
+from catalog.models import Need, Organization, Role
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.fields import PLAIN_TEXT, Field
 from web.api.inputs import check, read_json
+from web.api.listing import MAX_OFFSET
 from web.api.query import clean_id, query_int
 from web.api.retry import with_db_retry
-from web.api.serialize import interest_json, public_need
+from web.api.serialize import interest_json, public_need_row
 from web.api.spec import doc, q
 from web.api.tokens import token_required
 from web.platform.database import db_session
@@ -39,40 +40,35 @@ INTEREST_FIELDS = {
 @doc(
     "Listed needs recommended for the calling organization, with reasons",
     tag="opportunities",
-    query=[q("limit", "how many", "integer", minimum=1, maximum=100)],
+    query=[
+        q("limit", "how many", "integer", minimum=1, maximum=100),
+        q("offset", "items to skip", "integer", minimum=0, maximum=MAX_OFFSET),
+    ],
     response="OpportunityList",
     errors=(404,),
 )
 def opportunities():
-    """Listed needs recommended for the calling organization, each with why."""
+    """Listed needs recommended for the calling organization, each with why: one page of
+    `catalog.opportunities`, which matching keeps current (nothing is ranked here)."""
     session = db_session()
-    org = session.get(Organization, g.actor.scope or "")
-    if org is None:
+    org_id = session.scalar(select(Organization.id).where(Organization.id == (g.actor.scope or "")))
+    if org_id is None:
         raise ApiError(
             404, "not_found", "本账号没有对应的社会组织", "no organization for this account"
         )
-    found = facade.opportunities(
-        session,
-        org.id,
-        facade.Settings.from_config(current_app.config),
-        top_k=query_int("limit", 20, 1, 100),
-    )
-    interested = set(
-        session.scalars(
-            select(Interest.need_id).where(Interest.org_id == org.id, Interest.active.is_(True))
-        )
-    )
+    offset = query_int("offset", 0, 0, MAX_OFFSET)
+    rows = catalog_opportunities.page(session, org_id, query_int("limit", 20, 1, 100), offset)
     items = [
         {
-            **public_need(o.need),
-            "score": o.score,
-            "rank": o.rank,
-            "reasons": o.reasons,
-            "interested": o.need.id in interested,
+            **public_need_row(row),
+            "score": row.score,
+            "rank": offset + n,
+            "reasons": row.reasons or [],
+            "interested": bool(row.interested),
         }
-        for o in found.items
+        for n, row in enumerate(rows, start=1)
     ]
-    return jsonify(items=items, source=found.source)
+    return jsonify(items=items, source="matcher")
 
 
 def _need_id(need_id: str) -> str:

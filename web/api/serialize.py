@@ -36,19 +36,35 @@ def region_ref(need: Need) -> dict[str, Any]:
 
 def public_need(need: Need) -> dict[str, Any]:
     """The notice-board view of a need: no poster, no internal flags."""
+    return _public_fields(need, region_ref(need))
+
+
+def public_need_row(row: Any) -> dict[str, Any]:
+    """`public_need` for a row of the need's columns plus `street_name` (the opportunities
+    page reads columns in one query, not ORM objects with their eager joins)."""
+    region = {
+        "street": row.street_code,
+        "street_name": row.street_name,
+        "district": row.street_code[:6],  # as Need.district_code
+    }
+    return _public_fields(row, region)
+
+
+def _public_fields(src: Any, region: dict[str, Any]) -> dict[str, Any]:
+    """The public fields from anything with the Need column names (ORM object or row)."""
     return {
-        "id": need.id,
-        "title": need.title,
-        "description": need.description,
-        **region_ref(need),
-        "category": need.category_name,
-        "beneficiaries": need.beneficiaries,
-        "beneficiary_count": need.beneficiary_count,
-        "budget_yuan": need.budget_yuan,
-        "months": need.months,
-        "funding": need.funding,
-        "status": str(need.status),
-        "listed_at": iso(need.listed_at),
+        "id": src.id,
+        "title": src.title,
+        "description": src.description,
+        **region,
+        "category": src.category_name,
+        "beneficiaries": src.beneficiaries,
+        "beneficiary_count": src.beneficiary_count,
+        "budget_yuan": src.budget_yuan,
+        "months": src.months,
+        "funding": src.funding,
+        "status": str(src.status),
+        "listed_at": iso(src.listed_at),
     }
 
 

@@ -73,10 +73,10 @@ def update_org_in_index(org_id: str, retry: bool = False) -> bool:
     transient one with ``retry`` (a real worker with retries left), re-raised for Celery."""
     from matching.operations import index_exists, update_index
 
-    if not index_exists(_index_dir()):
-        return False  # small catalogs score every organization; and no transformer is loaded
     try:
         with get_db().session() as session:
+            if not index_exists(_index_dir(), session):
+                return False  # small catalogs score every organization; no transformer loaded
             return update_index(session, _index_dir(), [org_id], encoder=_encoder())
     except Exception as exc:  # noqa: BLE001 - a stale index is never fatal
         if retry and is_transient(exc):

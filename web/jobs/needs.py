@@ -33,10 +33,14 @@ def _set_match_state(need_id: str, status: str, error: str | None = None) -> boo
 
 
 def configured_matcher(session: Any) -> Any:
-    """The matcher as the settings describe it (a test may swap in ``MATCHER_FACTORY``)."""
-    from matching import facade
+    """The matcher as the settings describe it: this process's live one, kept current per
+    match (a test may swap in ``MATCHER_FACTORY``, built afresh for every need)."""
+    from matching import facade, operations
 
-    return facade.build_matcher(session, facade.Settings.from_config(current_app.config))
+    settings = facade.Settings.from_config(current_app.config)
+    if settings.factory is not None:
+        return facade.build_matcher(session, settings)
+    return operations.live_matcher(session, settings)
 
 
 def match_one_need(need_id: str, retry: bool = False) -> str:

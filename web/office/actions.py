@@ -76,8 +76,11 @@ def decide_suggestion(suggestion_id: int, decision: str):
     except DomainError as exc:
         session.rollback()
         flash_error(exc)
-    # No #suggestions anchor: the page opens at the top, where the message says what happened.
-    return redirect(url_for("office.need", need_id=need_id))
+        # A refusal opens at the top, where the message says why.
+        return redirect(url_for("office.need", need_id=need_id))
+    # Back at the decided card, not the top: on a phone the clerk works down the list (the
+    # card is highlighted; the message is announced as a status and stays at the top).
+    return redirect(url_for("office.need", need_id=need_id, _anchor=f"suggestion-{suggestion_id}"))
 
 
 @bp.post("/needs/<need_id>/teams/<int:team_index>/invite")

@@ -1,16 +1,19 @@
-"""The organization's dashboard: listed needs recommended for it (`matching.facade.opportunities`,
-the same list the API gives), each with why, and its expressed interests."""
+"""The organization's dashboard: listed needs recommended for it (`catalog.opportunities`, the
+same list the API gives, kept current by matching's writes), each with why, and its expressed
+interests."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from types import SimpleNamespace
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from catalog import opportunities as catalog_opportunities
 from catalog.decisions import express_interest, withdraw_interest
 from catalog.errors import DomainError
-from catalog.models import Interest, Need, Role, Suggestion
-from matching import facade
+from catalog.models import Need, Role, Suggestion
 from web.access.authz import actor, roles_required
 from web.org import bp
 from web.org.views import own_org
@@ -19,31 +22,33 @@ from web.pages.display import flash_error
 from web.pages.list_query import ListQuery
 from web.platform.database import db_session
 
-
-def recommendations(org_id: str) -> list[tuple[Need, float | None, list[dict]]]:
-    """[(need, score, reasons)] best first: `matching.facade.opportunities`, the same list the
-    API gives (score None where the profile stood in for a matcher that could not run)."""
-    found = facade.opportunities(
-        db_session(), org_id, facade.Settings.from_config(current_app.config)
-    )
-    return [(o.need, o.score, o.reasons) for o in found.items]
+PAGE = 20
+MAX_PAGE = 100_000  # an offset past this is a typo, not a page anyone reads
 
 
 OPPORTUNITY_SORTS = ("listed", "budget", "title")
 
 
-def _filtered(
-    lq: ListQuery, recs: list[tuple[Need, float | None, list[dict]]]
-) -> list[tuple[Need, float | None, list[dict]]]:
-    """The ranked list narrowed by the shared filters and, when asked, sorted by a column
-    (best fit stays the order otherwise; needs without the value go last)."""
-    keep = lq.keep((n.id for n, _s, _r in recs), db_session(), Need.listed_at)
-    shown = [r for r in recs if r[0].id in keep]
-    if lq.sort:
-        known = [r for r in shown if lq.sort_key(r[0])[0] is False]
-        known.sort(key=lambda r: lq.sort_key(r[0]), reverse=lq.descending)
-        shown = known + [r for r in shown if r not in known]
-    return shown
+def recommendations(org_id: str, page_no: int, lq: ListQuery) -> list[SimpleNamespace]:
+    """One page of the organization's opportunities, best first unless a column is chosen:
+    `catalog.opportunities`, the same list the API gives, narrowed by the page's filters in
+    SQL. Rows, not ORM needs; each carries `street` (name, name_en) for the region label."""
+    session = db_session()
+    rows = catalog_opportunities.page(
+        session,
+        org_id,
+        PAGE,
+        (page_no - 1) * PAGE,
+        narrow=lambda query: lq.where(session, query, Need.listed_at),
+        order=lq.order,
+    )
+    return [
+        SimpleNamespace(
+            **row._asdict(),
+            street=SimpleNamespace(name=row.street_name, name_en=row.street_name_en),
+        )
+        for row in rows
+    ]
 
 
 @bp.get("/")
@@ -51,12 +56,7 @@ def _filtered(
 def index():
     org = own_org()
     session = db_session()
-    interests = {
-        i.need_id: i
-        for i in session.scalars(
-            select(Interest).where(Interest.org_id == org.id, Interest.active.is_(True))
-        )
-    }
+    page_no = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     confirmed = list(
         session.scalars(
             select(Suggestion)
@@ -68,19 +68,19 @@ def index():
             )
         )
     )
-    recs = recommendations(org.id)
     lq = ListQuery.from_args(request.args, (), OPPORTUNITY_SORTS)
-    settled = interests.keys() | {s.need_id for s in confirmed}
+    recs = recommendations(org.id, page_no, lq)
     return render_template(
         "org/index.html",
         org=org,
-        recs=_filtered(lq, recs),
+        recs=recs,
         lq=lq,
         categories=category_groups(session),
         streets=street_choices(session),
-        new_count=sum(1 for n, _s, _r in recs if n.id not in settled),
-        interests=interests,
+        new_count=catalog_opportunities.unanswered(session, org.id),
         confirmed=confirmed,
+        page_no=page_no,
+        more=len(recs) == PAGE,
     )
 
 

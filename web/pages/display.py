@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, flash
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, get_locale, to_user_timezone
 
 from catalog.errors import DomainError, FieldError, ValidationFailed
 from catalog.prohibited import rule_name
@@ -81,13 +81,17 @@ def named(obj: Any) -> str:
 
 
 def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    """The one date format of every page: Babel's medium date of the locale (2026年12月7日,
+    Dec 7, 2026), and for a moment also its local time as HH:mm. One filter, so a page never
+    mixes "2026/12/7 09:53" with "2026年12月7日"; `fmt` is kept for old callers and ignored."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return format_datetime(value, "short" if fmt == "medium" else fmt)
-    return format_date(value, fmt)
+        local = to_user_timezone(value)
+        return f"{format_date(local.date(), 'medium')} {local:%H:%M}"
+    return format_date(value, "medium")
 
 
 def yuan(amount: int | float | None) -> str:

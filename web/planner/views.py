@@ -243,7 +243,7 @@ def export(name: str, fmt: str):
         body, mime = to_csv(_build(name, flt, names)), CSV_MIME
     else:
         body, mime = to_xlsx([_build(name, flt, names)]), XLSX_MIME
-    resp = Response(body, mimetype=mime)
+    resp = Response(body, content_type=mime)  # mimetype= would add a second charset
     resp.headers["Content-Disposition"] = f'attachment; filename="planner-{name}.{fmt}"'
     resp.headers["X-Content-Type-Options"] = "nosniff"
     current_app.logger.info("planner export %s.%s by %s", name, fmt, current_user.username)

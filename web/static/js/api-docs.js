@@ -17,4 +17,15 @@
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
   });
+  // Swagger UI's selects (server, response type) have no label: name each by its nearest
+  // heading or its title, so a screen reader says what it chooses.
+  function labelSelects() {
+    root.querySelectorAll("select:not([aria-label])").forEach(function (select) {
+      var box = select.closest("label, .servers, .response-control-media-type, .content-type-wrapper");
+      var text = (select.title || (box && box.textContent) || "").trim().split("\n")[0];
+      select.setAttribute("aria-label", text || select.className || "select");
+    });
+  }
+  new MutationObserver(labelSelects).observe(root, { childList: true, subtree: true });
+  labelSelects();
 })();
