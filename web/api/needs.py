@@ -27,7 +27,7 @@ from web.api.inputs import check, read_json
 from web.api.listing import PAGE_QUERY, item_list, paged_list
 from web.api.need_search import SEARCH_QUERY, search
 from web.api.query import clean_id, query_text
-from web.api.routes import operation, read_one
+from web.api.routes import need_read, operation, read_one
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
 from web.api.spec import q
@@ -243,15 +243,10 @@ def need_action(need_id: str, action: str):
     return jsonify(with_notice(need_json(need, actor), queued))
 
 
-@operation(
-    "GET",
+@need_read(
     "/needs/<need_id>/interests",
     "Organizations that expressed interest in a need",
-    tag="needs",
     response="InterestList",
-    roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
-    reads="need",
-    id_arg="need_id",
 )
 def need_interests(need_id: str):
     """Organizations that expressed interest (the posting office and reviewers in scope)."""

@@ -23,7 +23,7 @@ from web.api.inputs import check, read_json
 from web.api.needs import load_need as load_scoped_need
 from web.api.query import clean_id
 from web.api.retry import with_db_retry
-from web.api.routes import operation
+from web.api.routes import need_read, operation
 from web.api.schema_types import array, boolean, integer, obj, string, timestamp
 from web.api.serialize import iso
 from web.api.spec import doc
@@ -167,15 +167,10 @@ def send_objection(need_id: str):
     return response
 
 
-@operation(
-    "GET",
+@need_read(
     "/needs/<need_id>/objections",
     "Objections to a need's result notice",
-    tag="needs",
     response=obj({"items": array(OBJECTION)}),
-    roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
-    reads="need",
-    id_arg="need_id",
 )
 def need_objections(need_id: str):
     """Objections for the reviewer of the area (with contact) and the posting office (without)."""
@@ -207,15 +202,8 @@ def answer(objection_id: int):
     return jsonify(_objection(made, True))
 
 
-@operation(
-    "GET",
-    "/needs/<need_id>/timeline",
-    "A need's timeline: who did what and when",
-    tag="needs",
-    response=TIMELINE,
-    roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
-    reads="need",
-    id_arg="need_id",
+@need_read(
+    "/needs/<need_id>/timeline", "A need's timeline: who did what and when", response=TIMELINE
 )
 def timeline(need_id: str):
     """The need's history from the audit log (offices and reviewers of its area)."""

@@ -5,6 +5,7 @@ as before: authentication first, then the declared query parameters."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -46,7 +47,14 @@ def operation(
 
 
 def read_one(rule: str, summary: str, *, reads: str, **described: Any) -> Callable[[F], F]:
-    """A GET of one record found by the rule's last variable (`<need_id>`, `<int:draw_id>`),
-    any role; the read is put on record under that id."""
-    id_arg = rule.rsplit("<", 1)[1].rstrip(">").split(":")[-1]
+    """A GET of one record (or something of it) found by the rule's last variable (`<need_id>`,
+    `<int:draw_id>`); the read is put on record under that id."""
+    id_arg = re.findall(r"<(?:[^:>]*:)?([^>]+)>", rule)[-1]
     return operation("GET", rule, summary, reads=reads, id_arg=id_arg, **described)
+
+
+def need_read(rule: str, summary: str, **described: Any) -> Callable[[F], F]:
+    """A GET of something of one need (its interests, objections, timeline) for the staff who
+    work on it: offices, reviewers and admins, on record as a read of that need."""
+    staff = (Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+    return read_one(rule, summary, reads="need", roles=staff, tag="needs", **described)
