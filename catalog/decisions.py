@@ -103,3 +103,15 @@ def withdraw_interest(session: Session, need_id: str, actor: Actor) -> None:
     interest.withdrawn_at = now()
     record(session, actor, "interest.withdraw", "need", need_id, organization=actor.scope)
     session.flush()
+
+
+def active_interests(session: Session, need_id: str) -> list[Interest]:
+    """The organizations still interested in a need, first come first: what the office and the
+    reviewer weigh before confirming."""
+    return list(
+        session.scalars(
+            select(Interest)
+            .where(Interest.need_id == need_id, Interest.active.is_(True))
+            .order_by(Interest.created_at)
+        )
+    )

@@ -3,10 +3,13 @@ audited; an admin cannot deactivate the account it is using (no locking oneself 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from catalog.audit import record
 from catalog.commands.accounts import (
@@ -57,35 +60,54 @@ def new_account():
         scope = (form.scope.data or "").strip() or None
         for e in account_problems(session, username, form.role.data, scope):
             errors.setdefault(e.field, pick(e.zh, e.en))
-        problem = password_problem(form.password.data or "", username)
-        if problem:
-            errors["password"] = pick(*problem)
-        _check_display_name(form, errors)
-        if not errors:
-            try:
-                create_account(
-                    session,
-                    actor(),
-                    username=username,
-                    role=form.role.data,
-                    scope=scope,
-                    password_hash=hash_password(form.password.data),
-                    display_name=(form.display_name.data or "").strip() or None,
-                )
-                session.commit()
-                flash(_("Account created."), "success")
-                return redirect(url_for("admin.accounts"))
-            except DomainError as exc:
-                session.rollback()
-                errors[getattr(exc, "field", "username")] = pick(exc.zh, exc.en)
+        _check_person(form, errors, form.password.data or "", username, required=True)
+        created = not errors and _run(
+            session,
+            errors,
+            "username",
+            lambda: create_account(
+                session,
+                actor(),
+                username=username,
+                role=form.role.data,
+                scope=scope,
+                password_hash=hash_password(form.password.data),
+                display_name=(form.display_name.data or "").strip() or None,
+            ),
+        )
+        if created:
+            flash(_("Account created."), "success")
+            return redirect(url_for("admin.accounts"))
     return render_template("admin/account_form.html", form=form, errors=errors, account=None)
 
 
-def _check_display_name(form: AccountForm, errors: dict[str, str]) -> None:
-    """A display name is a person's text: no control or text-direction characters."""
+def _check_person(
+    form: AccountForm, errors: dict[str, str], password: str, username: str, *, required: bool
+) -> None:
+    """The password (a new account needs one; an edit may leave it unchanged) and the display
+    name, a person's text: no control or text-direction characters."""
+    if password or required:
+        problem = password_problem(password, username)
+        if problem:
+            errors["password"] = pick(*problem)
     problem = text_problem(form.display_name.data or "")
     if problem:
         errors["display_name"] = pick(*problem)
+
+
+def _run(
+    session: Session, errors: dict[str, str], field: str, command: Callable[[], object]
+) -> bool:
+    """Run an account command and commit; a refusal is the error of the field it names
+    (`field` when it names none), and nothing is kept."""
+    try:
+        command()
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        errors[getattr(exc, "field", field)] = pick(exc.zh, exc.en)
+        return False
+    return True
 
 
 def _load(account_id: int) -> Account:
@@ -110,31 +132,26 @@ def edit_account(account_id: int):
         if problem:
             errors["scope"] = pick(*problem)
         new_password = form.password.data or ""
-        if new_password:
-            pw_problem = password_problem(new_password, account.username)
-            if pw_problem:
-                errors["password"] = pick(*pw_problem)
-        _check_display_name(form, errors)
-        if not errors:
-            try:
-                update_account(
-                    session,
-                    actor(),
-                    account,
-                    role=form.role.data,
-                    scope=scope,
-                    display_name=(form.display_name.data or "").strip() or None,
-                    password_hash=hash_password(new_password) if new_password else None,
-                )
-                session.commit()
-            except DomainError as exc:
-                session.rollback()
-                errors[getattr(exc, "field", "scope")] = pick(exc.zh, exc.en)
-            else:
-                if new_password and str(account.id) == current_user.id:
-                    sign_in(account)  # an admin resetting their own password stays signed in here
-                flash(_("Account saved."), "success")
-                return redirect(url_for("admin.accounts"))
+        _check_person(form, errors, new_password, account.username, required=False)
+        saved = not errors and _run(
+            session,
+            errors,
+            "scope",
+            lambda: update_account(
+                session,
+                actor(),
+                account,
+                role=form.role.data,
+                scope=scope,
+                display_name=(form.display_name.data or "").strip() or None,
+                password_hash=hash_password(new_password) if new_password else None,
+            ),
+        )
+        if saved:
+            if new_password and str(account.id) == current_user.id:
+                sign_in(account)  # an admin resetting their own password stays signed in here
+            flash(_("Account saved."), "success")
+            return redirect(url_for("admin.accounts"))
     return render_template("admin/account_form.html", form=form, errors=errors, account=account)
 
 

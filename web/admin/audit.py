@@ -9,12 +9,9 @@ from typing import Any
 from flask import render_template, request
 from sqlalchemy import Select
 
-from catalog.models import AuditEvent, Role
-from web.access.authz import roles_required
-from web.access.reads import records_read
-from web.admin import bp
+from catalog.models import AuditEvent
 from web.admin.details import detail_items
-from web.admin.filtering import distinct_values, log_page
+from web.admin.filtering import admin_log, distinct_values, log_page
 from web.pages.labels import AUDIT_ACTIONS
 from web.platform.database import db_session
 
@@ -28,9 +25,7 @@ def _by_action(query: Select[Any], args: Mapping[str, str]) -> Select[Any]:
     return query
 
 
-@bp.get("/audit")
-@roles_required(Role.ADMIN)
-@records_read("audit_event")
+@admin_log("/audit", "audit_event")
 def audit():
     page = log_page(AuditEvent, request.args, PAGE, _by_action)
     actions = distinct_values(db_session(), AuditEvent.action)

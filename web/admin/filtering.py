@@ -11,7 +11,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalog.clock import local_midnight
-from web.access.reads import note_rows
+from catalog.models import Role
+from web.access.authz import roles_required
+from web.access.reads import note_rows, records_read
+from web.admin import bp
 from web.pages.labels import ENTITY_LABELS
 from web.pages.paging import page_number, page_of
 from web.platform.database import db_session
@@ -72,3 +75,12 @@ def log_page(
         entities=ENTITY_LABELS,
         args=args,
     )
+
+
+def admin_log(rule: str, entity_type: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A log page: admins only, and opening it is itself on record (who looked at who looked)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        return bp.get(rule)(roles_required(Role.ADMIN)(records_read(entity_type)(view)))
+
+    return decorate

@@ -10,11 +10,8 @@ from typing import Any
 from flask import render_template, request
 from sqlalchemy import Select
 
-from catalog.models import ReadEvent, Role
-from web.access.authz import roles_required
-from web.access.reads import records_read
-from web.admin import bp
-from web.admin.filtering import log_page
+from catalog.models import ReadEvent
+from web.admin.filtering import admin_log, log_page
 from web.pages.labels import CHANNEL_LABELS
 
 PAGE = 100
@@ -27,9 +24,7 @@ def _by_channel(query: Select[Any], args: Mapping[str, str]) -> Select[Any]:
     return query
 
 
-@bp.get("/reads")
-@roles_required(Role.ADMIN)
-@records_read("read_event")
+@admin_log("/reads", "read_event")
 def reads():
     page = log_page(ReadEvent, request.args, PAGE, _by_channel)
     return render_template("admin/reads.html", channels=CHANNEL_LABELS, **page)

@@ -21,19 +21,16 @@ from catalog.models import Interest, Need, Role
 from catalog.validation import FUNDING, LANGS, LIMITS, MAX_REASON, NEED_STATUSES
 from catalog.visibility import scope_clause, sees_unconfirmed, visible_needs_clause
 from matching import facade
-from web.access.reads import records_read
-from web.api import bp
 from web.api.errors import ApiError
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
 from web.api.listing import PAGE_QUERY, item_list, paged_list
 from web.api.need_search import SEARCH_QUERY, search
 from web.api.query import clean_id, query_text
-from web.api.retry import with_db_retry
+from web.api.routes import need_read, operation, read_one
 from web.api.schemas import DISTRICT_CODE, STREET_CODE
 from web.api.serialize import interest_json, need_json
-from web.api.spec import doc, q
-from web.api.tokens import token_required
+from web.api.spec import q
 from web.jobs import enqueue_after_commit, with_notice
 from web.office import screening
 from web.platform.database import db_session
@@ -131,11 +128,15 @@ def load_need(session: Session, need_id: str, viewer: Actor | None) -> Need:
     return visibility.load_need(session, clean_id(need_id), viewer)
 
 
-@bp.get("/needs")
-@token_required()
-@records_read("need")
-@with_db_retry
-@doc("List needs within the caller's scope", tag="needs", query=LIST_QUERY, response="NeedPage")
+@operation(
+    "GET",
+    "/needs",
+    "List needs within the caller's scope",
+    tag="needs",
+    query=LIST_QUERY,
+    response="NeedPage",
+    reads="need",
+)
 def list_needs():
     """List needs within the caller's scope (offices: their street; reviewers: their area)."""
     session = db_session()
@@ -143,20 +144,15 @@ def list_needs():
     return paged_list(session, query, lambda n: need_json(n, g.actor))
 
 
-@bp.get("/needs/<need_id>")
-@token_required()
-@records_read("need", id_arg="need_id")
-@with_db_retry
-@doc("Read one need", tag="needs", response="Need")
+@read_one("/needs/<need_id>", "Read one need", reads="need", tag="needs", response="Need")
 def get_need(need_id: str):
     """Read one need the caller may see."""
     return jsonify(need_json(load_need(db_session(), need_id, g.actor), g.actor))
 
 
-@bp.post("/needs")
-@token_required(Role.OFFICE, Role.ADMIN)
-@with_db_retry
-@doc(
+@operation(
+    "POST",
+    "/needs",
     "Post a new need (as a draft)",
     tag="needs",
     body=NEED_FIELDS,
@@ -164,6 +160,7 @@ def get_need(need_id: str):
     response="Need",
     description="Offices post for their own street (`street` defaults to it, another is 403); "
     "admins have no street of their own and must give `street` (422 naming it otherwise).",
+    roles=(Role.OFFICE, Role.ADMIN),
 )
 def create_need():
     """Post a new need as a draft; offices post for their own street. The id and the
@@ -181,11 +178,15 @@ def create_need():
     return response
 
 
-@bp.patch("/needs/<need_id>")
-@token_required(Role.OFFICE, Role.ADMIN)
-@with_db_retry
-@doc(
-    "Edit a draft or returned need", tag="needs", body=PATCH_FIELDS, response="Need", errors=(409,)
+@operation(
+    "PATCH",
+    "/needs/<need_id>",
+    "Edit a draft or returned need",
+    tag="needs",
+    body=PATCH_FIELDS,
+    response="Need",
+    errors=(409,),
+    roles=(Role.OFFICE, Role.ADMIN),
 )
 def update_need(need_id: str):
     """Edit a need while it is a draft or was returned for changes."""
@@ -208,16 +209,16 @@ def draft_json(need: Need, actor: Actor) -> dict:
     return out
 
 
-@bp.post(f"/needs/<need_id>/<any({', '.join(ACTIONS)}):action>")
-@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
-@with_db_retry
-@doc(
+@operation(
+    "POST",
+    f"/needs/<need_id>/<any({', '.join(ACTIONS)}):action>",
     "Lifecycle action (submit, approve, return, list, match, close, withdraw)",
     tag="needs",
     body=ACTION_FIELDS,
     body_optional=True,
     response="Need",
     errors=(409,),
+    roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
 )
 def need_action(need_id: str, action: str):
     """Apply a lifecycle action; approval starts matching once the approval is committed."""
@@ -242,13 +243,9 @@ def need_action(need_id: str, action: str):
     return jsonify(with_notice(need_json(need, actor), queued))
 
 
-@bp.get("/needs/<need_id>/interests")
-@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
-@records_read("need", id_arg="need_id")
-@with_db_retry
-@doc(
+@need_read(
+    "/needs/<need_id>/interests",
     "Organizations that expressed interest in a need",
-    tag="needs",
     response="InterestList",
 )
 def need_interests(need_id: str):

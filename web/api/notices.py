@@ -17,17 +17,17 @@ from catalog.notices import notice_is_open, objections_for, public_objections, r
 from catalog.timeline import need_timeline
 from catalog.validation import MAX_REASON
 from catalog.visibility import load_need
-from web.access.reads import records_read
 from web.api import bp
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
 from web.api.needs import load_need as load_scoped_need
 from web.api.query import clean_id
 from web.api.retry import with_db_retry
+from web.api.routes import need_read, operation
 from web.api.schema_types import array, boolean, integer, obj, string, timestamp
 from web.api.serialize import iso
 from web.api.spec import doc
-from web.api.tokens import public_endpoint, token_required
+from web.api.tokens import public_endpoint
 from web.extensions import limiter
 from web.platform.database import db_session
 
@@ -167,11 +167,11 @@ def send_objection(need_id: str):
     return response
 
 
-@bp.get("/needs/<need_id>/objections")
-@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
-@records_read("need", id_arg="need_id")
-@with_db_retry
-@doc("Objections to a need's result notice", tag="needs", response=obj({"items": array(OBJECTION)}))
+@need_read(
+    "/needs/<need_id>/objections",
+    "Objections to a need's result notice",
+    response=obj({"items": array(OBJECTION)}),
+)
 def need_objections(need_id: str):
     """Objections for the reviewer of the area (with contact) and the posting office (without)."""
     session = db_session()
@@ -181,15 +181,15 @@ def need_objections(need_id: str):
     return jsonify(items=[_objection(o, contact) for o in objections_for(session, need.id)])
 
 
-@bp.post("/objections/<int:objection_id>/answer")
-@token_required(Role.REVIEWER, Role.ADMIN)
-@with_db_retry
-@doc(
+@operation(
+    "POST",
+    "/objections/<int:objection_id>/answer",
     "Answer an objection (the reviewer of the area; final)",
     tag="needs",
     body=ANSWER_FIELDS,
     response=OBJECTION,
     errors=(409,),
+    roles=(Role.REVIEWER, Role.ADMIN),
 )
 def answer(objection_id: int):
     """Record the reviewer's answer and whether it is published."""
@@ -202,11 +202,9 @@ def answer(objection_id: int):
     return jsonify(_objection(made, True))
 
 
-@bp.get("/needs/<need_id>/timeline")
-@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
-@records_read("need", id_arg="need_id")
-@with_db_retry
-@doc("A need's timeline: who did what and when", tag="needs", response=TIMELINE)
+@need_read(
+    "/needs/<need_id>/timeline", "A need's timeline: who did what and when", response=TIMELINE
+)
 def timeline(need_id: str):
     """The need's history from the audit log (offices and reviewers of its area)."""
     session = db_session()

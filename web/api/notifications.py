@@ -11,11 +11,9 @@ from sqlalchemy import select
 
 from catalog import inbox
 from catalog.models import Account, Notification
-from web.api import bp
 from web.api.query import int_id
+from web.api.routes import operation
 from web.api.serialize import iso
-from web.api.spec import doc
-from web.api.tokens import token_required
 from web.pages.display import pick
 from web.platform.database import db_session
 
@@ -55,12 +53,13 @@ def item_json(note: Notification) -> dict[str, Any]:
     }
 
 
-@bp.get("/notifications")
-@token_required()
-@doc(
+@operation(
+    "GET",
+    "/notifications",
     "The caller's notifications, newest first, with the unread count",
     tag="notifications",
     response=LIST_SCHEMA,
+    retry=False,
 )
 def notifications():
     session = db_session()
@@ -69,13 +68,14 @@ def notifications():
     return jsonify(unread=inbox.unread_count(session, account_id), items=items)
 
 
-@bp.post("/notifications/<int:notification_id>/read")
-@token_required()
-@doc(
+@operation(
+    "POST",
+    "/notifications/<int:notification_id>/read",
     "Mark one of the caller's notifications read",
     tag="notifications",
     response=ITEM_SCHEMA,
     errors=(404,),
+    retry=False,
 )
 def read_notification(notification_id: int):
     session = db_session()
@@ -84,12 +84,13 @@ def read_notification(notification_id: int):
     return jsonify(item_json(note))
 
 
-@bp.post("/notifications/read-all")
-@token_required()
-@doc(
+@operation(
+    "POST",
+    "/notifications/read-all",
     "Mark all the caller's notifications read",
     tag="notifications",
     response={"type": "object", "properties": {"marked": {"type": "integer"}}},
+    retry=False,
 )
 def read_all_notifications():
     session = db_session()

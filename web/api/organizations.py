@@ -12,18 +12,15 @@ from catalog.commands.organizations import update_profile
 from catalog.models import Organization, OrgArea, Role, org_categories
 from catalog.validation import LANGS, LIMITS
 from catalog.visibility import load_org
-from web.access.reads import records_read
-from web.api import bp
 from web.api.fields import Field, code_list, text
 from web.api.inputs import check, read_json
 from web.api.listing import PAGE_QUERY, paged_list
 from web.api.organization_schemas import CONTACT_FIELDS
 from web.api.query import clean_id, query_text
-from web.api.retry import with_db_retry
+from web.api.routes import operation, read_one
 from web.api.schemas import REGION_CODE
 from web.api.serialize import org_json
-from web.api.spec import doc, q
-from web.api.tokens import token_required
+from web.api.spec import q
 from web.jobs import enqueue_after_commit, with_notice
 from web.platform.database import db_session
 from web.tasks import update_org_index
@@ -42,11 +39,9 @@ PROFILE_FIELDS: dict[str, Field] = {
 }
 
 
-@bp.get("/organizations")
-@token_required()
-@records_read("organization")
-@with_db_retry
-@doc(
+@operation(
+    "GET",
+    "/organizations",
     "List organizations (public profiles)",
     tag="organizations",
     response="OrganizationPage",
@@ -55,6 +50,7 @@ PROFILE_FIELDS: dict[str, Field] = {
         q("area", "serves this region code (exact)", pattern=REGION_CODE),
         *PAGE_QUERY,
     ],
+    reads="organization",
 )
 def list_organizations():
     """List organizations' public profiles, optionally by category or service area."""
@@ -79,24 +75,26 @@ def _load(org_id: str) -> Organization:
     return load_org(db_session(), clean_id(org_id))
 
 
-@bp.get("/organizations/<org_id>")
-@token_required()
-@records_read("organization", id_arg="org_id")
-@with_db_retry
-@doc("Read an organization's public profile", tag="organizations", response="Organization")
+@read_one(
+    "/organizations/<org_id>",
+    "Read an organization's public profile",
+    reads="organization",
+    tag="organizations",
+    response="Organization",
+)
 def get_organization(org_id: str):
     """Read one organization's public capability profile."""
     return jsonify(org_json(_load(org_id), g.actor))
 
 
-@bp.patch("/organizations/<org_id>")
-@token_required(Role.ORGANIZATION, Role.ADMIN)
-@with_db_retry
-@doc(
+@operation(
+    "PATCH",
+    "/organizations/<org_id>",
     "Update the caller's own capability profile",
     tag="organizations",
     body=PROFILE_FIELDS,
     response="Organization",
+    roles=(Role.ORGANIZATION, Role.ADMIN),
 )
 def update_organization(org_id: str):
     """Update an organization's own profile (organizations: their own id only)."""

@@ -7,6 +7,8 @@ draw's area and admins. Everything here is non-public, so every read is on recor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import g, jsonify
@@ -24,16 +26,44 @@ from catalog.models import (
     Role,
 )
 from catalog.outcomes import performance_history
-from web.access.reads import records_read
-from web.api import bp
 from web.api.errors import ApiError
 from web.api.listing import item_list
 from web.api.query import clean_id, int_id
-from web.api.retry import with_db_retry
+from web.api.routes import operation
 from web.api.serialize import iso
-from web.api.spec import doc
-from web.api.tokens import token_required
 from web.platform.database import db_session
+
+
+def _record(
+    rule: str,
+    summary: str,
+    response: str,
+    *,
+    roles: tuple[Role, ...],
+    reads: str,
+    id_arg: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A GET of one kind of record: put on record, retried, described under `records`."""
+    return operation(
+        "GET",
+        rule,
+        summary,
+        roles=roles,
+        reads=reads,
+        id_arg=id_arg,
+        tag="records",
+        response=response,
+    )
+
+
+# An organization's archive and history: reviewers, admins and the organization itself.
+_org_record = partial(
+    _record,
+    roles=(Role.REVIEWER, Role.ADMIN, Role.ORGANIZATION),
+    reads="organization",
+    id_arg="org_id",
+)
+_draw_record = partial(_record, roles=(Role.REVIEWER, Role.ADMIN), reads="inspection_draw")
 
 
 def credit_json(e: CreditEvent) -> dict[str, Any]:
@@ -104,31 +134,30 @@ def _own_or_reviewer(org_id: str) -> Organization:
     return org
 
 
-@bp.get("/organizations/<org_id>/credit")
-@token_required(Role.REVIEWER, Role.ADMIN, Role.ORGANIZATION)
-@records_read("organization", id_arg="org_id")
-@with_db_retry
-@doc("An organization's credit archive", tag="records", response="CreditEntryList")
+@_org_record(
+    "/organizations/<org_id>/credit", "An organization's credit archive", "CreditEntryList"
+)
 def organization_credit(org_id: str):
     """The credit archive, newest first (reviewers, admins, the organization itself)."""
     return item_list(credit_archive(db_session(), _own_or_reviewer(org_id).id), credit_json)
 
 
-@bp.get("/organizations/<org_id>/outcomes")
-@token_required(Role.REVIEWER, Role.ADMIN, Role.ORGANIZATION)
-@records_read("organization", id_arg="org_id")
-@with_db_retry
-@doc("An organization's acceptance results", tag="records", response="OutcomeList")
+@_org_record(
+    "/organizations/<org_id>/outcomes", "An organization's acceptance results", "OutcomeList"
+)
 def organization_outcomes(org_id: str):
     """Acceptance results and imported performance history, newest first."""
     return item_list(performance_history(db_session(), _own_or_reviewer(org_id).id), outcome_json)
 
 
-@bp.get("/needs/<need_id>/outcomes")
-@token_required(Role.OFFICE, Role.REVIEWER, Role.ADMIN)
-@records_read("need", id_arg="need_id")
-@with_db_retry
-@doc("Acceptance results recorded for a need", tag="records", response="OutcomeList")
+@_record(
+    "/needs/<need_id>/outcomes",
+    "Acceptance results recorded for a need",
+    "OutcomeList",
+    roles=(Role.OFFICE, Role.REVIEWER, Role.ADMIN),
+    reads="need",
+    id_arg="need_id",
+)
 def need_outcomes(need_id: str):
     """The results the posting office recorded, one per confirmed organization (the office of
     the need's street, reviewers of its area, admins)."""
@@ -145,21 +174,18 @@ def need_outcomes(need_id: str):
     return item_list(rows, outcome_json)
 
 
-@bp.get("/inspections")
-@token_required(Role.REVIEWER, Role.ADMIN)
-@records_read("inspection_draw")
-@with_db_retry
-@doc("Sampled inspection draws of the caller's area", tag="records", response="InspectionDrawList")
+@_draw_record("/inspections", "Sampled inspection draws of the caller's area", "InspectionDrawList")
 def inspection_draws():
     """Draws of the reviewer's area (a city reviewer also sees the districts'), newest first."""
     return item_list(visible_draws(db_session(), g.actor), draw_json)
 
 
-@bp.get("/inspections/<int:draw_id>")
-@token_required(Role.REVIEWER, Role.ADMIN)
-@records_read("inspection_draw", id_arg="draw_id")
-@with_db_retry
-@doc("One inspection draw with its projects", tag="records", response="InspectionDrawDetail")
+@_draw_record(
+    "/inspections/<int:draw_id>",
+    "One inspection draw with its projects",
+    "InspectionDrawDetail",
+    id_arg="draw_id",
+)
 def inspection_draw(draw_id: int):
     """A draw with its whole population (to recompute the sample) and each drawn project."""
     key = int_id(draw_id)

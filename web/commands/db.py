@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
 from catalog import schema
 from catalog.reference_data import load_gazetteer, load_taxonomy
@@ -30,19 +32,31 @@ def revision(message: str) -> None:
     schema.revision(get_db(), message)
 
 
-@db_cli.command("load-gazetteer")
-@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_gazetteer_cmd(csv_path: Path) -> None:
-    """Load another city's gazetteer (columns code,name,areaCode,cityCode)."""
-    with get_db().session() as session:
-        n = load_gazetteer(session, csv_path)
-    click.echo(f"loaded {n} streets/towns")
+def _file_loader(
+    name: str, argument: str, load: Callable[[Session, Path], int], unit: str, help_text: str
+) -> None:
+    """Register `db <name> FILE`: the reference loaders all read one file in one transaction
+    and say how many rows they loaded."""
+
+    @db_cli.command(name, help=help_text)
+    @click.argument(argument, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def command(**arguments: Path) -> None:
+        with get_db().session() as session:
+            n = load(session, arguments[argument])
+        click.echo(f"loaded {n} {unit}")
 
 
-@db_cli.command("load-taxonomy")
-@click.argument("json_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_taxonomy_cmd(json_path: Path) -> None:
-    """Replace or extend the service taxonomy from a JSON file of the default's shape."""
-    with get_db().session() as session:
-        n = load_taxonomy(session, json_path)
-    click.echo(f"loaded {n} subcategories")
+_file_loader(
+    "load-gazetteer",
+    "csv_path",
+    load_gazetteer,
+    "streets/towns",
+    "Load another city's gazetteer (columns code,name,areaCode,cityCode).",
+)
+_file_loader(
+    "load-taxonomy",
+    "json_path",
+    load_taxonomy,
+    "subcategories",
+    "Replace or extend the service taxonomy from a JSON file of the default's shape.",
+)

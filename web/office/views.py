@@ -10,10 +10,10 @@ from catalog import permissions
 from catalog.commands import needs as need_commands
 from catalog.errors import DomainError, FieldError, NotAllowed, ValidationFailed
 from catalog.lifecycle import TRANSITIONS, transition
-from catalog.models import Interest, Need, Region, Role, SuggestionStatus
+from catalog.models import Need, Region, Role, SuggestionStatus
 from catalog.outcomes import GRADES, outcomes_for_need
 from catalog.permissions import allowed
-from catalog.visibility import visible_suggestions, worklist_clause
+from catalog.visibility import worklist_clause
 from matching import facade
 from web.access.authz import actor, need_in_scope, roles_required
 from web.access.reads import note_rows, records_read
@@ -23,9 +23,9 @@ from web.office.outcomes import outcome_draft
 from web.pages.choices import category_groups, street_choices
 from web.pages.display import error_text, flash_error
 from web.pages.list_query import ListQuery
-from web.pages.need_history import history_context
+from web.pages.need_history import staff_need_context
+from web.pages.need_view import need_page
 from web.pages.paging import page_number, page_of
-from web.pages.team_proposals import team_cards
 from web.pages.worklist_counts import office_counts
 from web.platform.database import db_session
 
@@ -145,29 +145,16 @@ def edit_need(need_id: str):
     return _form_page(form, need)
 
 
-@bp.get("/needs/<need_id>")
-@roles_required(Role.OFFICE, Role.ADMIN)
-@records_read("need", id_arg="need_id")
-def need(need_id: str):
-    need = need_in_scope(need_id)
+@need_page(bp, Role.OFFICE, Role.ADMIN)
+def need(need: Need):
     session = db_session()
-    suggestions = visible_suggestions(session, need, actor())
-    interests = list(
-        session.scalars(
-            select(Interest)
-            .where(Interest.need_id == need.id, Interest.active.is_(True))
-            .order_by(Interest.created_at)
-        )
-    )
+    shown = staff_need_context(session, need, actor())
     evaluable = allowed(permissions.record_outcome, actor(), need)
     return render_template(
         "office/need.html",
-        need=need,
-        suggestions=suggestions,
-        teams=team_cards(session, need),
-        interests=interests,
+        **shown,
         evaluable=evaluable,
-        confirmed=[s for s in suggestions if s.status == SuggestionStatus.CONFIRMED],
+        confirmed=[s for s in shown["suggestions"] if s.status == SuggestionStatus.CONFIRMED],
         outcomes=outcomes_for_need(session, need.id) if evaluable else {},
         grades=GRADES,
         editable=allowed(permissions.edit_need, actor(), need),
@@ -175,7 +162,6 @@ def need(need_id: str):
         posted=bool(request.args.get("posted")),
         submitted=bool(request.args.get("submitted")),
         outcome_draft=outcome_draft(need.id),
-        **history_context(session, need, actor()),
         text_prompt=facade.draft_prompt(need),
         actions=[
             (a, TRANSITIONS[a].needs_reason)

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from catalog import permissions
 from catalog.actors import Actor
+from catalog.decisions import active_interests
 from catalog.models import Need
 from catalog.notices import notice_is_open, objections_for, public_objections, result_notice
 from catalog.timeline import need_timeline
+from catalog.visibility import visible_suggestions
 from web.pages.display import pick
+from web.pages.team_proposals import team_cards
 
 
 @dataclass(frozen=True)
@@ -49,4 +52,16 @@ def history_context(session: Session, need: Need, viewer: Actor | None) -> dict[
         "show_contact": permissions.allowed(permissions.see_objection_contact, viewer, need),
         "can_answer": permissions.allowed(permissions.answer_objection, viewer, need),
         "timeline": timeline_steps(session, need, public),
+    }
+
+
+def staff_need_context(session: Session, need: Need, viewer: Actor) -> dict[str, Any]:
+    """What the office's and the reviewer's need pages both show: the need, the suggestions the
+    viewer may see, team proposals, the organizations still interested and the history above."""
+    return {
+        "need": need,
+        "suggestions": visible_suggestions(session, need, viewer),
+        "teams": team_cards(session, need),
+        "interests": active_interests(session, need.id),
+        **history_context(session, need, viewer),
     }

@@ -8,11 +8,15 @@ filter as the rest of /planner (region, category, status, period) within the vie
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from flask import Response, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from catalog.analytics import gap_table, totals
+from catalog.analytics import NeedFilter, gap_table, totals
 from catalog.models import Organization, Role
 from catalog.visibility import load_need, visible_suggestions
 from web.access.authz import roles_required
@@ -34,18 +38,34 @@ def org_names() -> dict[str, str]:
     return dict(db_session().execute(select(Organization.id, Organization.name)).tuples().all())
 
 
+def _signal_page(
+    template: str,
+    page: str,
+    key: str,
+    compute: Callable[[Session, NeedFilter], Any],
+    count: Callable[[Any], int],
+    **labels: Mapping[str, Any],
+) -> str:
+    """Actions and red flags are both a list for the planner filter, counted as rows read and
+    shown with the organizations' names and the page's labels."""
+    flt, names = _filter()
+    found = compute(db_session(), flt)
+    note_rows(count(found))
+    return render_template(
+        template, **_context(flt, names, page=page), **{key: found}, orgs=org_names(), **labels
+    )
+
+
 @bp.get("/actions")
 @roles_required(*ACTION_VIEWERS)
 @records_read("need")
 def actions():
-    flt, names = _filter()
-    plan = action_plan(db_session(), flt)
-    note_rows(len(plan.actions))
-    return render_template(
+    return _signal_page(
         "planner/actions.html",
-        **_context(flt, names, page="actions"),
-        plan=plan,
-        orgs=org_names(),
+        "actions",
+        "plan",
+        action_plan,
+        lambda p: len(p.actions),
         kinds=KIND_LABELS,
     )
 
@@ -54,15 +74,8 @@ def actions():
 @roles_required(*ACTION_VIEWERS)
 @records_read("need")
 def red_flags():
-    flt, names = _filter()
-    flags = flag_list(db_session(), flt)
-    note_rows(len(flags))
-    return render_template(
-        "planner/red_flags.html",
-        **_context(flt, names, page="flags"),
-        flags=flags,
-        orgs=org_names(),
-        indicators=INDICATOR_LABELS,
+    return _signal_page(
+        "planner/red_flags.html", "flags", "flags", flag_list, len, indicators=INDICATOR_LABELS
     )
 
 

@@ -13,18 +13,18 @@ from catalog import permissions
 from catalog.commands import needs as need_commands
 from catalog.errors import DomainError
 from catalog.lifecycle import transition
-from catalog.models import Interest, Need, Role
+from catalog.models import Need, Role
 from catalog.permissions import allowed
-from catalog.visibility import visible_suggestions, worklist_clause
+from catalog.visibility import worklist_clause
 from web.access.authz import actor, need_in_scope, roles_required
 from web.access.reads import note_rows, records_read
 from web.jobs import enqueue_after_commit
 from web.pages.choices import category_groups, street_choices
 from web.pages.display import flash_error
 from web.pages.list_query import ListQuery
-from web.pages.need_history import history_context
+from web.pages.need_history import staff_need_context
+from web.pages.need_view import need_page
 from web.pages.paging import page_number, page_of
-from web.pages.team_proposals import team_cards
 from web.pages.worklist_counts import reviewer_counts
 from web.platform.database import db_session
 from web.reviewer import bp
@@ -68,27 +68,15 @@ def queue():
     )
 
 
-@bp.get("/needs/<need_id>")
-@roles_required(Role.REVIEWER, Role.ADMIN)
-@records_read("need", id_arg="need_id")
-def need(need_id: str):
-    need = need_in_scope(need_id)
+@need_page(bp, Role.REVIEWER, Role.ADMIN)
+def need(need: Need):
     session = db_session()
-    interests = list(
-        session.scalars(
-            select(Interest).where(Interest.need_id == need.id, Interest.active.is_(True))
-        )
-    )
     return render_template(
         "reviewer/need.html",
-        need=need,
-        suggestions=visible_suggestions(session, need, actor()),
-        teams=team_cards(session, need),
-        interests=interests,
+        **staff_need_context(session, need, actor()),
         categories=category_groups(session),
         actions=permissions.need_actions(need, actor()),
         can_rematch=allowed(permissions.rematch, actor(), need),
-        **history_context(session, need, actor()),
     )
 
 
