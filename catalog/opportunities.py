@@ -88,11 +88,32 @@ def page(
         )
         .select_from(Opportunity)
         .join(Need, Need.id == Opportunity.need_id)
-        .join(
+        .outerjoin(Region, Region.code == Need.street_code)
+    )
+    query = _own(query, org_id)
+    if narrow is not None:
+        query = narrow(query)
+    query = query.order_by(*(order(rank) if order else rank)).limit(limit).offset(offset)
+    return session.execute(query).all()
+
+
+def unanswered(session: Session, org_id: str) -> int:
+    """How many of the organization's opportunities it has neither shown interest in nor been
+    confirmed for (the count on its start page)."""
+    query = _own(select(func.count()).select_from(Opportunity), org_id).where(
+        Suggestion.status != SS.CONFIRMED, Interest.active.is_(None)
+    )
+    return session.scalar(query) or 0
+
+
+def _own(query: Select[Any], org_id: str) -> Select[Any]:
+    """The organization's opportunity rows with its own suggestion and its active interest
+    (if any) beside each."""
+    return (
+        query.join(
             Suggestion,
             and_(Suggestion.need_id == Opportunity.need_id, Suggestion.org_id == org_id),
         )
-        .outerjoin(Region, Region.code == Need.street_code)
         .outerjoin(
             Interest,
             and_(
@@ -103,37 +124,6 @@ def page(
         )
         .where(Opportunity.org_id == org_id)
     )
-    if narrow is not None:
-        query = narrow(query)
-    query = query.order_by(*(order(rank) if order else rank)).limit(limit).offset(offset)
-    return session.execute(query).all()
-
-
-def unanswered(session: Session, org_id: str) -> int:
-    """How many of the organization's opportunities it has neither shown interest in nor been
-    confirmed for (the count on its start page)."""
-    query = (
-        select(func.count())
-        .select_from(Opportunity)
-        .join(
-            Suggestion,
-            and_(Suggestion.need_id == Opportunity.need_id, Suggestion.org_id == org_id),
-        )
-        .outerjoin(
-            Interest,
-            and_(
-                Interest.need_id == Opportunity.need_id,
-                Interest.org_id == org_id,
-                Interest.active.is_(True),
-            ),
-        )
-        .where(
-            Opportunity.org_id == org_id,
-            Suggestion.status != SS.CONFIRMED,
-            Interest.active.is_(None),
-        )
-    )
-    return session.scalar(query) or 0
 
 
 _NEED_COLUMNS = (

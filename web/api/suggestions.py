@@ -6,6 +6,8 @@ locking in catalog.decisions, backed by the version column)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +25,7 @@ from web.api.listing import item_list
 from web.api.needs import load_need
 from web.api.query import int_id
 from web.api.retry import with_db_retry
+from web.api.routes import operation
 from web.api.serialize import (
     SUGGESTION_COLUMNS,
     SUGGESTION_FULL_COLUMNS,
@@ -103,30 +106,33 @@ def _decide(suggestion_id: int, decision: str, fields: dict[str, Field]):  # typ
     return jsonify(suggestion_json(s, True))
 
 
-@bp.post("/suggestions/<int:suggestion_id>/confirm")
-@token_required(Role.OFFICE, Role.ADMIN)
-@with_db_retry
-@doc(
+# What the two decisions share: who may take them, and what they answer.
+DECISION_OPERATION: dict[str, Any] = {
+    "roles": (Role.OFFICE, Role.ADMIN),
+    "tag": "suggestions",
+    "response": "Suggestion",
+    "errors": (409,),
+}
+
+
+@operation(
+    "POST",
+    "/suggestions/<int:suggestion_id>/confirm",
     "Confirm a suggestion (the organization may then be listed)",
-    tag="suggestions",
     body=DECISION_FIELDS,
-    response="Suggestion",
-    errors=(409,),
+    **DECISION_OPERATION,
 )
 def confirm_suggestion(suggestion_id: int):
     """Confirm one suggestion; 409 if someone decided it first or the version is stale."""
     return _decide(suggestion_id, "confirm", DECISION_FIELDS)
 
 
-@bp.post("/suggestions/<int:suggestion_id>/reject")
-@token_required(Role.OFFICE, Role.ADMIN)
-@with_db_retry
-@doc(
+@operation(
+    "POST",
+    "/suggestions/<int:suggestion_id>/reject",
     "Reject a suggestion, with a reason",
-    tag="suggestions",
     body=REJECT_FIELDS,
-    response="Suggestion",
-    errors=(409,),
+    **DECISION_OPERATION,
 )
 def reject_suggestion(suggestion_id: int):
     """Reject one suggestion (a reason is required); 409 on a stale version."""

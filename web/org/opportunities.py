@@ -4,11 +4,13 @@ interests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from catalog import opportunities as catalog_opportunities
 from catalog.decisions import express_interest, withdraw_interest
@@ -97,14 +99,11 @@ def interest(need_id: str):
     if note and len(note) > MAX_NOTE:
         flash(_("The note may be at most %(n)s characters.", n=MAX_NOTE), "error")
         return redirect(url_for("org.index") + f"#need-{need_id}")
-    try:
-        express_interest(session, need_id, actor(), note=note)
-        session.commit()
-        flash(_("Interest sent to the street office."), "success")
-    except DomainError as exc:
-        session.rollback()
-        flash_error(exc)
-    return redirect(url_for("org.index") + f"#need-{need_id}")
+    return _apply(
+        need_id,
+        lambda: express_interest(session, need_id, actor(), note=note),
+        _("Interest sent to the street office."),
+    )
 
 
 @bp.post("/needs/<need_id>/withdraw")
@@ -114,10 +113,19 @@ def withdraw(need_id: str):
     session = db_session()
     if session.get(Need, need_id) is None:
         abort(404)
+    return _apply(
+        need_id, lambda: withdraw_interest(session, need_id, actor()), _("Interest withdrawn.")
+    )
+
+
+def _apply(need_id: str, command: Callable[[], object], done: str) -> Response:
+    """Run an interest command in the request's transaction: committed with `done` shown, or
+    rolled back with the refusal; back to the need's card either way."""
+    session = db_session()
     try:
-        withdraw_interest(session, need_id, actor())
+        command()
         session.commit()
-        flash(_("Interest withdrawn."), "success")
+        flash(done, "success")
     except DomainError as exc:
         session.rollback()
         flash_error(exc)
