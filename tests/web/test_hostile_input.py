@@ -10,12 +10,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from catalog import schema
 from catalog.analytics import NeedFilter
 from catalog.models import Account, AuditEvent, Need, Suggestion
 from catalog.validation import MAX_REASON
 from tests.web.test_office import GOOD
-from tests.web.web_world import PASSWORD, build_world, login
+from tests.web.web_world import PASSWORD, build_world, login, throttled_app
 
 HUGE = "99999999999999999999"
 UNICODE_DIGITS = ("²", "①", "١٢", "１２")
@@ -189,21 +188,7 @@ def test_text_direction_controls_are_refused_by_field(app, client, world):
 
 
 def test_page_sign_in_429_says_when_to_retry(database_url, tmp_path):
-    from web import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "MATCHING_INDEX_DIR": str(tmp_path / "index"),
-        }
-    )
-    schema.upgrade(app.extensions["db"])
-    build_world(app, needs=False)
+    app = throttled_app(database_url, str(tmp_path / "index"))
     client = app.test_client()
     answers = [
         client.post("/login", data={"username": "office_gb", "password": "wrong-guess-1"})

@@ -6,27 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import schema
-from tests.web.web_world import PASSWORD, build_world
+from tests.web.web_world import PASSWORD, throttled_app
 
 
 @pytest.fixture
 def throttled(database_url, tmp_path):
-    from web import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "MATCHING_INDEX_DIR": str(tmp_path / "index"),
-        }
-    )
-    schema.upgrade(app.extensions["db"])
-    build_world(app, needs=False)
+    app = throttled_app(database_url, str(tmp_path / "index"))
     yield app
     app.extensions["db"].dispose()
 

@@ -314,3 +314,25 @@ def add_contacts(app: Flask) -> None:
         for org_id, contact in (("org-elder", ELDER_CONTACT), ("org-meal", MEAL_CONTACT)):
             update_profile(session, system, session.get(Organization, org_id), contact)
         session.commit()
+
+
+def throttled_app(database_url: str, index_dir: str) -> Flask:
+    """An app with the real sign-in limiter on (memory storage) and the accounts of the world,
+    for the tests of what the limiter counts."""
+    from catalog import schema
+    from web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MATCHING_INDEX_DIR": index_dir,
+        }
+    )
+    schema.upgrade(app.extensions["db"])
+    build_world(app, needs=False)
+    return app
