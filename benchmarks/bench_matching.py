@@ -256,7 +256,9 @@ def bench_teams(clf, ranker, cfg, orgs: list[OrgRecord], needs) -> dict:
 def main() -> None:
     dev = _dev_dir()
     if not (dev / "organizations.jsonl").exists():
-        raise SystemExit(f"need the labeled dev set at {dev} (set SHARED_DATA)")
+        raise SystemExit(
+            f"need the labeled dev set at {dev} (data/dev in the repository, or LABELED_DATA)"
+        )
     base_orgs, needs = load_exchange_dir(dev)
     clf, ranker, cfg = load_models()
     embeddings, seeds = bench_embeddings(base_orgs, needs)

@@ -43,16 +43,39 @@ def decide(
     if decision == "reject" and not (reason and reason.strip()):
         raise IllegalTransition("否决时必须填写理由", "a reason is required to reject")
     check_reason(reason)
-    s.status = SuggestionStatus.CONFIRMED if decision == "confirm" else SuggestionStatus.REJECTED
-    s.decided_by = actor.username
-    s.decided_at = now()
-    s.decision_reason = reason
+    _stamp(s, decision, actor, reason)
     try:
         session.flush()
     except StaleDataError as exc:
         raise Conflict(
             "该推荐已被他人处理，请刷新后再试", "suggestion was decided concurrently"
         ) from exc
+    _audit(session, s, decision, actor)
+    if s.status == SuggestionStatus.CONFIRMED:
+        notify(session, Kind.SUGGESTION_CONFIRMED, s.need, actor, org_id=s.org_id)
+    sync_needs(session, [s.need_id])  # a rejected organization no longer sees the need
+    return s
+
+
+def reject_open(session: Session, need: Need, actor: Actor, reason: str) -> None:
+    """Reject every suggestion of `need` nobody decided (its step ended it: closed or
+    withdrawn), each stamped and audited like a person's rejection."""
+    open_rows = session.scalars(
+        select(Suggestion).where(
+            Suggestion.need_id == need.id, Suggestion.status == SuggestionStatus.SUGGESTED
+        )
+    )
+    for s in open_rows:
+        _stamp(s, "reject", actor, reason)
+        _audit(session, s, "reject", actor)
+
+
+def _stamp(s: Suggestion, decision: str, actor: Actor, reason: str | None) -> None:
+    s.status = SuggestionStatus.CONFIRMED if decision == "confirm" else SuggestionStatus.REJECTED
+    s.decided_by, s.decided_at, s.decision_reason = actor.username, now(), reason
+
+
+def _audit(session: Session, s: Suggestion, decision: str, actor: Actor) -> None:
     record(
         session,
         actor,
@@ -61,12 +84,8 @@ def decide(
         str(s.id),
         need=s.need_id,
         organization=s.org_id,
-        reason=reason,
+        reason=s.decision_reason,
     )
-    if s.status == SuggestionStatus.CONFIRMED:
-        notify(session, Kind.SUGGESTION_CONFIRMED, s.need, actor, org_id=s.org_id)
-    sync_needs(session, [s.need_id])  # a rejected organization no longer sees the need
-    return s
 
 
 def express_interest(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from catalog.actors import Actor
 from catalog.audit import now, record
+from catalog.decisions import reject_open
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
 from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
 from catalog.notices import open_result_notice
@@ -154,25 +155,7 @@ def _consequences(session: Session, t: Transition, need: Need, actor: Actor) -> 
         open_result_notice(session, need)
     if t.target != S.CLOSED:
         return
-    stamp = now()
-    open_rows = session.scalars(
-        select(Suggestion).where(
-            Suggestion.need_id == need.id, Suggestion.status == SuggestionStatus.SUGGESTED
-        )
-    )
-    for s in open_rows:
-        s.status, s.decided_by, s.decided_at = SuggestionStatus.REJECTED, actor.username, stamp
-        s.decision_reason = SETTLED_REASON
-        record(
-            session,
-            actor,
-            "suggestion.reject",
-            "suggestion",
-            str(s.id),
-            need=need.id,
-            organization=s.org_id,
-            reason=SETTLED_REASON,
-        )
+    reject_open(session, need, actor, SETTLED_REASON)
 
 
 def _has_confirmed(session: Session, need: Need) -> bool:
