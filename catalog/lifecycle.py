@@ -10,8 +10,6 @@ people act on it, and a version check would fail those writes for no lifecycle r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,66 +17,20 @@ from catalog.actors import Actor
 from catalog.audit import now, record
 from catalog.decisions import reject_open
 from catalog.errors import Conflict, IllegalTransition, NotAllowed, NotFound
-from catalog.models import Need, NeedStatus, Role, Suggestion, SuggestionStatus
+from catalog.models import Need, NeedStatus, Suggestion, SuggestionStatus
 from catalog.notices import open_result_notice
 from catalog.notifications import on_transition
 from catalog.opportunities import sync_needs
 from catalog.prohibited import screen
+from catalog.transitions import (  # noqa: F401  (re-exported: the lifecycle's public names)
+    STATUS_LABELS,
+    TRANSITIONS,
+    Transition,
+    allowed_actions,
+)
 from catalog.validation import check_reason
 
 S = NeedStatus
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    source: tuple[NeedStatus, ...]
-    target: NeedStatus
-    roles: tuple[Role, ...]
-    needs_reason: bool = False
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.OFFICE, Role.ADMIN)),
-        Transition("approve", (S.SUBMITTED,), S.APPROVED, (Role.REVIEWER, Role.ADMIN)),
-        Transition("return", (S.SUBMITTED,), S.RETURNED, (Role.REVIEWER, Role.ADMIN), True),
-        Transition("list", (S.APPROVED,), S.LISTED, (Role.OFFICE, Role.REVIEWER, Role.ADMIN)),
-        Transition("match", (S.LISTED,), S.MATCHED, (Role.OFFICE, Role.ADMIN)),
-        Transition("close", (S.MATCHED,), S.CLOSED, (Role.OFFICE, Role.REVIEWER, Role.ADMIN), True),
-        Transition(
-            "withdraw",
-            (S.DRAFT, S.RETURNED, S.APPROVED, S.LISTED),
-            S.CLOSED,
-            (Role.OFFICE, Role.REVIEWER, Role.ADMIN),
-            True,
-        ),
-    )
-}
-
-STATUS_LABELS = {
-    S.DRAFT: ("草稿", "Draft"),
-    S.SUBMITTED: ("待审核", "Submitted"),
-    S.APPROVED: ("已批准", "Approved"),
-    S.RETURNED: ("已退回", "Returned"),
-    S.LISTED: ("征集中", "Open for interest"),
-    S.MATCHED: ("已对接", "Matched"),
-    S.CLOSED: ("已结束", "Closed"),
-}
-
-
-def allowed_actions(need: Need, actor: Actor) -> list[str]:
-    """Actions this actor may take on this need now (for showing the right buttons)."""
-    out = []
-    for t in TRANSITIONS.values():
-        if (
-            need.status in t.source
-            and actor.role in t.roles
-            and actor.covers_street(need.street_code)
-        ):
-            out.append(t.action)
-    return out
 
 
 def transition(

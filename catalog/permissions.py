@@ -15,8 +15,8 @@ from typing import Concatenate, ParamSpec
 
 from catalog.actors import Actor
 from catalog.errors import DomainError, IllegalTransition, NotAllowed
-from catalog.lifecycle import allowed_actions
 from catalog.models import Need, NeedStatus, Role
+from catalog.transitions import allowed_actions
 
 P = ParamSpec("P")
 Rule = Callable[Concatenate[Actor, P], DomainError | None]
