@@ -46,12 +46,9 @@ from benchmarks.synthetic_catalog import (  # noqa: E402
     base_records,
     create_admin,
     drop_database,
-    load_catalog,
-    office_streets,
+    populate,
     recreate_database,
     server_version,
-    synthetic_needs,
-    synthetic_orgs,
 )
 
 RESULTS = Path(__file__).parent / "results"
@@ -205,11 +202,9 @@ def bench_size(n: int, settings: Settings, base, encoder_box: dict) -> dict:
             t0 = time.perf_counter()
             schema.upgrade(db)  # Alembic to head + gazetteer and taxonomy
             row["migrate_s"] = round(time.perf_counter() - t0, 2)
-            orgs = synthetic_orgs(base_orgs, n)
-            needs = synthetic_needs(base_needs, settings.needs, office_streets(db.engine))
-            t0 = time.perf_counter()
-            counts = load_catalog(db.engine, orgs, needs)
-            row["load_s"] = round(time.perf_counter() - t0, 2)
+            loaded = populate(db.engine, (base_orgs, base_needs), n, settings.needs)
+            orgs, needs, counts = loaded.orgs, loaded.needs, loaded.counts
+            row["load_s"] = loaded.load_s
             row.update(
                 service_areas=counts.areas, org_categories=counts.categories, needs=counts.needs
             )

@@ -27,14 +27,7 @@ import numpy as np
 from sqlalchemy import select
 
 from benchmarks.bench_api import PG_URL, Settings, machine_description
-from benchmarks.synthetic_catalog import (
-    base_records,
-    load_catalog,
-    office_streets,
-    recreate_database,
-    synthetic_needs,
-    synthetic_orgs,
-)
+from benchmarks.synthetic_catalog import base_records, populate, recreate_database
 
 RESULTS = Path(__file__).parent / "results"
 DB_NAME = "hub_bench_live"
@@ -56,8 +49,7 @@ def bench_size(n: int, needs_n: int, base) -> dict:
     row: dict = {"orgs": n}
     try:
         schema.upgrade(db)
-        orgs = synthetic_orgs(base[0], n)
-        load_catalog(db.engine, orgs, synthetic_needs(base[1], needs_n, office_streets(db.engine)))
+        orgs = populate(db.engine, base, n, needs_n).orgs
         kept = LiveMatcher(build_matcher, None)
         with db.session() as s:
             t0 = time.perf_counter()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -337,6 +338,32 @@ def load_catalog(
     return LoadCounts(
         len(org_rows), len(area_rows), len(cat_rows), len(need_rows), dropped_areas, dropped_cats
     )
+
+
+@dataclass
+class Populated:
+    """What `populate` put in the database, and how long the bulk insert alone took."""
+
+    orgs: list[OrgRecord]
+    needs: list[NeedRecord]
+    counts: LoadCounts
+    load_s: float
+
+
+def populate(
+    engine: Engine,
+    base: tuple[Sequence[OrgRecord], Sequence[NeedRecord]],
+    n_orgs: int,
+    n_needs: int,
+) -> Populated:
+    """The catalog every load benchmark serves: `n_orgs` organizations and `n_needs` needs
+    replicated from the labeled `base` (needs on the streets that have an office), bulk-loaded
+    into a migrated database. One recipe, so the benchmarks measure the same catalog."""
+    orgs = synthetic_orgs(base[0], n_orgs)
+    needs = synthetic_needs(base[1], n_needs, office_streets(engine))
+    t0 = time.perf_counter()
+    counts = load_catalog(engine, orgs, needs)
+    return Populated(orgs, needs, counts, round(time.perf_counter() - t0, 2))
 
 
 def create_admin(engine: Engine, username: str, password: str) -> None:

@@ -6,6 +6,7 @@ locking in catalog.decisions, backed by the version column)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, jsonify
@@ -115,25 +116,33 @@ DECISION_OPERATION: dict[str, Any] = {
 }
 
 
-@operation(
-    "POST",
-    "/suggestions/<int:suggestion_id>/confirm",
+def _decision_view(
+    decision: str, name: str, summary: str, purpose: str, body: dict[str, Field]
+) -> Callable[..., Any]:
+    """One view per decision, both the same handler over catalog.decisions.decide: only the
+    word, the body they take and their description differ. `name` and `purpose` become the
+    view's name and docstring, which name its endpoint and describe it in the API document."""
+
+    def view(suggestion_id: int) -> Any:
+        return _decide(suggestion_id, decision, body)
+
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = purpose
+    rule = f"/suggestions/<int:suggestion_id>/{decision}"
+    return operation("POST", rule, summary, body=body, **DECISION_OPERATION)(view)
+
+
+confirm_suggestion = _decision_view(
+    "confirm",
+    "confirm_suggestion",
     "Confirm a suggestion (the organization may then be listed)",
-    body=DECISION_FIELDS,
-    **DECISION_OPERATION,
+    "Confirm one suggestion; 409 if someone decided it first or the version is stale.",
+    DECISION_FIELDS,
 )
-def confirm_suggestion(suggestion_id: int):
-    """Confirm one suggestion; 409 if someone decided it first or the version is stale."""
-    return _decide(suggestion_id, "confirm", DECISION_FIELDS)
-
-
-@operation(
-    "POST",
-    "/suggestions/<int:suggestion_id>/reject",
+reject_suggestion = _decision_view(
+    "reject",
+    "reject_suggestion",
     "Reject a suggestion, with a reason",
-    body=REJECT_FIELDS,
-    **DECISION_OPERATION,
+    "Reject one suggestion (a reason is required); 409 on a stale version.",
+    REJECT_FIELDS,
 )
-def reject_suggestion(suggestion_id: int):
-    """Reject one suggestion (a reason is required); 409 on a stale version."""
-    return _decide(suggestion_id, "reject", REJECT_FIELDS)

@@ -1,13 +1,18 @@
 """The HSDS endpoints: the API meta, then a list and a detail for organizations, services,
 service_at_locations, taxonomies and taxonomy_terms. Every list pages (web.hsds.params) and
-every detail is found by its HSDS id (a UUID); an unknown id is a JSON 404."""
+every detail is found by its HSDS id (a UUID); an unknown id is a JSON 404.
+
+The ten list/detail endpoints are one pair of views over a table of resources (`RESOURCES`):
+what differs between them is only how a resource is filtered, shaped and looked up, so the
+paging, the 404 and the public mark live once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort, jsonify, url_for
+from flask import abort, g, jsonify, url_for
 from werkzeug.wrappers import Response
 
 from catalog.exchange import hsds, hsds_query
@@ -21,7 +26,11 @@ T = TypeVar("T")
 
 
 def _directory() -> hsds.Directory:
-    return hsds.Directory.load(db_session())
+    """The published directory, read once per request (a list's shape and a detail's lookup
+    both use it) and only by the resources that need the database."""
+    if "hsds_directory" not in g:
+        g.hsds_directory = hsds.Directory.load(db_session())
+    return g.hsds_directory
 
 
 def _page(items: Sequence[T], shape: Callable[[T], Any]) -> Response:
@@ -51,77 +60,93 @@ def openapi_document() -> Response:
     return jsonify(document())
 
 
-@bp.get("/organizations")
-@public
-def organizations() -> Response:
-    q, d = query(), _directory()
-    return _page(hsds_query.organizations(d, q), hsds.organization)
+@dataclass(frozen=True)
+class Resource:
+    """One HSDS resource: its list (filtered by the request's query, each item shaped) and its
+    detail (looked up among `candidates` by `key`, the HSDS id, then shown in full)."""
+
+    plural: str
+    singular: str
+    items: Callable[[hsds_query.Query], Sequence[Any]]
+    shape: Callable[[Any], Any]
+    candidates: Callable[[], Sequence[Any]]
+    key: Callable[[Any], str]
+    detail: Callable[[Any], Any]
 
 
-@bp.get("/organizations/<item_id>")
-@public
-def organization(item_id: str) -> Response:
-    d = _directory()
-    org = hsds_query.find(d.organizations, lambda o: hsds.hsds_id("organization", o.id), item_id)
-    return jsonify(hsds.organization_detail(d, _found(org)))
+def _sal_pairs() -> Sequence[Any]:
+    return hsds_query.service_at_locations(_directory(), hsds_query.Query())
 
 
-@bp.get("/services")
-@public
-def services() -> Response:
-    q, d = query(), _directory()
-    return _page(hsds_query.services(d, q), hsds.service_item)
+def _terms() -> list[dict]:
+    return hsds.taxonomy_terms(_directory().categories)
 
 
-@bp.get("/services/<item_id>")
-@public
-def service(item_id: str) -> Response:
-    d = _directory()
-    ref = hsds_query.find(d.services(), lambda s: s.id, item_id)
-    return jsonify(hsds.service_detail(d, _found(ref)))
+RESOURCES = (
+    Resource(
+        "organizations",
+        "organization",
+        lambda q: hsds_query.organizations(_directory(), q),
+        hsds.organization,
+        lambda: _directory().organizations,
+        lambda o: hsds.hsds_id("organization", o.id),
+        lambda o: hsds.organization_detail(_directory(), o),
+    ),
+    Resource(
+        "services",
+        "service",
+        lambda q: hsds_query.services(_directory(), q),
+        hsds.service_item,
+        lambda: _directory().services(),
+        lambda ref: ref.id,
+        lambda ref: hsds.service_detail(_directory(), ref),
+    ),
+    Resource(
+        "service_at_locations",
+        "service_at_location",
+        lambda q: hsds_query.service_at_locations(_directory(), q),
+        lambda pair: hsds.service_at_location_item(_directory(), *pair),
+        _sal_pairs,
+        lambda pair: hsds.service_at_location(_directory(), *pair)["id"],
+        lambda pair: hsds.service_at_location_detail(_directory(), *pair),
+    ),
+    Resource(
+        "taxonomies",
+        "taxonomy",
+        lambda q: hsds_query.records([hsds.taxonomy()], q),
+        dict,
+        lambda: [hsds.taxonomy()],
+        lambda t: t["id"],
+        lambda t: t,
+    ),
+    Resource(
+        "taxonomy_terms",
+        "taxonomy_term",
+        lambda q: hsds_query.records(_terms(), q),
+        dict,
+        _terms,
+        lambda t: t["id"],
+        lambda t: t,
+    ),
+)
 
 
-@bp.get("/service_at_locations")
-@public
-def service_at_locations() -> Response:
-    q, d = query(), _directory()
-    return _page(
-        hsds_query.service_at_locations(d, q),
-        lambda pair: hsds.service_at_location_item(d, *pair),
-    )
+def _register(r: Resource) -> None:
+    """`GET /<plural>` (a page of the filtered list) and `GET /<plural>/<item_id>` (one item,
+    404 when no item has that id), public, with the endpoint names `hsds.<plural>` and
+    `hsds.<singular>`."""
+
+    def listing() -> Response:
+        q = query()
+        return _page(r.items(q), r.shape)
+
+    def detail(item_id: str) -> Response:
+        return jsonify(r.detail(_found(hsds_query.find(r.candidates(), r.key, item_id))))
+
+    listing.__name__, detail.__name__ = r.plural, r.singular
+    bp.add_url_rule(f"/{r.plural}", r.plural, public(listing), methods=["GET"])
+    bp.add_url_rule(f"/{r.plural}/<item_id>", r.singular, public(detail), methods=["GET"])
 
 
-@bp.get("/service_at_locations/<item_id>")
-@public
-def service_at_location(item_id: str) -> Response:
-    d = _directory()
-    pairs = hsds_query.service_at_locations(d, hsds_query.Query())
-    pair = hsds_query.find(pairs, lambda p: hsds.service_at_location(d, *p)["id"], item_id)
-    return jsonify(hsds.service_at_location_detail(d, *_found(pair)))
-
-
-@bp.get("/taxonomies")
-@public
-def taxonomies() -> Response:
-    q = query()
-    return _page(hsds_query.records([hsds.taxonomy()], q), dict)
-
-
-@bp.get("/taxonomies/<item_id>")
-@public
-def taxonomy(item_id: str) -> Response:
-    return jsonify(_found(hsds_query.find([hsds.taxonomy()], lambda t: t["id"], item_id)))
-
-
-@bp.get("/taxonomy_terms")
-@public
-def taxonomy_terms() -> Response:
-    q, d = query(), _directory()
-    return _page(hsds_query.records(hsds.taxonomy_terms(d.categories), q), dict)
-
-
-@bp.get("/taxonomy_terms/<item_id>")
-@public
-def taxonomy_term(item_id: str) -> Response:
-    terms = hsds.taxonomy_terms(_directory().categories)
-    return jsonify(_found(hsds_query.find(terms, lambda t: t["id"], item_id)))
+for _resource in RESOURCES:
+    _register(_resource)

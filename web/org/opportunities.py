@@ -22,10 +22,10 @@ from web.org.views import own_org
 from web.pages.choices import category_groups, street_choices
 from web.pages.display import flash_error
 from web.pages.list_query import ListQuery
+from web.pages.paging import page_number
 from web.platform.database import db_session
 
 PAGE = 20
-MAX_PAGE = 100_000  # an offset past this is a typo, not a page anyone reads
 
 
 OPPORTUNITY_SORTS = ("listed", "budget", "title")
@@ -58,7 +58,7 @@ def recommendations(org_id: str, page_no: int, lq: ListQuery) -> list[SimpleName
 def index():
     org = own_org()
     session = db_session()
-    page_no = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    page_no = page_number(request.args)
     confirmed = list(
         session.scalars(
             select(Suggestion)

@@ -4,7 +4,9 @@ export always has the columns and numbers the planner saw."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from flask_babel import gettext as _
@@ -27,6 +29,9 @@ from web.planner.labels import Names, band_label
 
 TABLES = ("regions", "gaps", "needs", "supply", "fairness", "emerging")
 
+# A column: its header and how its cell is read from one source row.
+Column = tuple[str, Callable[[Any], Any]]
+
 
 @dataclass
 class Table:
@@ -43,6 +48,23 @@ class Table:
         as the templates read them side by side."""
         self.rows.append(row)
         self.links.append(link)
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        title: str,
+        columns: Sequence[Column],
+        rows: Iterable[Any],
+        link: Callable[[Any], dict[str, str]] = lambda row: {},
+    ) -> Table:
+        """A table declared column by column, each header beside the way its cell is read, so
+        a header cannot drift from its cells (two index-aligned lists could); `link` gives
+        each row's filter."""
+        t = cls(name, title, [header for header, _cell in columns])
+        for row in rows:
+            t.add([cell(row) for _header, cell in columns], link(row))
+        return t
 
 
 def _reason_headers() -> list[str]:
@@ -130,93 +152,60 @@ def gaps_table(session: Session, flt: NeedFilter, names: Names, level: str = "st
 
 
 def needs_table(session: Session, flt: NeedFilter, names: Names, limit: int | None = None) -> Table:
-    headers = [
-        _("Need ID"),
-        _("Title"),
-        _("Street / town"),
-        _("Category"),
-        _("Gap reason"),
-        _("Budget (yuan)"),
-        _("Beneficiaries (people)"),
+    columns: list[Column] = [
+        (_("Need ID"), attrgetter("id")),
+        (_("Title"), attrgetter("title")),
+        (_("Street / town"), lambda n: names.region(n.street)),
+        (_("Category"), lambda n: names.category(n.category)),
+        (_("Gap reason"), lambda n: names.reason(n.reason)),
+        (_("Budget (yuan)"), attrgetter("budget_yuan")),
+        (_("Beneficiaries (people)"), attrgetter("beneficiary_count")),
     ]
-    t = Table("needs", _("Unmet needs"), headers)
-    for n in unmet_needs(session, flt, limit):
-        t.add(
-            [
-                n.id,
-                n.title,
-                names.region(n.street),
-                names.category(n.category),
-                names.reason(n.reason),
-                n.budget_yuan,
-                n.beneficiary_count,
-            ],
-            {"street": n.street},
-        )
-    return t
+    rows = unmet_needs(session, flt, limit)
+    return Table.of("needs", _("Unmet needs"), columns, rows, lambda n: {"street": n.street})
 
 
 def supply_table(session: Session, flt: NeedFilter, names: Names) -> Table:
-    headers = [
-        _("Code"),
-        _("Street / town"),
-        _("Category"),
-        _("Organizations"),
-        _("Capacity"),
-        _("Free capacity"),
-        _("Needs"),
-        _("Unmet"),
+    columns: list[Column] = [
+        (_("Code"), attrgetter("street")),
+        (_("Street / town"), lambda r: names.region(r.street)),
+        (_("Category"), lambda r: names.category(r.category)),
+        (_("Organizations"), attrgetter("organizations")),
+        (_("Capacity"), attrgetter("capacity")),
+        (_("Free capacity"), attrgetter("free_capacity")),
+        (_("Needs"), attrgetter("needs")),
+        (_("Unmet"), attrgetter("unmet")),
     ]
-    t = Table("supply", _("Supply and demand by street and category"), headers)
-    for r in supply_demand(session, flt):
-        t.add(
-            [
-                r.street,
-                names.region(r.street),
-                names.category(r.category),
-                r.organizations,
-                r.capacity,
-                r.free_capacity,
-                r.needs,
-                r.unmet,
-            ],
-            {"street": r.street, "category": r.category},
-        )
-    return t
+    return Table.of(
+        "supply",
+        _("Supply and demand by street and category"),
+        columns,
+        supply_demand(session, flt),
+        lambda r: {"street": r.street, "category": r.category},
+    )
+
+
+def _percent(attribute: str) -> Callable[[Any], Any]:
+    """A share in 0..1 shown as a percentage with one decimal; blank where there is none."""
+    read = attrgetter(attribute)
+    return lambda r: "" if read(r) is None else round(100 * read(r), 1)
 
 
 def fairness_table(session: Session, flt: NeedFilter) -> Table:
-    headers = [
-        _("Dimension"),
-        _("Band"),
-        _("Organizations"),
-        _("Share of organizations (%)"),
-        _("Suggestions"),
-        _("Share of suggestions (%)"),
-        _("Confirmed"),
-        _("Share of confirmations (%)"),
-        _("Rejected"),
-        _("Confirmation rate (%)"),
+    columns: list[Column] = [
+        (_("Dimension"), lambda r: str(DIMENSIONS[r.dimension])),
+        (_("Band"), lambda r: band_label(r.band)),
+        (_("Organizations"), attrgetter("organizations")),
+        (_("Share of organizations (%)"), _percent("org_share")),
+        (_("Suggestions"), attrgetter("suggested")),
+        (_("Share of suggestions (%)"), _percent("suggestion_share")),
+        (_("Confirmed"), attrgetter("confirmed")),
+        (_("Share of confirmations (%)"), _percent("confirmation_share")),
+        (_("Rejected"), attrgetter("rejected")),
+        (_("Confirmation rate (%)"), _percent("confirm_rate")),
     ]
-    t = Table("fairness", _("Suggestions and confirmations by organization profile"), headers)
-    for r in fairness(session, flt):
-        rate = r.confirm_rate
-        t.add(
-            [
-                str(DIMENSIONS[r.dimension]),
-                band_label(r.band),
-                r.organizations,
-                round(100 * r.org_share, 1),
-                r.suggested,
-                round(100 * r.suggestion_share, 1),
-                r.confirmed,
-                round(100 * r.confirmation_share, 1),
-                r.rejected,
-                "" if rate is None else round(100 * rate, 1),
-            ],
-            {},
-        )
-    return t
+    title = _("Suggestions and confirmations by organization profile")
+    return Table.of("fairness", title, columns, fairness(session, flt))
 
 
 def emerging_table(report, names: Names) -> Table:
