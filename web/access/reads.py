@@ -198,6 +198,7 @@ def flush_spool(app: Flask) -> None:
     the log that must see the latest reads (the admin page); no-op without a spool."""
     spool = app.extensions.get("read_spool")
     if spool is not None:
+        db_session().rollback()  # a GET's read transaction; SQLite would block the move on it
         spool.flush()
 
 
