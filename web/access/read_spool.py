@@ -26,6 +26,7 @@ Why nothing is lost:
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import fcntl
 import json
@@ -100,6 +101,7 @@ class ReadSpool:
                     os.close(self._fd)  # the parent's file stays the parent's
                 self._pid, self._thread = os.getpid(), None
                 self._open()
+                atexit.register(self._at_exit)
             view = memoryview(line)
             while view:  # a regular file takes it whole; the loop is for the odd short write
                 view = view[os.write(self._fd, view) :]
@@ -189,6 +191,15 @@ class ReadSpool:
             self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="read-spool", daemon=True)
             self._thread.start()
+
+    def _at_exit(self) -> None:
+        """A clean exit (a gunicorn worker recycled after max_requests) moves what it spooled;
+        if that fails the file stays for the next flusher."""
+        self.stop()
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 - nothing is lost: the file stays
+            log.warning("read spool: could not move reads at exit; they stay in %s", self.directory)
 
     def stop(self) -> None:
         self._stop.set()

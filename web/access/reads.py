@@ -37,7 +37,9 @@ runs, so nothing of it reaches the client.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -250,12 +252,24 @@ def record_read(response: Response) -> Response:
     return response
 
 
+def spool_directory(app: Flask) -> str | None:
+    """READ_LOG_SPOOL_DIR; unset, a folder of the instance named after the database (a spool
+    left by one database's processes must never be moved into another's), none under TESTING."""
+    directory = app.config.get("READ_LOG_SPOOL_DIR")
+    if directory is None and not app.testing:
+        url = str(app.config["DATABASE_URL"]).encode("utf-8")
+        directory = os.path.join(
+            app.instance_path, "read-spool", hashlib.sha256(url).hexdigest()[:16]
+        )
+    return directory or None
+
+
 def init_app(app: Flask) -> None:
     """Register the hook. After-request hooks run newest first, so register this after the
     security headers (web.platform.security) for them to apply to a refusal too.
 
     With a spool directory, files left by processes that died are moved now (recovery)."""
-    directory = app.config.get("READ_LOG_SPOOL_DIR")
+    directory = spool_directory(app)
     if directory:
         from web.access.read_spool import ReadSpool
 

@@ -13,17 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.decisions import decide
-from catalog.models import Organization, Role, Suggestion
+from catalog.models import Need, Organization, Role, Suggestion
 from catalog.validation import MAX_REASON
-from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions_clause
+from catalog.visibility import (
+    load_need_facts,
+    load_suggestion,
+    sees_unconfirmed,
+    visible_suggestions_clause,
+)
 from web.access.reads import records_read
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
 from web.api.listing import item_list
-from web.api.needs import load_need
-from web.api.query import int_id
+from web.api.query import clean_id, int_id
 from web.api.retry import with_db_retry
 from web.api.routes import operation
 from web.api.serialize import (
@@ -62,17 +66,22 @@ REJECT_FIELDS = {**DECISION_FIELDS, "reason": text(1, MAX_REASON, required=True)
 def need_suggestions(need_id: str):
     """Suggestions the caller may see: all for the office and reviewers in scope, only
     confirmed ones for everyone else and only once the need is listed (the rule is
-    catalog.visibility's clause). One column query, no ORM objects per row."""
+    catalog.visibility's clause). Two Core queries on the request's connection (the need's
+    facts, then the rows), no ORM objects (issue 14's profile)."""
     session = db_session()
-    need = load_need(session, need_id, g.actor)
+    need = load_need_facts(session, clean_id(need_id), g.actor, Need.__table__.c.match_status)
     full = sees_unconfirmed(need, g.actor)
     columns = SUGGESTION_COLUMNS + (SUGGESTION_FULL_COLUMNS if full else ())
-    rows = session.execute(
-        select(*columns)
-        .outerjoin(Organization, Organization.id == Suggestion.org_id)
-        .where(visible_suggestions_clause(need, g.actor))
-        .order_by(Suggestion.rank, Suggestion.id)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            select(*columns)
+            .outerjoin(Organization, Organization.id == Suggestion.org_id)
+            .where(visible_suggestions_clause(need, g.actor))
+            .order_by(Suggestion.rank, Suggestion.id)
+        )
+        .all()
+    )
     match_status = need.match_status if full else None
     return item_list(rows, lambda row: suggestion_row_json(row, full), match_status=match_status)
 
