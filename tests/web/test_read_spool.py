@@ -143,3 +143,20 @@ def test_through_the_app_a_read_is_spooled_then_shown_to_the_admin(spool_app, cl
     login(client, "admin")
     html = client.get("/admin/reads?entity_type=need").get_data(as_text=True)
     assert "n-draft" in html  # the page moved this process's spool in first
+
+
+def test_the_default_spool_is_per_database_under_the_instance_and_off_in_tests(app):
+    from web.access.reads import spool_directory
+
+    assert app.testing and spool_directory(app) is None  # tests write each read directly
+    app.testing = False
+    try:
+        mine = spool_directory(app)
+        app.config["DATABASE_URL"] = app.config["DATABASE_URL"] + "-other"
+        other = spool_directory(app)
+        app.config["READ_LOG_SPOOL_DIR"] = ""
+        assert spool_directory(app) is None  # "" turns it off
+    finally:
+        app.testing = True
+    assert mine and other and mine != other
+    assert Path(mine).parent == Path(app.instance_path) / "read-spool"

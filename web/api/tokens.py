@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, select
 from catalog.actors import Actor
 from catalog.models import Account, ApiToken, Role
 from web.access.authz import ANYONE, mark_roles
-from web.platform.database import db_session
+from web.platform.database import db_session, read_only_request
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,7 +98,10 @@ _BY_DIGEST = (
 
 
 def actor_from_request() -> Actor | None:
-    """The actor behind the request's Bearer token, or None when absent, unknown or expired."""
+    """The actor behind the request's Bearer token, or None when absent, unknown or expired.
+    The first query of every API request: a GET's session is made read-only here."""
+    if request.method in ("GET", "HEAD"):
+        read_only_request()
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
