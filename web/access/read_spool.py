@@ -202,6 +202,8 @@ class ReadSpool:
             log.warning("read spool: could not move reads at exit; they stay in %s", self.directory)
 
     def stop(self) -> None:
+        """Stop the flusher (what is spooled stays for the next flush)."""
+        atexit.unregister(self._at_exit)
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
