@@ -25,41 +25,39 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = textwrap.dedent(
     """
-    import datetime as dt, sys
+    import sys
     from catalog.db import Database
-    from web.access.read_spool import ReadSpool, _encode
+    from tests.web.test_read_spool import _event
+    from web.access.read_spool import ReadSpool
 
     db = Database(sys.argv[1])
     spool = ReadSpool(sys.argv[2], db.engine, interval=0.005)  # the flusher runs meanwhile
     i = 0
     while True:
-        spool.append(dict(
-            at=dt.datetime.now(dt.UTC), actor="kill-test", actor_role="admin",
-            entity_type="need", entity_id=f"n-{i}", channel="api",
-            endpoint="api.need_suggestions", method="GET", query=None, rows=1,
-            client_addr="127.0.0.1", request_id=None,
-        ))
+        spool.append(_event(i))
         print(i, flush=True)  # acknowledged: the read is on record from here on
         i += 1
     """
 )
 
 
+# What web.access.reads hands the spool for one read, minus when and which record.
+EVENT = {
+    "actor": "kill-test",
+    "actor_role": "admin",
+    "entity_type": "need",
+    "channel": "api",
+    "endpoint": "api.need_suggestions",
+    "method": "GET",
+    "query": None,
+    "rows": 1,
+    "client_addr": "127.0.0.1",
+    "request_id": None,
+}
+
+
 def _event(i: int) -> dict:
-    return dict(
-        at=dt.datetime.now(dt.UTC),
-        actor="t",
-        actor_role="admin",
-        entity_type="need",
-        entity_id=f"n-{i}",
-        channel="page",
-        endpoint="office.need",
-        method="GET",
-        query=None,
-        rows=None,
-        client_addr=None,
-        request_id=None,
-    )
+    return {**EVENT, "at": dt.datetime.now(dt.UTC), "entity_id": f"n-{i}"}
 
 
 def _ids(db) -> list[str]:
