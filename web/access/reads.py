@@ -24,9 +24,10 @@ SQLite's read lock — then, on the same session and connection (no second pool 
 unit of work: one Core INSERT, issue 14's profile found the separate session per request
 costly), writes the record in a transaction of its own that commits or rolls back whole.
 
-With `READ_LOG_SPOOL_DIR` set (deployments: see web.access.read_spool), the record is instead
-one append to this process's crash-safe spool file, moved into the table in batches by a
-flusher: no database round trip on the read path, and nothing lost if the process dies.
+With a spool (`READ_LOG_SPOOL_DIR`; on by default outside tests, see `spool_directory` and
+web.access.read_spool), the record is instead one append to this process's crash-safe spool
+file, moved into the table in batches by a flusher: no database round trip on the read path,
+and nothing lost if the process dies.
 
 A failure to record fails the read (503, logged): for a government audit trail "every disclosure
 of non-public data is on record" must hold without exception, so the platform would rather not
