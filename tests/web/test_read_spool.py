@@ -158,3 +158,13 @@ def test_the_default_spool_is_per_database_under_the_instance_and_off_in_tests(a
         app.testing = True
     assert mine and other and mine != other
     assert Path(mine).parent == Path(app.instance_path) / "read-spool"
+
+
+def test_the_exit_flush_leaves_no_file_behind_and_a_later_read_opens_a_new_one(db, tmp_path):
+    spool = ReadSpool(tmp_path / "spool", db.engine)
+    spool.append(_event(0))
+    assert spool.flush(final=True) == 1
+    assert list((tmp_path / "spool").iterdir()) == []
+    spool.append(_event(1))
+    assert spool.flush(final=True) == 1 and sorted(_ids(db)) == ["n-0", "n-1"]
+    spool.stop()

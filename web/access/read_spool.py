@@ -111,13 +111,17 @@ class ReadSpool:
         if self._thread is None:
             self.start()
 
-    def _rotate(self) -> None:
-        """Hand the current file over to the flushers (unlock it) and write to a fresh one."""
+    def _rotate(self, *, reopen: bool = True) -> None:
+        """Hand the current file over to the flushers (unlock it) and write to a fresh one
+        (none at exit: the next write, if any, opens it)."""
         with self._lock:
-            if self._pid != os.getpid() or self._written == 0:
+            if self._pid != os.getpid() or (self._written == 0 and reopen):
                 return
             old = self._fd
-            self._open()
+            if reopen:
+                self._open()
+            else:
+                self._pid, self._fd, self._path = 0, -1, None
             os.close(old)  # releases its lock: it is now a file any flusher may move
 
     # ------------------------------------------------------------------ moving
@@ -162,10 +166,10 @@ class ReadSpool:
         finally:
             os.close(fd)
 
-    def flush(self) -> int:
+    def flush(self, *, final: bool = False) -> int:
         """Rotate this process's file and move every movable file; the number of rows moved.
         A database error leaves the files where they are for the next attempt."""
-        self._rotate()
+        self._rotate(reopen=not final)
         moved = 0
         for path in sorted(self.directory.glob(f"{PREFIX}*{SUFFIX}")):
             if path == self._path:
@@ -197,7 +201,7 @@ class ReadSpool:
         if that fails the file stays for the next flusher."""
         self.stop()
         try:
-            self.flush()
+            self.flush(final=True)
         except Exception:  # noqa: BLE001 - nothing is lost: the file stays
             log.warning("read spool: could not move reads at exit; they stay in %s", self.directory)
 
