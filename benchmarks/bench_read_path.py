@@ -105,6 +105,7 @@ def loaded(port: int, path: str, s: Settings, headers: dict, db_name: str) -> di
     health_conns = int(_env("BENCH_READ_HEALTH_CONNECTIONS", "2"))
     wrk(port, path, s.concurrency, min(s.warmup, 3), headers).communicate()  # warm-up
     before = snapshot()
+    load_before = os.getloadavg()[0]
     main = wrk(port, path, s.concurrency, s.seconds, headers)
     probe = wrk(port, "/health", health_conns, s.seconds, {})
     out_main, _ = main.communicate()
@@ -114,6 +115,8 @@ def loaded(port: int, path: str, s: Settings, headers: dict, db_name: str) -> di
         "endpoint": parse_wrk(out_main),
         "health_under_load": parse_wrk(out_probe),
         "cpu": cpu_split(before, after, db_name),
+        # The machine may be shared: the 1-minute load average before and after the load.
+        "loadavg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -198,6 +201,12 @@ def bench_size(n: int, s: Settings) -> dict:
     return row
 
 
+def _loads(run: dict) -> str:
+    """The 1-minute load average before → after one wrk load, or – when not recorded."""
+    load = run.get("loadavg")
+    return f"{load[0]}→{load[1]}" if load else "–"
+
+
 def render(out: dict) -> str:
     s = out["settings"]
     lines = [
@@ -209,8 +218,8 @@ def render(out: dict) -> str:
         f"{s['needs']} needs, all listed and matched by the real service before serving.",
         "",
         "| orgs | items | suggestions req/s | p50 | p99 | errors | bare req/s | bare p99 | ratio "
-        "| /health p99 (hub) | /health req/s | CPU ours / others |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| /health p99 (hub) | /health req/s | CPU ours / others | load avg (ours, bare) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in out["runs"]:
         e, b = r["suggestions_endpoint"], r["bare_flask"]
@@ -221,7 +230,8 @@ def render(out: dict) -> str:
             f"{e['endpoint']['p50_ms']} | {e['endpoint']['p99_ms']} | {e['endpoint']['errors']} | "
             f"{b['endpoint']['throughput_rps']} | {b['endpoint']['p99_ms']} | {r['ratio']} | "
             f"{h['p99_ms']} | {h['throughput_rps']} | "
-            f"{cpu.get('ours_cores', '–')} / {cpu.get('others_cores', '–')} |"
+            f"{cpu.get('ours_cores', '–')} / {cpu.get('others_cores', '–')} | "
+            f"{_loads(e)}, {_loads(b)} |"
         )
     lines += [
         "",

@@ -17,9 +17,11 @@ worker_class = "gthread"
 timeout = int(os.environ.get("HUB_WEB_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak never takes the site down.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never takes the site down. Not too often: a new
+# worker costs about 4 s of CPU (imports, template warm-up) and serves nothing meanwhile; at
+# 2,000 a worker under load was recycled every ~15 s (issue 14's read-path profile).
+max_requests = 20000
+max_requests_jitter = 2000
 # The app is imported per worker (not preloaded): each worker opens its own database pool
 # and its own FAISS index cache, and no connection is shared across fork.
 preload_app = False

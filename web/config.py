@@ -28,6 +28,13 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "API_TOKEN_HOURS": 24,
+    # The read log's crash-safe spool (web.access.read_spool): a directory, local to the host,
+    # makes each read one file append instead of a database commit; None = one under the
+    # instance folder per database (tests, TESTING: none), "" = each read in its own
+    # transaction. Seconds between moves into the table; fsync each read (power loss).
+    "READ_LOG_SPOOL_DIR": None,
+    "READ_LOG_FLUSH_SECONDS": 1,
+    "READ_LOG_FSYNC": False,
     "CELERY": {
         "broker_url": None,
         "result_backend": None,

@@ -50,6 +50,9 @@ class ReadEvent(Base):
     rows: Mapped[int | None] = mapped_column(Integer)
     client_addr: Mapped[str | None] = mapped_column(String(45))  # longest IPv6 text form
     request_id: Mapped[str | None] = mapped_column(String(32))  # joins the JSON access log
+    # Set when the read came through the spool (web.access.read_spool): unique, so moving a
+    # spool file twice after a crash cannot record one read twice.
+    spool_key: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
 
     def __repr__(self) -> str:
         return (

@@ -24,6 +24,11 @@ SQLite's read lock — then, on the same session and connection (no second pool 
 unit of work: one Core INSERT, issue 14's profile found the separate session per request
 costly), writes the record in a transaction of its own that commits or rolls back whole.
 
+With a spool (`READ_LOG_SPOOL_DIR`; on by default outside tests, see `spool_directory` and
+web.access.read_spool), the record is instead one append to this process's crash-safe spool
+file, moved into the table in batches by a flusher: no database round trip on the read path,
+and nothing lost if the process dies.
+
 A failure to record fails the read (503, logged): for a government audit trail "every disclosure
 of non-public data is on record" must hold without exception, so the platform would rather not
 answer than answer off the record. The response has been built but not yet sent when the hook
@@ -33,7 +38,9 @@ runs, so nothing of it reaches the client.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -180,6 +187,24 @@ def write(event: dict[str, Any]) -> None:
         raise
 
 
+def store(event: dict[str, Any]) -> None:
+    """Put the read on record: through the spool when one is configured, else `write`."""
+    spool = current_app.extensions.get("read_spool")
+    if spool is not None:
+        spool.append(event)
+    else:
+        write(event)
+
+
+def flush_spool(app: Flask) -> None:
+    """Move what this process (and any dead one) spooled into the table now, for readers of
+    the log that must see the latest reads (the admin page); no-op without a spool."""
+    spool = app.extensions.get("read_spool")
+    if spool is not None:
+        db_session().rollback()  # a GET's read transaction; SQLite would block the move on it
+        spool.flush()
+
+
 def _refusal() -> Response:
     """503 instead of data that could not be put on record."""
     if request.path.startswith("/api/"):
@@ -217,7 +242,7 @@ def record_read(response: Response) -> Response:
         log.warning("read of %s without a signed-in reader was not recorded", request.endpoint)
         return response
     try:
-        write(_event(spec, view, who))
+        store(_event(spec, view, who))
     except Exception:  # noqa: BLE001 - any failure: refuse the read, never answer unrecorded
         log.exception(
             "could not record a read of %s by %s; the response was withheld",
@@ -228,7 +253,36 @@ def record_read(response: Response) -> Response:
     return response
 
 
+def spool_directory(app: Flask) -> str | None:
+    """READ_LOG_SPOOL_DIR; unset, a folder of the instance named after the database (a spool
+    left by one database's processes must never be moved into another's), none under TESTING."""
+    directory = app.config.get("READ_LOG_SPOOL_DIR")
+    if directory is None and not app.testing:
+        url = str(app.config["DATABASE_URL"]).encode("utf-8")
+        directory = os.path.join(
+            app.instance_path, "read-spool", hashlib.sha256(url).hexdigest()[:16]
+        )
+    return directory or None
+
+
 def init_app(app: Flask) -> None:
     """Register the hook. After-request hooks run newest first, so register this after the
-    security headers (web.platform.security) for them to apply to a refusal too."""
+    security headers (web.platform.security) for them to apply to a refusal too.
+
+    With a spool directory, files left by processes that died are moved now (recovery)."""
+    directory = spool_directory(app)
+    if directory:
+        from web.access.read_spool import ReadSpool
+
+        spool = ReadSpool(
+            directory,
+            app.extensions["db"].engine,
+            interval=float(app.config.get("READ_LOG_FLUSH_SECONDS") or 1.0),
+            fsync=bool(app.config.get("READ_LOG_FSYNC")),
+        )
+        app.extensions["read_spool"] = spool
+        try:
+            spool.flush()
+        except Exception:  # noqa: BLE001 - the database may be starting; the flusher retries
+            log.exception("read spool: recovery at start failed; the flusher will retry")
     app.after_request(record_read)

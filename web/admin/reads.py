@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from sqlalchemy import Select
 
 from catalog.models import ReadEvent
+from web.access.reads import flush_spool
 from web.admin.filtering import admin_log, log_page
 from web.pages.labels import CHANNEL_LABELS
 
@@ -26,5 +27,8 @@ def _by_channel(query: Select[Any], args: Mapping[str, str]) -> Select[Any]:
 
 @admin_log("/reads", "read_event")
 def reads():
+    """Newest first; reads still in this process's spool are moved in first (other processes'
+    follow within READ_LOG_FLUSH_SECONDS)."""
+    flush_spool(current_app._get_current_object())  # type: ignore[attr-defined]
     page = log_page(ReadEvent, request.args, PAGE, _by_channel)
     return render_template("admin/reads.html", channels=CHANNEL_LABELS, **page)

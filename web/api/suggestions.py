@@ -6,25 +6,31 @@ locking in catalog.decisions, backed by the version column)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from flask import g, jsonify
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from catalog.decisions import decide
-from catalog.models import Organization, Role, Suggestion
+from catalog.models import Need, Organization, Role, Suggestion
 from catalog.validation import MAX_REASON
-from catalog.visibility import load_suggestion, sees_unconfirmed, visible_suggestions_clause
+from catalog.visibility import (
+    load_need_facts,
+    load_suggestion,
+    sees_unconfirmed,
+    suggestions_clause,
+    suggestions_shown,
+)
 from web.access.reads import records_read
 from web.api import bp
 from web.api.errors import ApiError
 from web.api.fields import Field, text
 from web.api.inputs import check, read_json
 from web.api.listing import item_list
-from web.api.needs import load_need
-from web.api.query import int_id
+from web.api.query import clean_id, int_id
 from web.api.retry import with_db_retry
 from web.api.routes import operation
 from web.api.serialize import (
@@ -63,19 +69,30 @@ REJECT_FIELDS = {**DECISION_FIELDS, "reason": text(1, MAX_REASON, required=True)
 def need_suggestions(need_id: str):
     """Suggestions the caller may see: all for the office and reviewers in scope, only
     confirmed ones for everyone else and only once the need is listed (the rule is
-    catalog.visibility's clause). One column query, no ORM objects per row."""
+    catalog.visibility's `suggestions_shown`). Two Core queries on the request's connection
+    (the need's facts, then the rows), built once, no ORM objects (issue 14's profile)."""
     session = db_session()
-    need = load_need(session, need_id, g.actor)
+    need = load_need_facts(session, clean_id(need_id), g.actor, *NEED_EXTRA)
     full = sees_unconfirmed(need, g.actor)
-    columns = SUGGESTION_COLUMNS + (SUGGESTION_FULL_COLUMNS if full else ())
-    rows = session.execute(
-        select(*columns)
-        .outerjoin(Organization, Organization.id == Suggestion.org_id)
-        .where(visible_suggestions_clause(need, g.actor))
-        .order_by(Suggestion.rank, Suggestion.id)
-    ).all()
+    stmt = _statement(suggestions_shown(need, g.actor), full)
+    rows = session.connection().execute(stmt, {"need_id": need.id}).all()
     match_status = need.match_status if full else None
     return item_list(rows, lambda row: suggestion_row_json(row, full), match_status=match_status)
+
+
+NEED_EXTRA = (Need.__table__.c.match_status,)
+
+
+@functools.cache
+def _statement(shown: str, full: bool) -> Select[Any]:
+    """The list's statement for one form of the rule, built on first use."""
+    columns = SUGGESTION_COLUMNS + (SUGGESTION_FULL_COLUMNS if full else ())
+    return (
+        select(*columns)
+        .outerjoin(Organization, Organization.id == Suggestion.org_id)
+        .where(suggestions_clause(shown))
+        .order_by(Suggestion.rank, Suggestion.id)
+    )
 
 
 def _load(session: Session, suggestion_id: int) -> Suggestion:

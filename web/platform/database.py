@@ -29,6 +29,19 @@ def get_db() -> Database:
     return current_app.extensions["db"]
 
 
+def read_only_request() -> None:
+    """Mark the request as one that only reads (an API GET): on PostgreSQL its statements then
+    run in autocommit, without the BEGIN and ROLLBACK round trips around them (two of the
+    suggestions request's eight in issue 14's profile). Under READ COMMITTED each statement has
+    its own snapshot either way, so nothing a reader sees changes. Call it before the request's
+    first query; a view that writes must not be marked (none of the API's GETs does). SQLite
+    keeps its explicit BEGIN (web/catalog.db's listener), so it is left alone."""
+    session = db_session()
+    if session.in_transaction() or get_db().engine.dialect.name != "postgresql":
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def db_session() -> Session:
     """The request's (or CLI command's) session; opened on first use."""
     if "db_session" not in g:
