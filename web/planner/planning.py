@@ -63,9 +63,12 @@ def current_plan(session: Session) -> ActionPlan:
     source = stored_plan.current_source(session, plan_build_key())
     stored = stored_plan.latest(session)
     if stored is None or stored.source != source:
+        eager = current_app.config["CELERY"].get("task_always_eager")
+        if eager:  # no broker: the job runs inline and writes; end our read-only transaction
+            session.rollback()  # first, or SQLite's reader lock would block the job's commit
         _ask_once(source)
-        if current_app.config["CELERY"].get("task_always_eager"):
-            stored = stored_plan.latest(session) or stored  # no broker: it ran inline
+        if eager:
+            stored = stored_plan.latest(session) or stored
     if stored is None:
         return ActionPlan(actions=[], pending=True)
     stored.plan.pending = stored.source != source
