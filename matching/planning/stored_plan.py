@@ -20,13 +20,14 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from catalog.models import DerivedBlob, DerivedChunk
 from matching.planning.action_service import compute_plan, matcher_or_fallback, state_key
 from matching.planning.actions import Action, ActionPlan
 from matching.ranking.pipeline import Matcher
+from matching.vectors import published
 
 KIND = "planner-actions"
 KEEP = 2  # the newest plan, and the one a slow reader may still be loading
@@ -92,11 +93,7 @@ def store(session: Session, plan: ActionPlan, source: str) -> int:
     session.add(blob)
     session.flush()
     session.add(DerivedChunk(blob_id=blob.id, seq=0, data=data))
-    old = select(DerivedBlob.id).where(DerivedBlob.kind == KIND).order_by(DerivedBlob.id.desc())
-    stale = list(session.scalars(old.offset(KEEP)))
-    if stale:
-        session.execute(delete(DerivedChunk).where(DerivedChunk.blob_id.in_(stale)))
-        session.execute(delete(DerivedBlob).where(DerivedBlob.id.in_(stale)))
+    published.prune(session, KIND, KEEP)
     return blob.id
 
 

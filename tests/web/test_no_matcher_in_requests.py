@@ -33,17 +33,9 @@ def queued_app(tmp_path_factory) -> Iterator[tuple[Flask, World]]:
     tmp = tmp_path_factory.mktemp("no-matcher")
     urls = _fresh_url(tmp)
     celery = dict(DEFAULTS["CELERY"], broker_url="memory://", task_always_eager=False)
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": next(urls),
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "MATCHING_INDEX_DIR": str(tmp / "index"),
-            "CELERY": celery,
-        }
-    )
+    settings = dict(TESTING=True, SECRET_KEY="test", WTF_CSRF_ENABLED=False, CELERY=celery)
+    settings.update(RATELIMIT_ENABLED=False, MATCHING_INDEX_DIR=str(tmp / "index"))
+    app = create_app({**settings, "DATABASE_URL": next(urls)})
     schema.upgrade(app.extensions["db"])
     world = build_world(app)
     yield app, world
