@@ -11,7 +11,8 @@ and 100,000 organizations, what `web.tasks.match_need` does per need, measured e
   matters here): publish into the database, and a second host's copy into its own folder.
 
 Writes benchmarks/results/live_matching.json and .md. Sizes: BENCH_LIVE_SIZES (default
-10000,100000), needs per size: BENCH_LIVE_NEEDS (default 200).
+10000,100000), needs per size: BENCH_LIVE_NEEDS (default 200), database: BENCH_LIVE_DB
+(default hub_bench_live).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from benchmarks.bench_api import PG_URL, Settings, machine_description
 from benchmarks.synthetic_catalog import base_records, populate, recreate_database
 
 RESULTS = Path(__file__).parent / "results"
-DB_NAME = "hub_bench_live"
+DB_NAME = os.environ.get("BENCH_LIVE_DB", "hub_bench_live")
 
 
 def _pct(xs: list[float], q: float) -> float:

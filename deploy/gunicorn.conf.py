@@ -13,7 +13,7 @@ bind = os.environ.get("HUB_BIND", "127.0.0.1:8000")
 # Sync workers + a few threads: requests are short database reads; matching runs in Celery.
 workers = int(os.environ.get("HUB_WEB_WORKERS", str(min(2 * multiprocessing.cpu_count() + 1, 9))))
 threads = int(os.environ.get("HUB_WEB_THREADS", "4"))
-worker_class = "gthread"
+worker_class = "web.platform.probe_worker.ProbeFirstWorker"  # gthread; /health not queued
 timeout = int(os.environ.get("HUB_WEB_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

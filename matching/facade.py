@@ -10,6 +10,8 @@ arguments. Flask stays outside: settings come in as a plain mapping (`Settings.f
 - `match_need`, `match_all`: match one need / every matchable need and write the results back;
 - `suggest_category`: the classifier's category for a need the office just posted;
 - `emerging_needs`: needs no category covers, for planners;
+- `stored_plan`: the planners' action plan, computed by a worker (`refresh`) and read by the web
+  side (`latest`, `current_source`) without a matcher;
 - `index_file`, `index_version`: the persisted vector index, for the health check.
 """
 
@@ -29,7 +31,8 @@ from catalog.models import Need
 from matching import service
 from matching.adapter import catalog_version, need_record
 from matching.channels.classifier import PROHIBITED, CategoryClassifier
-from matching.planning.action_service import action_names, cached_plan, narrow
+from matching.planning import stored_plan
+from matching.planning.action_service import action_names, narrow
 from matching.planning.actions import BUNDLE, EXTEND, ActionPlan
 from matching.planning.emerging import EmergingReport, emerging_needs
 from matching.ranking.pipeline import Matcher
@@ -49,7 +52,6 @@ __all__ = [
     "Settings",
     "action_names",
     "build_matcher",
-    "cached_plan",
     "emerging_needs",
     "index_file",
     "index_version",
@@ -57,6 +59,7 @@ __all__ = [
     "match_need",
     "narrow",
     "shared_matcher",
+    "stored_plan",
     "suggest_category",
     "words",
 ]

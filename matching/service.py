@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog.models import Need, Organization, Suggestion
@@ -141,25 +141,29 @@ def _replace_suggestions(session: Session, need_id: str, result: MatchResult, ve
         )
     )
     decided |= {r.org_id for r in invited}
-    rank = 0
-    for suggested in result.suggestions:
-        if suggested.org_id in decided:
-            continue
-        rank += 1
-        session.add(
-            Suggestion(
-                need_id=need_id,
-                org_id=suggested.org_id,
-                score=suggested.score,
-                rank=rank,
-                reasons=suggested.reasons,
-                features=suggested.features,
-                probability=suggested.probability,
-                likely=suggested.likely,
-                model_version=version,
-                status="suggested",
-            )
+    fresh = [s for s in result.suggestions if s.org_id not in decided]
+    if fresh:
+        # One prepared INSERT sent for every row (Core executemany): ORM objects here cost
+        # more than the rest of the write step, and nothing reads them back from the session.
+        session.execute(
+            insert(Suggestion),
+            [
+                {
+                    "need_id": need_id,
+                    "org_id": s.org_id,
+                    "score": s.score,
+                    "rank": rank,
+                    "reasons": s.reasons,
+                    "features": s.features,
+                    "probability": s.probability,
+                    "likely": s.likely,
+                    "model_version": version,
+                    "status": "suggested",
+                }
+                for rank, s in enumerate(fresh, start=1)
+            ],
         )
+    rank = len(fresh)
     for invite in invited:  # after the matcher's own list
         rank += 1
         session.execute(

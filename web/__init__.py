@@ -47,4 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     setup.init_extensions(app)
     setup.register_blueprints(app)
     setup.register_commands(app)
+    from web.platform import health
+
+    health.install(app)  # last: /health is answered before every other layer
     return app

@@ -22,6 +22,7 @@ from flask import Flask
 from web.jobs import RETRY
 from web.jobs import index as index_jobs
 from web.jobs import needs as need_jobs
+from web.jobs import planning as planning_jobs
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -85,3 +86,9 @@ def refresh_gaps() -> dict[str, Any]:
 def retrain_ranker() -> dict[str, Any]:
     """Retrain the ranker from confirmed / rejected suggestions."""
     return index_jobs.retrain_ranker_from_decisions()
+
+
+@shared_task(ignore_result=True, name="web.tasks.refresh_action_plan", **RETRY)
+def refresh_action_plan(force: bool = False) -> bool:
+    """Compute the planners' action plan when the catalog moved (or `force`), and store it."""
+    return planning_jobs.refresh_action_plan(force)

@@ -12,7 +12,8 @@ app context. Worker-only settings live here rather than in the shared config:
   test sees a killed worker's task come back within seconds.
 * a beat schedule: `ensure_index` every 10 minutes (rebuild only if the index no longer matches
   the catalog), `requeue_matching` every 5 minutes (needs left pending past
-  ``MATCHING_PENDING_TIMEOUT``, e.g. after Redis lost its queue) and `refresh_gaps` nightly.
+  ``MATCHING_PENDING_TIMEOUT``, e.g. after Redis lost its queue), `refresh_gaps` nightly and
+  `refresh_action_plan` every 10 minutes (the planners' plan; a no-op while the catalog is still).
 """
 
 from __future__ import annotations
@@ -41,5 +42,6 @@ celery.conf.update(
         "ensure-index": {"task": "web.jobs.ensure_index", "schedule": 600.0},
         "requeue-matching": {"task": "web.tasks.requeue_matching", "schedule": 300.0},
         "refresh-gaps": {"task": "web.jobs.refresh_gaps", "schedule": crontab(hour=3, minute=0)},
+        "refresh-action-plan": {"task": "web.tasks.refresh_action_plan", "schedule": 600.0},
     },
 )

@@ -1,14 +1,14 @@
-"""Recommended actions over the live catalog: load the records, search, check, cache, and
-narrow to what one viewer may see.
+"""Recommended actions over the live catalog: load the records, search, check, and narrow to
+what one viewer may see.
 
-Recomputed on request, cached by the state it depends on. The actions are a pure function of
-the organization profiles, the needs and what the last matching run wrote on them, the
-confirmed suggestions (capacity in use) and the shipped models; `state_key` reads a fingerprint
-of exactly those in one cheap query per table. Any matching run (it stamps `matched_at`), profile
-edit (`profile_version`), confirmation or status change changes the key, so the next request
-recomputes — "recomputed after every matching run" without a table that could go stale between
-runs, without a migration, and without a hook in the task module. Measured on the labeled dev
-set (60 organizations, 150 needs): see README.md, "From map to action".
+The actions are a pure function of the organization profiles, the needs and what the last
+matching run wrote on them, the confirmed suggestions (capacity in use) and the shipped models;
+`state_key` reads a fingerprint of exactly those in one cheap query per table. Any matching run
+(it stamps `matched_at`), profile edit (`profile_version`), confirmation or status change
+changes the key. The plan needs a matcher, so it is computed by a worker and stored
+(`matching.planning.stored_plan`); web processes read the stored plan and compare its key with
+the current one. Measured on the labeled dev set (60 organizations, 150 needs): see README.md,
+"From map to action".
 
 The plan is computed for the whole city once (capacity is shared by every district's actions)
 and then narrowed per viewer: an action keeps only the needs, and the streets of the needs, in
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any, cast
@@ -53,9 +51,6 @@ from matching.service import CLASSIFIER_PATH, MATCHABLE, MODELS_DIR, RANKER_PATH
 log = logging.getLogger(__name__)
 
 OPEN_STATUSES = ("submitted", "approved", "listed")  # not yet bought: may still be bundled
-CACHE_SIZE = 8
-_cache: OrderedDict[tuple, ActionPlan] = OrderedDict()
-_lock = threading.Lock()
 
 
 def state_key(session: Session) -> tuple:
@@ -114,7 +109,10 @@ class _RecordedCategories:
         return np.full((len(texts), len(self.classes)), 1.0 / n)
 
 
-def _matcher(session: Session, build: Callable[[Session], Matcher]) -> tuple[Matcher, bool]:
+def matcher_or_fallback(
+    session: Session, build: Callable[[Session], Matcher]
+) -> tuple[Matcher, bool]:
+    """The matcher `build` makes, or the recorded-categories stand-in (and True) when it fails."""
     try:
         return build(session), False
     except Exception:  # noqa: BLE001 - planners still get a plan, marked as degraded
@@ -198,31 +196,6 @@ def compute_plan(session: Session, matcher: Matcher, degraded: bool = False) -> 
         budgets_of={n.id: n.budget_yuan for n in open_needs},
         degraded=degraded,
     )
-
-
-def cached_plan(
-    session: Session, build: Callable[[Session], Matcher], build_key: str = ""
-) -> ActionPlan:
-    """The plan for the catalog's current state, computed at most once per state and process.
-    Callers must not change the plan they get (`narrow` makes copies)."""
-    key = (*state_key(session), build_key)
-    with _lock:
-        plan = _cache.get(key)
-        if plan is not None:
-            _cache.move_to_end(key)
-            return plan
-    matcher, degraded = _matcher(session, build)
-    plan = compute_plan(session, matcher, degraded)
-    with _lock:
-        _cache[key] = plan
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return plan
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
 
 
 def _trim(action: Action, keep: Collection[str], plan: ActionPlan) -> Action | None:

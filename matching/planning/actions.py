@@ -16,6 +16,7 @@ in `matching.planning.coverage_search`, bundles in `matching.planning.bundles`, 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -75,6 +76,9 @@ class ActionPlan:
     streets_of: dict[str, str] = field(default_factory=dict)  # need id → street, every need named
     budgets_of: dict[str, int] = field(default_factory=dict)  # need id → budget (bundles)
     degraded: bool = False  # the shipped classifier could not be loaded (action_service)
+    # Set by the reader of a stored plan (matching.planning.stored_plan), never stored:
+    computed_at: dt.datetime | None = None  # when a worker computed it; None: none yet
+    pending: bool = False  # a newer plan is being computed (or the first one is)
 
     @property
     def gap_needs(self) -> int:

@@ -69,12 +69,17 @@ def publish(session: Session, idx: VectorIndex) -> int:
         part = data[seq * CHUNK_BYTES : (seq + 1) * CHUNK_BYTES]
         session.add(DerivedChunk(blob_id=blob.id, seq=seq, data=part))
         session.flush()  # one chunk in memory at a time on the session side
-    old = select(DerivedBlob.id).where(DerivedBlob.kind == KIND).order_by(DerivedBlob.id.desc())
-    stale = list(session.scalars(old.offset(KEEP)))
+    prune(session, KIND, KEEP)
+    return blob.id
+
+
+def prune(session: Session, kind: str, keep: int) -> None:
+    """Drop the versions of `kind` older than the newest `keep` (in the caller's transaction)."""
+    old = select(DerivedBlob.id).where(DerivedBlob.kind == kind).order_by(DerivedBlob.id.desc())
+    stale = list(session.scalars(old.offset(keep)))
     if stale:
         session.execute(delete(DerivedChunk).where(DerivedChunk.blob_id.in_(stale)))
         session.execute(delete(DerivedBlob).where(DerivedBlob.id.in_(stale)))
-    return blob.id
 
 
 def release(session: Session, idx: VectorIndex, index_dir: str | Path) -> int:

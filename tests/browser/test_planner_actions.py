@@ -26,12 +26,10 @@ LANGS = {
 
 @pytest.fixture
 def live_server(database_url, tmp_path) -> Iterator[str]:
-    from matching.planning.action_service import clear_cache
     from tests.planner.conftest import add_account, build_small_catalog
     from tests.planner.planning_world import add_planning_needs
     from tests.planner.red_flag_world import build_clean, plant
 
-    clear_cache()
     app = hub_app(database_url, tmp_path)
     with app.extensions["db"].session() as s:
         build_small_catalog(s)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from matching.planning.action_service import clear_cache
 from tests.web.test_translations import _problems
 
 from .conftest import BAITENG, add_account, login
@@ -22,7 +21,6 @@ BUNDLE_KEYS = {"kind", "category", "needs", "streets", "budget_yuan", "reason"}
 
 @pytest.fixture
 def actions_app(planner_app):
-    clear_cache()
     with planner_app.extensions["db"].session() as s:
         add_planning_needs(s)
     return planner_app

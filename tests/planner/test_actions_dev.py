@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Account, Need
-from matching.planning.action_service import clear_cache
 from web.api.tokens import issue_token
 
 from .conftest import add_account, find_shared_dev
@@ -36,7 +35,6 @@ def _run_all(app) -> dict:
 def dev_app(app):
     from catalog.exchange.importer import import_directory
 
-    clear_cache()
     with app.extensions["db"].session() as s:
         import_directory(s, find_shared_dev(), progress=False)
         add_account(s, "planner", "planner", "440400")

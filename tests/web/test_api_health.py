@@ -113,3 +113,42 @@ def test_a_refresh_in_progress_does_not_block_other_probes(app, client, monkeypa
     with state["lock"]:  # as if another thread were refreshing
         r = client.get("/health")
     assert r.status_code == 200 and r.get_json()["status"] == "ok" and calls == []
+
+
+def test_probe_is_answered_in_front_of_the_app(app, client):
+    """/health never reaches Flask's request handling (sessions, languages, throttling, the read
+    log): under load it must cost next to nothing. Its headers are still the safe ones."""
+    reached: list[str] = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: reached.append("flask"))
+    r = client.get("/health")
+    assert r.status_code == 200 and r.get_json()["status"] == "ok"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert client.head("/health").data == b""
+    assert reached == []
+    client.get("/api/v1/openapi.json")
+    assert reached == ["flask"]
+
+
+def test_probe_worker_recognizes_probes_without_consuming_them():
+    import socket
+
+    from web.platform.probe_worker import is_probe
+
+    for request, probe in (
+        (b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n", True),
+        (b"HEAD /health HTTP/1.1\r\n\r\n", True),
+        (b"GET /healthz HTTP/1.1\r\n\r\n", False),
+        (b"GET /api/v1/needs HTTP/1.1\r\n\r\n", False),
+        (b"", False),
+    ):
+        a, b = socket.socketpair()
+        try:
+            if request:
+                a.sendall(request)
+            assert is_probe(b) is probe, request
+            if request:
+                assert b.recv(len(request)) == request  # peeked, not read
+        finally:
+            a.close()
+            b.close()

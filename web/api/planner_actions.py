@@ -15,6 +15,7 @@ from web.api import bp
 from web.api.listing import item_list
 from web.api.planner_filters import FILTER_QUERY
 from web.api.retry import with_db_retry
+from web.api.serialize import iso
 from web.api.spec import doc
 from web.api.tokens import token_required
 from web.planner.params import need_filter
@@ -36,9 +37,12 @@ VIEWERS = (Role.PLANNER, Role.REVIEWER, Role.ADMIN)
 )
 def planner_actions():
     """extend_coverage (rank order: any prefix closes what it claims), then incubate, then
-    bundle; every closure checked by rerunning the matcher's gap rule."""
+    bundle; every closure checked by rerunning the matcher's gap rule. Read from the plan a
+    worker stored: `computed_at` says when (null and no items while the first is computed)."""
     plan = action_plan(db_session(), need_filter(request.args, g.actor))
-    return item_list(plan.actions, lambda a: a.as_api())
+    return item_list(
+        plan.actions, lambda a: a.as_api(), computed_at=iso(plan.computed_at), pending=plan.pending
+    )
 
 
 @bp.get("/planner/red-flags")

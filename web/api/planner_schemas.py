@@ -11,12 +11,14 @@ from web.api.schema_types import (
     STREET_CODE,
     Schema,
     array,
+    boolean,
     integer,
     list_of,
     number,
     obj,
     ref,
     string,
+    timestamp,
 )
 
 GAP_ROW = obj(
@@ -100,7 +102,13 @@ PLANNER_COMPONENTS: dict[str, Schema] = {
     "UnmetNeed": UNMET_NEED,
     "PlannerAction": PLANNER_ACTION,
     "PlannerActionList": list_of(
-        "PlannerAction", "best first", "Recommended actions in the caller's area."
+        "PlannerAction",
+        "best first",
+        "Recommended actions in the caller's area, from the plan a worker computed last.",
+        computed_at=timestamp(
+            "when the plan was computed; null: the first one is being computed", nullable=True
+        ),
+        pending=boolean("a newer plan is being computed (the records changed since computed_at)"),
     ),
     "RedFlag": RED_FLAG,
     "RedFlagList": list_of("RedFlag", "by indicator", "Red flags in the caller's area."),

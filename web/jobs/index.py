@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 
 from web.jobs import is_transient
+from web.jobs.planning import refresh_action_plan
 from web.platform.database import get_db
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def refresh_gap_flags() -> dict[str, Any]:
     def run() -> dict[str, Any]:
         with get_db().session() as session:
             results = facade.match_all(session, facade.Settings.from_config(current_app.config))
+        refresh_action_plan()  # the planners' plan follows the new gap flags
         return {"matched": len(results), "gaps": sum(bool(r.gap) for r in results)}
 
     return _tracked("refresh_gaps", run)

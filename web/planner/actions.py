@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +27,8 @@ from web.planner import bp
 from web.planner import tables as T
 from web.planner.action_tables import actions_table, bundles_table, red_flags_table
 from web.planner.export import XLSX_MIME, to_xlsx
-from web.planner.planning import action_plan, flag_list
+from web.planner.params import query_args
+from web.planner.planning import action_plan, flag_list, request_plan
 from web.planner.views import _context, _filter
 from web.platform.database import db_session
 
@@ -68,6 +70,18 @@ def actions():
         lambda p: len(p.actions),
         kinds=KIND_LABELS,
     )
+
+
+@bp.post("/actions/recompute")
+@roles_required(*ACTION_VIEWERS)
+def recompute_actions():
+    """A planner asks for the plan to be computed again now (by a worker; the page shows the
+    stored one until the new one is stored)."""
+    if request_plan(force=True):
+        flash(_("The actions are being recomputed. Reload this page in a minute."), "info")
+    else:
+        flash(_("The actions will be recomputed later."), "info")
+    return redirect(url_for("planner.actions", **query_args(_filter()[0])))
 
 
 @bp.get("/red-flags")

@@ -12,23 +12,32 @@ load balancer or a flood of probes costs at most one round of checks per process
 while one thread refreshes, the others answer from the previous result instead of queueing
 behind a slow broker ping.
 
+Under load the answer must not wait behind the application's own work, so `install` puts a
+WSGI layer in front of everything else: `GET /health` is answered there from the cached,
+pre-serialized answer, before Flask routes it — no session, no i18n, no throttling, no read log,
+no access log, no request or app context (except the one round of checks per period). The
+Flask route below stays for the URL map and for an app used without that layer.
+
 Failures are named by kind only (details go to the log): the endpoint is public, and connection
 errors can carry host names an outsider has no business learning.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Flask, current_app, jsonify
 from sqlalchemy import text
 
 from web.access.authz import public
 from web.platform.database import get_db
+from web.platform.security import DATA_CSP, STATIC_HEADERS
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +145,50 @@ def cached_checks() -> tuple[dict[str, Any], int]:
         return answer
     finally:
         lock.release()
+
+
+class HealthFirst:
+    """WSGI middleware answering ``GET``/``HEAD /health`` ahead of the app (see module doc)."""
+
+    def __init__(self, app: Flask, wsgi_app: Any) -> None:
+        self.app, self.wsgi_app = app, wsgi_app
+        self._rendered: tuple[Any, bytes, str] | None = None  # (answer, body, status line)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") != "/health" or environ.get("REQUEST_METHOD") not in (
+            "GET",
+            "HEAD",
+        ):
+            return self.wsgi_app(environ, start_response)
+        body, status = self._render()
+        start_response(status, [*_HEADERS, ("Content-Length", str(len(body)))])
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+
+    def _render(self) -> tuple[bytes, str]:
+        state = self.app.extensions.get("health") or {}
+        answer, rendered = state.get("answer"), self._rendered
+        ttl = float(self.app.config.get("HEALTH_CACHE_SECONDS", CACHE_SECONDS))
+        if answer is None or clock() - state["at"] >= ttl:
+            with self.app.app_context():
+                answer = cached_checks()
+        if rendered is None or rendered[0] is not answer:
+            body = json.dumps(answer[0], separators=(",", ":")).encode() + b"\n"
+            rendered = (answer, body, f"{answer[1]} {HTTPStatus(answer[1]).phrase}")
+            self._rendered = rendered
+        return rendered[1], rendered[2]
+
+
+_HEADERS = [
+    ("Content-Type", "application/json"),
+    ("Cache-Control", "no-store"),
+    *STATIC_HEADERS.items(),
+    ("Content-Security-Policy", DATA_CSP),
+]
+
+
+def install(app: Flask) -> None:
+    """Answer /health in front of every other layer of `app` (call after all of them)."""
+    app.wsgi_app = HealthFirst(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 @bp.get("/health")

@@ -135,3 +135,37 @@ def test_large_catalog_uses_candidates(lexicon_classifier):
     r = m.match(need("n", "独居老人吃饭难", "为独居长者助餐探访"), top_k=20)
     assert len(r.ranking) >= 20
     assert all(int(oid[1:]) % 2 == 0 for oid in r.ranking[:20])
+
+
+def test_too_few_candidates_ranks_everyone_in_two_stages(lexicon_classifier):
+    """When few organizations offer the likely category, a large catalog still ranks everyone,
+    exactly as a small one would, but the text channels run only for the best structured
+    scores (scoring every profile's text was matching's slow tail at 100,000 organizations)."""
+    orgs = [
+        OrgRecord(
+            f"x{i}",
+            f"机构{i}",
+            "长者助餐" if i < 3 else "法律咨询",
+            ["居家养老"] if i < 3 else ["法律援助"],
+            [S1],
+            capacity=1,
+        )
+        for i in range(60)
+    ]
+    the_need = need("n", "独居老人吃饭难", "为独居长者助餐探访")
+    small = Matcher(lexicon_classifier).index(orgs).match(the_need, top_k=20)
+    large = Matcher(lexicon_classifier).index(orgs)
+    large.config.all_candidates_max = 10
+    large.config.rerank_depth = 100  # deeper than the catalog: one stage, every organization
+    same = large.match(the_need, top_k=20)
+    assert same.ranking == small.ranking
+    assert [s.score for s in same.suggestions] == [s.score for s in small.suggestions]
+
+    large.config.rerank_depth = 30
+
+    def every_profile(_text):  # the full text scan the two stages avoid
+        raise AssertionError("scored every profile's text")
+
+    large.lexical.scores = every_profile
+    r = large.match(the_need, top_k=20)
+    assert len(r.ranking) >= 20 and set(r.ranking[:3]) == {"x0", "x1", "x2"}

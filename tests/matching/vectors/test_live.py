@@ -128,3 +128,20 @@ def test_simplified_fast_path_converts_exactly_like_the_converter():
     texts += [to_traditional(o) for o in ("为长者提供助餐配餐、上门探访", "法律咨询和人民调解")]
     for text in texts:
         assert to_simplified(text) == _converter("t2s").convert(text), text
+
+
+def test_what_the_built_matcher_holds_is_out_of_the_collectors_full_passes(db, factory):
+    """Its records are frozen after the build (`gc.freeze`), so a full collection during a
+    match does not walk them; a rebuild collects and freezes again."""
+    import gc
+
+    gc.unfreeze()
+    kept, _ = _counted(factory)
+    with db.session() as s:
+        matcher = kept.get(s)
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    record = matcher.table.orgs[0]
+    assert gc.is_tracked(record)
+    assert all(o is not record for o in gc.get_objects())  # frozen: in no generation
+    gc.unfreeze()
