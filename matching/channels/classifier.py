@@ -116,9 +116,12 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class CategoryClassifier:
     """Char n-gram TF-IDF + linear SVM with temperature-scaled probabilities."""
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 3), C: float = 1.0) -> None:
+    def __init__(
+        self, ngram_range: tuple[int, int] = (1, 3), C: float = 1.0, class_weight: str | None = None
+    ) -> None:
         self.ngram_range = ngram_range
         self.C = C
+        self.class_weight = class_weight  # "balanced": measured as a lever (matching/README.md)
         self.temperature = 5.0  # overwritten by calibrate(); a sane prior for SVM margins
         self.vectorizer: TfidfVectorizer | None = None
         self.svm: LinearSVC | None = None
@@ -135,7 +138,7 @@ class CategoryClassifier:
             analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True
         )
         X = self.vectorizer.fit_transform([normalize(t) for t in corpus.texts])
-        self.svm = LinearSVC(C=self.C)
+        self.svm = LinearSVC(C=self.C, class_weight=getattr(self, "class_weight", None))
         self.svm.fit(X, corpus.labels, sample_weight=np.asarray(corpus.weights))
         return self
 

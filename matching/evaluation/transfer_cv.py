@@ -124,6 +124,11 @@ def _strata(target: LabeledSet) -> list[str]:
     return ["__prohibited__" if lab.prohibited else str(lab.category) for lab in labs]
 
 
+def _weighted(sets: Sequence[LabeledSet], weight: float) -> dict[str, NeedLabel]:
+    """The sets' labels, each need with the given classifier sample weight."""
+    return {k: replace(v, weight=weight) for s in sets for k, v in s.labels.items()}
+
+
 def _title_variants(need: NeedRecord) -> dict[str, NeedRecord]:
     return {
         "title": replace(need, description="", beneficiaries=""),
@@ -138,12 +143,14 @@ def oof_run(
     folds: int = 5,
     seed: int = 0,
     train_params: dict | None = None,
+    target_weight: float = 1.0,
+    extra_weight: float = 1.0,
 ) -> tuple[list[dict], dict[str, list[float]]]:
     """The target scored out of fold (each need by models that never saw it), and for its
     described non-prohibited needs, whether the category is right from the title alone, title +
     beneficiaries, and the full text (same fold model)."""
     qrels = {k: v for s in (*extra, target) for k, v in s.qrels.items()}
-    labels = {k: v for s in (*extra, target) for k, v in s.labels.items()}
+    labels = _weighted(extra, extra_weight) | _weighted([target], target_weight)
     base = [n for s in extra for n in s.needs]
     run: list[dict] = []
     proxy: dict[str, list[float]] = {k: [] for k in _title_variants(target.needs[0])}
@@ -176,6 +183,8 @@ def run_transfer_cv(
     folds: int = 5,
     seeds: Sequence[int] = (0, 1, 2),
     train_params: dict | None = None,
+    target_weight: float = 1.0,
+    extra_weight: float = 1.0,
 ) -> dict:
     """Out-of-fold report of the target (per seed, mean and spread over seeds), the model
     trained on the extra folders alone, the keyword baseline and the title-vs-description proxy.
@@ -188,7 +197,7 @@ def run_transfer_cv(
         raise ValueError("extra folders must list the same organizations as the target")
     per_seed, proxies = [], []
     for seed in seeds:
-        run, proxy = oof_run(target, extra, folds, seed, train_params)
+        run, proxy = oof_run(target, extra, folds, seed, train_params, target_weight, extra_weight)
         per_seed.append(report(run, target) | {"seed": seed})
         proxies.append({k: statistics.mean(v) if v else 0.0 for k, v in proxy.items()})
     out = {
@@ -202,7 +211,7 @@ def run_transfer_cv(
     }
     if extra:
         base_needs = [n for s in extra for n in s.needs]
-        labels = {k: v for s in extra for k, v in s.labels.items()}
+        labels = _weighted(extra, extra_weight)
         qrels = {k: v for s in extra for k, v in s.qrels.items()}
         m = fit_matcher(target.orgs, base_needs, labels, qrels, train_params)
         out["extra_only"] = report([run_line(r) for r in m.match_many(target.needs)], target)

@@ -38,6 +38,7 @@ class NeedLabel:
     category: str | None
     prohibited: bool = False
     gap: bool | None = None
+    weight: float = 1.0  # sample weight of the need in the classifier (lexicon entries weigh 1)
 
 
 def need_labels(rows: Mapping[str, Mapping]) -> dict[str, NeedLabel]:
@@ -68,7 +69,9 @@ def train_category_model(
         base = base.extend(prof)
     labeled = [n for n in needs if n.id in labels]
     lab = [None if labels[n.id].prohibited else labels[n.id].category for n in labeled]
-    return train_classifier(base, need_corpus(labeled, lab), **params)
+    corpus = need_corpus(labeled, lab)
+    corpus.weights = [labels[n.id].weight for n in labeled]
+    return train_classifier(base, corpus, **params)
 
 
 def calibrate_thresholds(
