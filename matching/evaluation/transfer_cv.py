@@ -228,7 +228,10 @@ def _spread(rows: Sequence[Mapping]) -> dict[str, dict[str, float]]:
             f |= {f"{seg}/{k}": float(v) for k, v in vals.items()}
         flat.append(f)
     return {
-        k: {"mean": statistics.mean(f[k] for f in flat), "std": statistics.pstdev(f[k] for f in flat)}
+        k: {
+            "mean": statistics.mean(f[k] for f in flat),
+            "std": statistics.pstdev(f[k] for f in flat),
+        }
         for k in flat[0]
         if all(k in f for f in flat)
     }

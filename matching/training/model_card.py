@@ -64,6 +64,9 @@ Everything trained on labeled needs is refit on 4 folds and scored on the 5th.
 
 nDCG@10 by need language (pooled CV run): {lang}.
 
+## Out of fold on each labeled folder it learned from
+{oof}
+
 ## Limits
 - 150 labeled needs; fold spread is large (see ±). The English dev needs are only 5.
 - Colloquial needs that straddle two services (an older person's loneliness: 居家养老 or
@@ -118,6 +121,34 @@ def _guard(report: dict) -> str:
     return f"{report.get('trained_at')}: {shipped}{reason}.{figures}\nThat run's decisions: {run}."
 
 
+OOF_KEYS = (
+    "ndcg@10",
+    "category_accuracy",
+    "title_only/ndcg@10",
+    "zh-Hant/ndcg@10",
+    "prohibited_recall",
+    "prohibited_false_alarms",
+    "ece",
+    "likely_precision",
+    "likely_grade2_coverage",
+)
+
+
+def _oof(report: dict) -> str:
+    """Each labeled folder scored by models trained on the lexicon, the other folders and its
+    own other folds (5 stratified folds, seed 0): `matching evaluate` on such a folder with this
+    artifact would be in-sample, so these are its figures."""
+    oof = report.get("out_of_fold") or {}
+    if not oof:
+        return "- one labeled folder (or none): the 5-fold CV above is its out-of-fold figure"
+    names = list(oof)
+    lines = ["| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for k in OOF_KEYS:
+        cells = " | ".join(f"{oof[n][k]:.3f}" if k in oof[n] else "n/a" for n in names)
+        lines.append(f"| {k} | {cells} |")
+    return "\n".join(lines)
+
+
 def classifier_card(report: dict) -> str:
     clf = report["classifier"]
     cv = report.get("cv") or {}
@@ -139,6 +170,7 @@ def classifier_card(report: dict) -> str:
         lang=lang or "n/a",
         learned=_sources(clf.get("decisions")),
         guard=_guard(report),
+        oof=_oof(report),
     )
 
 

@@ -8,7 +8,7 @@ The same function trains the shipped artifact (all labeled data) and each cross-
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -54,6 +54,7 @@ def train_category_model(
     needs: Sequence[NeedRecord],
     labels: Mapping[str, NeedLabel],
     profile_weight: float = PROFILE_WEIGHT,
+    title_weight: float = 0.0,
     **params: object,
 ) -> CategoryClassifier:
     """Classifier from lexicon (+ profiles) + labeled needs, temperature-calibrated.
@@ -69,6 +70,10 @@ def train_category_model(
         base = base.extend(prof)
     labeled = [n for n in needs if n.id in labels]
     lab = [None if labels[n.id].prohibited else labels[n.id].category for n in labeled]
+    if title_weight > 0:  # a lever: each labeled need's title alone as one more document
+        titles = need_corpus([replace(n, description="", beneficiaries="") for n in labeled], lab)
+        titles.weights = [title_weight * labels[n.id].weight for n in labeled]
+        base = base.extend(titles)
     corpus = need_corpus(labeled, lab)
     corpus.weights = [labels[n.id].weight for n in labeled]
     return train_classifier(base, corpus, **params)
