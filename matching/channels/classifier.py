@@ -254,6 +254,10 @@ def train_classifier(
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_counts": base.extend(needs).counts(),
         "temperature": clf.temperature,
-        "params": {"ngram_range": list(clf.ngram_range), "C": clf.C},
+        "params": {
+            "ngram_range": list(clf.ngram_range),
+            "C": clf.C,
+            "class_weight": clf.class_weight,
+        },
     }
     return clf

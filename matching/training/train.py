@@ -29,6 +29,10 @@ from matching.taxonomy import categories, prohibited_types
 from matching.training.calibration import fit_gap_threshold, fit_prohibited_threshold
 
 PROFILE_WEIGHT = 0.0
+# Class-balanced SVM weights: real-dev out of fold (trained on lexicon + dev + other folds)
+# nDCG@10 0.880 vs 0.872, category accuracy 0.832 vs 0.816 over three seeds; dev unchanged
+# within noise (matching/README.md, "Training on real-dev").
+CLASS_WEIGHT = "balanced"
 
 
 @dataclass
@@ -74,6 +78,7 @@ def train_category_model(
         titles = need_corpus([replace(n, description="", beneficiaries="") for n in labeled], lab)
         titles.weights = [title_weight * labels[n.id].weight for n in labeled]
         base = base.extend(titles)
+    params.setdefault("class_weight", CLASS_WEIGHT)
     corpus = need_corpus(labeled, lab)
     corpus.weights = [labels[n.id].weight for n in labeled]
     return train_classifier(base, corpus, **params)
