@@ -31,7 +31,7 @@ keyword rules, the prohibited flag (never drops a need; flags it for the reviewe
 
 ## Model
 Character 1–3-gram TF-IDF (after OpenCC Traditional→Simplified, NFKC, lower case) → linear SVM
-(C = {C}). SVM margins → probabilities by temperature scaling
+(C = {C}, class weights {class_weight}). SVM margins → probabilities by temperature scaling
 (T = {temperature:.2f}) fitted on 5-fold out-of-fold margins of the labeled needs.
 
 ## Training data ({counts})
@@ -161,6 +161,7 @@ def classifier_card(report: dict) -> str:
     return CLASSIFIER_CARD.format(
         trained_at=clf.get("trained_at"),
         C=clf.get("params", {}).get("C"),
+        class_weight=clf.get("params", {}).get("class_weight") or "uniform",
         temperature=clf.get("temperature", 0),
         counts=", ".join(f"{k}: {v}" for k, v in clf.get("training_counts", {}).items()),
         labeled=", ".join(report.get("labeled", [])) or "none",
