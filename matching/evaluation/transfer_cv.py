@@ -17,7 +17,7 @@ import json
 import statistics
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +26,9 @@ from sklearn.model_selection import StratifiedKFold
 from matching.evaluation.evaluate import baseline_run, run_line, score_run
 from matching.ranking.pipeline import Matcher
 from matching.ranking.probability import fit_probability, score_probabilities
-from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
-from matching.training.train import (
-    NeedLabel,
-    calibrate_thresholds,
-    need_labels,
-    train_category_model,
-)
+from matching.records import NeedRecord, OrgRecord
+from matching.training.labeled import Labeled, load_prefixed
+from matching.training.train import NeedLabel, calibrate_thresholds, train_category_model
 
 # A source description shorter than this counts as a title-only posting (data/real-dev/README.md).
 TITLE_ONLY_CHARS = 40
@@ -40,27 +36,11 @@ KEYS = ("ndcg@10", "category_accuracy", "prohibited_recall", "prohibited_false_a
 PROB_KEYS = ("ece", "brier", "likely_precision", "likely_grade2_coverage", "likely_per_need")
 
 
-@dataclass
-class LabeledSet:
+def load_set(path: str | Path, prefix: str) -> Labeled:
     """A labeled folder with need ids prefixed (dev and real-dev both number need-001…)."""
-
-    name: str
-    orgs: list[OrgRecord]
-    needs: list[NeedRecord]
-    qrels: dict[str, dict[str, int]]
-    raw: dict[str, dict]
-    labels: dict[str, NeedLabel]
-    title_only: set[str]
-
-
-def load_set(path: str | Path, prefix: str) -> LabeledSet:
-    orgs, needs = load_exchange_dir(path)
-    qrels, raw = load_labels(path)
-    qrels = {f"{prefix}:{k}": v for k, v in qrels.items()}
-    raw = {f"{prefix}:{k}": v for k, v in raw.items()}
-    needs = [replace(n, id=f"{prefix}:{n.id}") for n in needs]
-    title_only = {f"{prefix}:{k}" for k in _title_only_ids(Path(path))}
-    return LabeledSet(prefix, orgs, needs, qrels, raw, need_labels(raw), title_only)
+    out = load_prefixed(Path(path), prefix)
+    out.title_only = {f"{prefix}:{k}" for k in _title_only_ids(Path(path))}
+    return out
 
 
 def _title_only_ids(path: Path) -> set[str]:
@@ -94,7 +74,7 @@ def fit_matcher(
     return matcher
 
 
-def report(run: Sequence[dict], target: LabeledSet) -> dict:
+def report(run: Sequence[dict], target: Labeled) -> dict:
     """Metrics of a run on the target's needs, overall and by segment."""
     needs = {n.id: n for n in target.needs}
     out = score_run(run, target.qrels, target.raw, list(needs.values()))
@@ -118,13 +98,13 @@ def report(run: Sequence[dict], target: LabeledSet) -> dict:
     return out
 
 
-def _strata(target: LabeledSet) -> list[str]:
+def _strata(target: Labeled) -> list[str]:
     """Fold strata: the gold subcategory (prohibited as its own class)."""
     labs = [target.labels[n.id] for n in target.needs]
     return ["__prohibited__" if lab.prohibited else str(lab.category) for lab in labs]
 
 
-def _weighted(sets: Sequence[LabeledSet], weight: float) -> dict[str, NeedLabel]:
+def _weighted(sets: Sequence[Labeled], weight: float) -> dict[str, NeedLabel]:
     """The sets' labels, each need with the given classifier sample weight."""
     return {k: replace(v, weight=weight) for s in sets for k, v in s.labels.items()}
 
@@ -138,8 +118,8 @@ def _title_variants(need: NeedRecord) -> dict[str, NeedRecord]:
 
 
 def oof_run(
-    target: LabeledSet,
-    extra: Sequence[LabeledSet],
+    target: Labeled,
+    extra: Sequence[Labeled],
     folds: int = 5,
     seed: int = 0,
     train_params: dict | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
@@ -22,6 +22,8 @@ class Labeled:
     needs: list[NeedRecord]
     qrels: dict[str, dict[str, int]]
     labels: dict[str, NeedLabel]
+    raw: dict[str, dict] = field(default_factory=dict)  # labels.jsonl rows, for scoring
+    title_only: set[str] = field(default_factory=set)  # needs posted without a description
 
 
 def read_labeled(dirs: Sequence[Path]) -> list[Labeled]:
@@ -31,17 +33,18 @@ def read_labeled(dirs: Sequence[Path]) -> list[Labeled]:
     names = [d.name for d in dirs]
     for i, d in enumerate(dirs):
         prefix = d.name if names.count(d.name) == 1 else f"{i}-{d.name}"
-        out.append(Labeled(d, *_prefixed(d, prefix)))
+        out.append(load_prefixed(d, prefix))
     return out
 
 
-def _prefixed(d: Path, prefix: str) -> tuple[list, list, dict, dict]:
+def load_prefixed(d: Path, prefix: str) -> Labeled:
+    """One folder with every need id written `prefix:id`."""
     orgs, needs = load_exchange_dir(d)
     qrels, raw = load_labels(d)
     needs = [replace(n, id=f"{prefix}:{n.id}") for n in needs]
     qrels = {f"{prefix}:{k}": v for k, v in qrels.items()}
-    labels = {f"{prefix}:{k}": v for k, v in need_labels(raw).items()}
-    return orgs, needs, qrels, labels
+    raw = {f"{prefix}:{k}": v for k, v in raw.items()}
+    return Labeled(d, orgs, needs, qrels, need_labels(raw), raw)
 
 
 def folder_fingerprint(d: Path) -> dict[str, str]:
