@@ -26,6 +26,7 @@ __all__ = [
     "TooFewDecisions",
     "encoder_for",
     "evaluate",
+    "evaluate_out_of_fold",
     "index_exists",
     "live_matcher",
     "read_state",
@@ -47,6 +48,18 @@ def evaluate(dataset: str | Path, settings: Settings, run_out: str | Path | None
     return evaluate_dir(
         dataset, run_out=run_out, model_setting=settings.model, models_dir=settings.models_dir
     )
+
+
+def evaluate_out_of_fold(
+    dataset: str | Path, trained_with: list[Path], seeds: int = 3
+) -> dict[str, Any]:
+    """`flask matching evaluate DIR --out-of-fold-with OTHER`: DIR scored out of fold by models
+    trained on the lexicon, the other folders and DIR's other folds (the honest figures for a
+    folder the shipped model learned from), beside the other folders' model and the baseline."""
+    from matching.evaluation.transfer_cv import run_transfer_cv, summary_lines
+
+    out = run_transfer_cv(dataset, trained_with, seeds=tuple(range(seeds)))
+    return {"table": "\n".join(summary_lines(out)), **out}
 
 
 def reindex(session: Session, settings: Settings) -> dict[str, Any]:

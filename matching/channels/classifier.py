@@ -107,6 +107,17 @@ def need_corpus(needs: Iterable[NeedRecord], labels: Sequence[str | None]) -> Co
     return c
 
 
+def _class_weights(clf: CategoryClassifier, labels: Sequence[str]) -> str | dict | None:
+    """ "balanced_services": sklearn's balanced weights over the service classes, the Art. 11
+    pseudo-class left at 1 (balancing it too raised dev false alarms from 1 to 4)."""
+    cw = getattr(clf, "class_weight", None)  # artifacts pickled before the lever lack it
+    if cw != "balanced_services":
+        return cw
+    names, counts = np.unique(np.asarray(labels), return_counts=True)
+    out = {str(c): len(labels) / (len(names) * int(k)) for c, k in zip(names, counts, strict=True)}
+    return out | {PROHIBITED: 1.0} if PROHIBITED in out else out
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -116,9 +127,12 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class CategoryClassifier:
     """Char n-gram TF-IDF + linear SVM with temperature-scaled probabilities."""
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 3), C: float = 1.0) -> None:
+    def __init__(
+        self, ngram_range: tuple[int, int] = (1, 3), C: float = 1.0, class_weight: str | None = None
+    ) -> None:
         self.ngram_range = ngram_range
         self.C = C
+        self.class_weight = class_weight  # None | "balanced" | "balanced_services" (_class_weights)
         self.temperature = 5.0  # overwritten by calibrate(); a sane prior for SVM margins
         self.vectorizer: TfidfVectorizer | None = None
         self.svm: LinearSVC | None = None
@@ -135,7 +149,7 @@ class CategoryClassifier:
             analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True
         )
         X = self.vectorizer.fit_transform([normalize(t) for t in corpus.texts])
-        self.svm = LinearSVC(C=self.C)
+        self.svm = LinearSVC(C=self.C, class_weight=_class_weights(self, corpus.labels))
         self.svm.fit(X, corpus.labels, sample_weight=np.asarray(corpus.weights))
         return self
 
@@ -251,6 +265,10 @@ def train_classifier(
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_counts": base.extend(needs).counts(),
         "temperature": clf.temperature,
-        "params": {"ngram_range": list(clf.ngram_range), "C": clf.C},
+        "params": {
+            "ngram_range": list(clf.ngram_range),
+            "C": clf.C,
+            "class_weight": clf.class_weight,
+        },
     }
     return clf

@@ -8,6 +8,7 @@ suggestions back and scores them. qrels and labels are read only by `score_run`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -159,6 +160,16 @@ def baseline_run(orgs: Sequence[OrgRecord], needs: Sequence[NeedRecord]) -> list
     return out
 
 
+def in_sample(path: Path, trained_on: Sequence[Mapping]) -> bool:
+    """Whether the folder's needs are among those the classifier learned from (by content:
+    the model card's fingerprints, `training.labeled.folder_fingerprint`)."""
+    needs = path / "needs.jsonl"
+    if not trained_on or not needs.exists():
+        return False
+    digest = hashlib.sha256(needs.read_bytes()).hexdigest()
+    return any(t.get("needs_sha256") == digest for t in trained_on)
+
+
 def evaluate_dir(
     path: str | Path,
     run_out: str | Path | None = None,
@@ -186,6 +197,7 @@ def evaluate_dir(
                 models_dir=models_dir,
             )
             results = service.run_all(session, matcher=matcher, statuses=None)
+            trained_on = matcher.classifier.meta.get("labeled_folders") or []
         run = [run_line(r) for r in results]
         db.dispose()
     orgs, needs = load_exchange_dir(path)
@@ -194,6 +206,12 @@ def evaluate_dir(
     metrics["baseline"] = score_run(baseline_run(orgs, needs), qrels, labels, needs)
     metrics["teams"] = score_teams(run, qrels, labels)
     metrics["probability"] = score_probabilities(run, qrels, labels)
+    metrics["in_sample"] = in_sample(path, trained_on)
+    if metrics["in_sample"]:
+        metrics["note"] = (
+            "the shipped classifier was trained on this folder: these figures are in-sample; "
+            "use --out-of-fold-with for out-of-fold figures"
+        )
     if run_out:
         with Path(run_out).open("w", encoding="utf-8") as fh:
             for line in run:

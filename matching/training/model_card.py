@@ -31,7 +31,7 @@ keyword rules, the prohibited flag (never drops a need; flags it for the reviewe
 
 ## Model
 Character 1–3-gram TF-IDF (after OpenCC Traditional→Simplified, NFKC, lower case) → linear SVM
-(C = {C}). SVM margins → probabilities by temperature scaling
+(C = {C}, class weights {class_weight}). SVM margins → probabilities by temperature scaling
 (T = {temperature:.2f}) fitted on 5-fold out-of-fold margins of the labeled needs.
 
 ## Training data ({counts})
@@ -63,6 +63,9 @@ Everything trained on labeled needs is refit on 4 folds and scored on the 5th.
 {rows}
 
 nDCG@10 by need language (pooled CV run): {lang}.
+
+## Out of fold on each labeled folder it learned from
+{oof}
 
 ## Limits
 - 150 labeled needs; fold spread is large (see ±). The English dev needs are only 5.
@@ -118,6 +121,34 @@ def _guard(report: dict) -> str:
     return f"{report.get('trained_at')}: {shipped}{reason}.{figures}\nThat run's decisions: {run}."
 
 
+OOF_KEYS = (
+    "ndcg@10",
+    "category_accuracy",
+    "title_only/ndcg@10",
+    "zh-Hant/ndcg@10",
+    "prohibited_recall",
+    "prohibited_false_alarms",
+    "ece",
+    "likely_precision",
+    "likely_grade2_coverage",
+)
+
+
+def _oof(report: dict) -> str:
+    """Each labeled folder scored by models trained on the lexicon, the other folders and its
+    own other folds (5 stratified folds, seed 0): `matching evaluate` on such a folder with this
+    artifact would be in-sample, so these are its figures."""
+    oof = report.get("out_of_fold") or {}
+    if not oof:
+        return "- one labeled folder (or none): the 5-fold CV above is its out-of-fold figure"
+    names = list(oof)
+    lines = ["| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for k in OOF_KEYS:
+        cells = " | ".join(f"{oof[n][k]:.3f}" if k in oof[n] else "n/a" for n in names)
+        lines.append(f"| {k} | {cells} |")
+    return "\n".join(lines)
+
+
 def classifier_card(report: dict) -> str:
     clf = report["classifier"]
     cv = report.get("cv") or {}
@@ -130,6 +161,7 @@ def classifier_card(report: dict) -> str:
     return CLASSIFIER_CARD.format(
         trained_at=clf.get("trained_at"),
         C=clf.get("params", {}).get("C"),
+        class_weight=clf.get("params", {}).get("class_weight") or "uniform",
         temperature=clf.get("temperature", 0),
         counts=", ".join(f"{k}: {v}" for k, v in clf.get("training_counts", {}).items()),
         labeled=", ".join(report.get("labeled", [])) or "none",
@@ -139,6 +171,7 @@ def classifier_card(report: dict) -> str:
         lang=lang or "n/a",
         learned=_sources(clf.get("decisions")),
         guard=_guard(report),
+        oof=_oof(report),
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from matching.evaluation.metrics import mean_over, ndcg_at_k
 from matching.ranking.pipeline import Matcher, MatcherConfig
 from matching.ranking.probability import fit_probability
 from matching.ranking.ranker import LinearRanker
-from matching.records import NeedRecord, OrgRecord, load_exchange_dir, load_labels
+from matching.records import NeedRecord, OrgRecord
 from matching.service import CLASSIFIER_PATH, MODELS_DIR, RANKER_PATH
 from matching.training.guard import (
     MIN_DECISIONS,
@@ -33,11 +32,17 @@ from matching.training.guard import (
     load_previous,
     require_enough,
 )
+from matching.training.labeled import (
+    Labeled,
+    folder_fingerprint,
+    out_of_fold,
+    read_labeled,
+    same_orgs,
+)
 from matching.training.model_card import write_cards
 from matching.training.train import (
     NeedLabel,
     calibrate_thresholds,
-    need_labels,
     ranker_pairs,
     train_category_model,
 )
@@ -50,26 +55,6 @@ CONFIG_KEYS = (
     "likely_threshold",
     "category_uncertain_below",
 )
-
-
-@dataclass
-class Labeled:
-    """One labeled exchange-format folder: its catalog content and its gold labels."""
-
-    path: Path
-    orgs: list[OrgRecord]
-    needs: list[NeedRecord]
-    qrels: dict[str, dict[str, int]]
-    labels: dict[str, NeedLabel]
-
-
-def read_labeled(dirs: Sequence[Path]) -> list[Labeled]:
-    out = []
-    for d in dirs:
-        orgs, needs = load_exchange_dir(d)
-        qrels, raw = load_labels(d)
-        out.append(Labeled(d, orgs, needs, qrels, need_labels(raw)))
-    return out
 
 
 def _grouped_ndcg(scores: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
@@ -136,7 +121,9 @@ def train_shipped(
     ranker, rank_report = _ranker(clf, cfg, data, decisions)
     if guard["chosen"] == "new":
         clf.meta["decisions"] = sources.as_dict()
+        clf.meta["labeled_folders"] = [folder_fingerprint(d.path) for d in data]
         clf.meta["cv"] = _cv(data) if cross_validate else None
+        clf.meta["out_of_fold"] = out_of_fold(data) if cross_validate else None
         clf.save(out_dir / CLASSIFIER_PATH)
     ranker.meta["report"] = rank_report
     ranker.save(out_dir / RANKER_PATH)
@@ -147,6 +134,7 @@ def train_shipped(
         "decisions": sources.as_dict(),
         "ranker": {"weights": ranker.weights, **rank_report},
         "cv": clf.meta.get("cv"),
+        "out_of_fold": clf.meta.get("out_of_fold"),
         "labeled": [str(d.path) for d in data],
     }
     (out_dir / "category_classifier" / "metrics.json").write_text(
@@ -197,10 +185,11 @@ def _classifier(
 def _thresholds(
     clf: CategoryClassifier, data: list[Labeled], labeled_ids: list[str], out_dir: Path
 ) -> MatcherConfig:
-    """Gap and prohibited thresholds and the calibrated P(can serve) map, calibrated against the organizations the first labeled
-    folder's needs were judged with. Without a labeled folder there is nothing to calibrate on:
-    the previous artifact's thresholds are kept. `labeled_ids`: the order of the classifier's
-    out-of-fold probabilities (the labeled needs it was trained on)."""
+    """Gap and prohibited thresholds and the calibrated P(can serve) map, calibrated against the
+    organizations the first labeled folder's needs were judged with, on the needs of every
+    folder that describes the same organizations. Without a labeled folder there is nothing to
+    calibrate on: the previous artifact's thresholds are kept. `labeled_ids`: the order of the
+    classifier's out-of-fold probabilities (the labeled needs it was trained on)."""
     cfg = MatcherConfig()
     previous = out_dir / CLASSIFIER_PATH
     if not data:
@@ -208,15 +197,17 @@ def _thresholds(
             for k, v in CategoryClassifier.load(previous).meta.get("config", {}).items():
                 setattr(cfg, k, v)
         return cfg
-    first = data[0]
-    m = Matcher(clf, config=cfg).index(first.orgs)
-    sub = [n for n in first.needs if n.id in first.labels]
+    same = same_orgs(data)
+    m = Matcher(clf, config=cfg).index(data[0].orgs)
+    labels = {k: v for d in same for k, v in d.labels.items()}
+    qrels = {k: v for d in same for k, v in d.qrels.items()}
+    sub = [n for d in same for n in d.needs if n.id in labels]
     if clf.oof_proba is not None:
         pos = {nid: i for i, nid in enumerate(labeled_ids)}
         full = clf.oof_proba
         clf.oof_proba = full[[pos[n.id] for n in sub]]
-        calibrate_thresholds(m, sub, first.labels)
-        fit_probability(m, sub, first.labels, first.qrels)
+        calibrate_thresholds(m, sub, labels)
+        fit_probability(m, sub, labels, qrels)
         clf.oof_proba = full
     return cfg
 

@@ -36,10 +36,29 @@ def _settings() -> Settings:
     default=None,
     help="Write one JSON line per need: need, ranking, gap, category, prohibited, gap_reason, teams.",
 )
-def evaluate(dataset: Path, run_out: Path | None) -> None:
-    """Score the pipeline on a labeled exchange-format folder (throwaway database)."""
+@click.option(
+    "--out-of-fold-with",
+    "trained_with",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    multiple=True,
+    help="Score DATASET out of fold instead: each of 5 stratified folds by models trained on the "
+    "lexicon, these folders and DATASET's other folds (for a folder the shipped model learned from).",
+)
+@click.option(
+    "--seeds", type=click.IntRange(min=1), default=3, help="Fold splits (with --out-of-fold-with)."
+)
+def evaluate(
+    dataset: Path, run_out: Path | None, trained_with: tuple[Path, ...], seeds: int
+) -> None:
+    """Score the pipeline on a labeled exchange-format folder (throwaway database). If the
+    shipped model was trained on it, the answer says "in_sample": use --out-of-fold-with."""
     from matching import operations
 
+    if trained_with:
+        out = operations.evaluate_out_of_fold(dataset, list(trained_with), seeds)
+        click.echo(out.pop("table"))
+        click.echo(json.dumps(out, ensure_ascii=False, default=float))
+        return
     metrics = operations.evaluate(dataset, _settings(), run_out=run_out)
     click.echo(json.dumps(metrics, ensure_ascii=False))
 
