@@ -147,16 +147,24 @@ def test_the_default_spool_is_per_database_under_the_instance_and_off_in_tests(a
     from web.access.reads import spool_directory
 
     assert app.testing and spool_directory(app) is None  # tests write each read directly
+    url = app.config["DATABASE_URL"]
     app.testing = False
     try:
+        app.config["DATABASE_URL"] = "postgresql+psycopg://hub@db/one"
         mine = spool_directory(app)
-        app.config["DATABASE_URL"] = app.config["DATABASE_URL"] + "-other"
+        app.config["DATABASE_URL"] = "postgresql+psycopg://hub@db/two"
         other = spool_directory(app)
+        app.config["DATABASE_URL"] = "sqlite:///hub.db"
+        on_sqlite = spool_directory(app)  # off by default: a flusher thread deadlocks SQLite
         app.config["READ_LOG_SPOOL_DIR"] = ""
-        assert spool_directory(app) is None  # "" turns it off
+        app.config["DATABASE_URL"] = "postgresql+psycopg://hub@db/one"
+        off = spool_directory(app)  # "" turns it off
     finally:
         app.testing = True
+        app.config["DATABASE_URL"] = url
+        app.config["READ_LOG_SPOOL_DIR"] = None
     assert mine and other and mine != other
+    assert on_sqlite is None and off is None
     assert Path(mine).parent == Path(app.instance_path) / "read-spool"
 
 

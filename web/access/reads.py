@@ -24,8 +24,8 @@ SQLite's read lock — then, on the same session and connection (no second pool 
 unit of work: one Core INSERT, issue 14's profile found the separate session per request
 costly), writes the record in a transaction of its own that commits or rolls back whole.
 
-With a spool (`READ_LOG_SPOOL_DIR`; on by default outside tests, see `spool_directory` and
-web.access.read_spool), the record is instead one append to this process's crash-safe spool
+With a spool (`READ_LOG_SPOOL_DIR`; on by default on PostgreSQL outside tests, see
+`spool_directory` and web.access.read_spool), the record is instead one append to this process's crash-safe spool
 file, moved into the table in batches by a flusher: no database round trip on the read path,
 and nothing lost if the process dies.
 
@@ -255,9 +255,13 @@ def record_read(response: Response) -> Response:
 
 def spool_directory(app: Flask) -> str | None:
     """READ_LOG_SPOOL_DIR; unset, a folder of the instance named after the database (a spool
-    left by one database's processes must never be moved into another's), none under TESTING."""
+    left by one database's processes must never be moved into another's), none under TESTING
+    and none by default on SQLite: SQLite serializes writers with file locks, so a flusher
+    thread committing beside request threads that hold read locks deadlocks them ("database is
+    locked"), and the commit per read the spool saves is a PostgreSQL-scale cost anyway."""
     directory = app.config.get("READ_LOG_SPOOL_DIR")
-    if directory is None and not app.testing:
+    sqlite = str(app.config["DATABASE_URL"]).startswith("sqlite")
+    if directory is None and not app.testing and not sqlite:
         url = str(app.config["DATABASE_URL"]).encode("utf-8")
         directory = os.path.join(
             app.instance_path, "read-spool", hashlib.sha256(url).hexdigest()[:16]
