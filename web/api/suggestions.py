@@ -6,13 +6,14 @@ locking in catalog.decisions, backed by the version column)."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from flask import g, jsonify
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import CursorResult, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from catalog.decisions import decide
@@ -77,13 +78,24 @@ def need_suggestions(need_id: str):
     every round trip to the database is a good part of this request's cost)."""
     actor, nid = g.actor, clean_id(need_id)
     stmt = _statement(actor is not None and actor.role in UNCONFIRMED_ROLES)
-    conn = db_session().connection()
-    rows = conn.execute(stmt, {"need_id": nid}).all() if nid else []
+    rows = _plain_rows(db_session().connection().execute(stmt, {"need_id": nid})) if nid else []
     need = visible_or_not_found(_facts(rows[0]) if rows else None, nid, actor)
     full = sees_unconfirmed(need, actor)
     shown = shown_rows(suggestions_shown(need, actor), rows)
     match_status = rows[0].need__match_status if full else None
     return item_list(shown, lambda row: suggestion_row_json(row, full), match_status=match_status)
+
+
+def _plain_rows(result: CursorResult[Any]) -> list[Any]:
+    """The result's rows as named tuples: the serializer reads each row's columns by name,
+    which costs half a microsecond per read on a SQLAlchemy Row and a tenth of that on a
+    named tuple (some 350 reads per request here)."""
+    return list(map(_row_type(tuple(result.keys()))._make, result))
+
+
+@functools.cache
+def _row_type(names: tuple[str, ...]) -> Any:
+    return collections.namedtuple("SuggestionRow", names)  # type: ignore[misc]
 
 
 class _Facts(NamedTuple):
