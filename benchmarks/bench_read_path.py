@@ -15,7 +15,8 @@ read_path.json and read_path.md to benchmarks/results/ (or $BENCH_RESULTS_DIR).
 
 Settings (environment): those of bench_api (BENCH_API_SIZES, BENCH_API_NEEDS, BENCH_API_SECONDS,
 BENCH_API_CONCURRENCY, BENCH_API_WORKERS, BENCH_API_THREADS, BENCH_API_DB, BENCH_API_PG_URL),
-BENCH_READ_WRK_THREADS (2), BENCH_READ_HEALTH_RATE (25 probes/s).
+BENCH_READ_WRK_THREADS (2), BENCH_READ_HEALTH_RATE (25 probes/s), BENCH_APP_ROOT (the checkout
+served; this one by default: another one gives the "before" of a before / after pair).
 """
 
 from __future__ import annotations
