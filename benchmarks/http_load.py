@@ -209,3 +209,82 @@ def run_load(
         error_samples=samples[:10],
         probes=tuple(probes),
     )
+
+
+class PacedProbe:
+    """`GET path` at a fixed rate from one thread of this process, as a load balancer's health
+    check does it: a new connection per probe, one probe every 1/`rate` s on a fixed schedule
+    (a probe that runs late does not make the next ones bunch up; the ticks it overran are
+    skipped and counted). Unlike a second saturating load generator it takes only a few
+    requests a second from the server it watches, so what it measures is the answer time a
+    probe sees while the server is busy with other work, not a share of the server's capacity.
+
+    Use as a context manager around the load; `result()` afterwards."""
+
+    def __init__(self, host: str, port: int, path: str, rate: float, timeout: float = 2.0):
+        self.host, self.port, self.path = host, port, path
+        self.interval, self.timeout = 1.0 / rate, timeout
+        self.latencies_ms: list[float] = []
+        self.errors = self.skipped = 0
+        self.seconds = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="paced-probe", daemon=True)
+
+    def _one(self) -> None:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", self.path)
+            resp = conn.getresponse()
+            resp.read()
+            ok = resp.status == 200
+        except OSError:
+            ok = False
+        finally:
+            conn.close()
+        if ok:
+            self.latencies_ms.append((time.perf_counter() - t0) * 1000)
+        else:
+            self.errors += 1
+
+    def _run(self) -> None:
+        start = time.perf_counter()
+        tick = 0
+        while not self._stop.is_set():
+            self._one()
+            tick += 1
+            due = start + tick * self.interval
+            now = time.perf_counter()
+            if now > due:  # overran one or more ticks: skip them rather than burst
+                late = int((now - due) / self.interval) + 1
+                self.skipped += late
+                tick += late
+                due = start + tick * self.interval
+            self._stop.wait(max(0.0, due - time.perf_counter()))
+        self.seconds = time.perf_counter() - start
+
+    def __enter__(self) -> PacedProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.timeout + 5)
+
+    def result(self) -> dict:
+        """Probes sent, their rate, p50 / p99 / max latency in ms, errors and skipped ticks."""
+        lat = sorted(self.latencies_ms)
+
+        def pct(p: float) -> float | None:
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))], 2) if lat else None
+
+        sent = len(lat) + self.errors
+        return {
+            "requests": sent,
+            "throughput_rps": round(sent / self.seconds, 2) if self.seconds else 0.0,
+            "p50_ms": pct(0.50),
+            "p99_ms": pct(0.99),
+            "max_ms": round(lat[-1], 2) if lat else None,
+            "errors": self.errors,
+            "skipped_ticks": self.skipped,
+        }

@@ -70,7 +70,11 @@ def gunicorn_server(
     comes from one address, and the limiter is not what is measured) and logging at WARNING so
     log writing does not dominate a short request."""
     port = free_port()
+    # BENCH_APP_ROOT serves another checkout of the hub (e.g. main, for a before / after pair
+    # measured by the same benchmark code in one session); by default this one.
+    root = Path(os.environ.get("BENCH_APP_ROOT") or ROOT)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "HUB_"))}
+    env["PYTHONPATH"] = str(root)
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY=secrets.token_hex(32),
@@ -86,8 +90,8 @@ def gunicorn_server(
     )
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [str(GUNICORN), "-c", str(GUNICORN_CONF), app_spec],
-            cwd=ROOT,
+            [str(GUNICORN), "-c", str(root / "deploy" / "gunicorn.conf.py"), app_spec],
+            cwd=root,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Row, Select, bindparam, false, select, true
@@ -105,11 +106,15 @@ def worklist_clause(viewer: Actor) -> ColumnElement[bool]:
     return scope_clause(viewer) & visible_needs_clause(viewer)
 
 
+# The roles that may see unconfirmed suggestions (of the needs in their scope).
+UNCONFIRMED_ROLES = (Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+
+
 def sees_unconfirmed(need: NeedFacts, viewer: Actor | None) -> bool:
     """Office of the need's street, reviewers in scope and admins see every suggestion."""
     return (
         viewer is not None
-        and viewer.role in (Role.OFFICE, Role.REVIEWER, Role.ADMIN)
+        and viewer.role in UNCONFIRMED_ROLES
         and viewer.covers_street(need.street_code)
     )
 
@@ -131,17 +136,24 @@ def _suggestions_sql(shown: str, need_id: Any) -> ColumnElement[bool]:
     return clause
 
 
+def shown_rows(shown: str, rows: Iterable[Any]) -> list[Any]:
+    """`_suggestions_sql` in Python, for rows read together with their need in one statement
+    (the API's list, where the rule needs the need's facts the same statement brings): the
+    rows of real suggestions (`id` not null: an outer join's empty row is none) that `shown`
+    lets through, in their order."""
+    if shown == "none":
+        return []
+    confirmed_only = shown == "confirmed"
+    return [
+        row
+        for row in rows
+        if row.id is not None and (not confirmed_only or row.status == SuggestionStatus.CONFIRMED)
+    ]
+
+
 def visible_suggestions_clause(need: NeedFacts, viewer: Actor | None) -> ColumnElement[bool]:
     """`suggestions_shown` as SQL for one need's suggestions (the ORM query below)."""
     return _suggestions_sql(suggestions_shown(need, viewer), need.id)
-
-
-@functools.cache
-def suggestions_clause(shown: str) -> ColumnElement[bool]:
-    """The same SQL with the need's id as the bind parameter `need_id`, built once per form,
-    for statements built once (the API's suggestion list: issue 14's profile found building
-    the statement per request a tenth of its time)."""
-    return _suggestions_sql(shown, bindparam("need_id"))
 
 
 def visible_suggestions_query(need: Need, viewer: Actor | None) -> Select[tuple[Suggestion]]:
@@ -206,9 +218,17 @@ def load_need_facts(
     :raise NotFound: no such need, or the viewer may not see it."""
     stmt = _facts_statement(extra)
     row = session.connection().execute(stmt, {"need_id": need_id}).first() if need_id else None
-    if row is None or not can_see_need(row, viewer):
+    return visible_or_not_found(row, need_id, viewer)
+
+
+def visible_or_not_found(facts: Any, need_id: str | None, viewer: Actor | None) -> Any:
+    """`facts` (a need's facts, or None when there is no such need) if the viewer may see the
+    need; else the same NotFound as for a need that does not exist (existence not leaked).
+
+    :raise NotFound: no such need, or the viewer may not see it."""
+    if facts is None or not can_see_need(facts, viewer):
         raise NotFound("需求不存在", f"no need {need_id!r}")
-    return row
+    return facts
 
 
 def load_suggestion(

@@ -47,3 +47,39 @@ def test_web_rss_finds_no_worker_on_a_port_nobody_serves():
     from benchmarks.org_reads import web_rss_mib
 
     assert web_rss_mib(free_port()) == []
+
+
+def test_paced_probe_counts_answers_and_failures():
+    """The /health probe of the read-path benchmark: answers are timed, refusals counted."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from benchmarks.http_load import PacedProbe
+    from benchmarks.live_server import free_port
+
+    class Ok(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with PacedProbe("127.0.0.1", server.server_address[1], "/health", rate=200) as probe:
+            while len(probe.latencies_ms) < 3:
+                time.sleep(0.01)
+        res = probe.result()
+        assert res["errors"] == 0 and res["requests"] >= 3 and res["p99_ms"] is not None
+    finally:
+        server.shutdown()
+    with PacedProbe("127.0.0.1", free_port(), "/health", rate=200) as probe:
+        while probe.errors < 2:
+            time.sleep(0.01)
+    res = probe.result()
+    assert res["errors"] >= 2 and res["p99_ms"] is None

@@ -152,3 +152,44 @@ def test_probe_worker_recognizes_probes_without_consuming_them():
         finally:
             a.close()
             b.close()
+
+
+def test_probe_worker_sorts_a_fresh_connection_when_its_first_bytes_arrive():
+    """A load balancer's probe on a new connection: nothing to peek at accept, so the
+    connection waits in the poller, not in the application's queue; its bytes then send it
+    to the probe thread, and an application request to the application's threads."""
+    import selectors
+    import socket
+    from collections import deque
+    from types import SimpleNamespace
+
+    from web.platform.probe_worker import ProbeFirstWorker
+
+    class Pool:
+        def __init__(self) -> None:
+            self.submitted: list[object] = []
+
+        def submit(self, fn, conn):  # noqa: ANN001, ANN202
+            self.submitted.append(conn)
+            return SimpleNamespace(add_done_callback=lambda cb: None)
+
+    for request, queue in ((b"GET /health HTTP/1.1\r\n\r\n", "probe"), (b"GET /x HTTP/1.1", "app")):
+        worker = ProbeFirstWorker.__new__(ProbeFirstWorker)
+        worker.poller, worker.pending_conns = selectors.DefaultSelector(), deque()
+        worker.cfg, worker.alive = SimpleNamespace(keepalive=5), True
+        worker.probe_pool, worker.tpool = Pool(), Pool()
+        a, b = socket.socketpair()
+        try:
+            conn = SimpleNamespace(sock=b, initialized=False, data_ready=False)
+            worker.enqueue_req(conn)
+            assert list(worker.pending_conns) == [conn] and worker.poller.get_map()
+            assert not worker.probe_pool.submitted and not worker.tpool.submitted
+            a.sendall(request)
+            ((key, _events),) = worker.poller.select(timeout=5)
+            key.data(b)  # what the worker's loop does with a readable pending connection
+            pools = {"probe": worker.probe_pool, "app": worker.tpool}
+            assert pools[queue].submitted == [conn] and not worker.pending_conns
+            assert b.recv(len(request)) == request  # peeked, not read
+        finally:
+            a.close()
+            b.close()

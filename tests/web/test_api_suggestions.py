@@ -185,13 +185,14 @@ def test_list_matches_the_orm_serializer_for_every_role(app, api, world, label):
 
 
 def test_list_reads_suggestions_in_one_statement(app, client, world):
-    """Token, need, suggestions with their organization names, read log: four statements, not
-    one per relation of each suggested organization (issue 14: the ORM loaded each
-    organization's categories and areas on every request)."""
+    """Token, then the need with its suggestions and their organization names: two SELECTs,
+    not one per relation of each suggested organization (issue 14: the ORM loaded each
+    organization's categories and areas on every request), nor one for the need and another
+    for its suggestions."""
     token = mint_token(app, "office")
     path = f"/api/v1/needs/{world.needs['listed']}/suggestions"
     assert client.get(path, headers=bearer(token)).status_code == 200
     with statements_run(app) as statements:
         assert client.get(path, headers=bearer(token)).status_code == 200
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 3, selects
+    assert len(selects) == 2, selects

@@ -78,6 +78,7 @@ class ReadSpool:
         self._fd = -1
         self._path: Path | None = None
         self._written = 0
+        self._key_prefix, self._seq = "", 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -90,11 +91,13 @@ class ReadSpool:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fd, self._path, self._written = fd, path, 0
+        # Keys of this file's lines: 80 random bits of its own, then a counter (no random draw,
+        # a system call, per read: issue 14's profile). Unique across files and processes.
+        self._key_prefix, self._seq = secrets.token_hex(10), 0
 
     def append(self, event: dict[str, Any]) -> None:
         """Put one read on record; returns once the line is in the kernel (or on disk with
         `fsync`). Raises OSError when it cannot: the caller then withholds the response."""
-        line = _encode({**event, "spool_key": secrets.token_hex(16)})
         with self._lock:
             if self._pid != os.getpid():  # first write in this process (or after a fork)
                 if self._fd >= 0:
@@ -102,6 +105,8 @@ class ReadSpool:
                 self._pid, self._thread = os.getpid(), None
                 self._open()
                 atexit.register(self._at_exit)
+            self._seq += 1
+            line = _encode({**event, "spool_key": f"{self._key_prefix}{self._seq:012x}"})
             view = memoryview(line)
             while view:  # a regular file takes it whole; the loop is for the odd short write
                 view = view[os.write(self._fd, view) :]

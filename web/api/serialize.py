@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import Text, cast
+
 from catalog import permissions
 from catalog.actors import Actor
 from catalog.contact import CONTACT_KEYS, PRIVATE_CONTACT_KEYS
@@ -15,6 +17,7 @@ from catalog.exchange.records import ORG_KEYS, org_record
 from catalog.lifecycle import allowed_actions
 from catalog.models import Interest, Need, Organization, Suggestion
 from catalog.visibility import sees_unconfirmed
+from web.api.listing import RawJSON
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -116,8 +119,12 @@ def suggestion_json(s: Suggestion, full: bool) -> dict[str, Any]:
 def suggestion_row_json(row: Any, full: bool) -> dict[str, Any]:
     """`suggestion_json` for a row of `SUGGESTION_COLUMNS` (+ `SUGGESTION_FULL_COLUMNS` when
     `full`): the list endpoint reads columns, not ORM objects (issue 14: most of its time went
-    into loading each suggestion's organization with its categories and areas)."""
-    return _suggestion_fields(row, row.organization_name, full)
+    into loading each suggestion's organization with its categories and areas). The reasons
+    come as the column's stored JSON text and go out as written (web.api.listing.RawJSON)."""
+    out = _suggestion_fields(row, row.organization_name, full)
+    raw = row.reasons
+    out["reasons"] = [] if raw is None or raw == "null" else RawJSON(raw)
+    return out
 
 
 def _suggestion_fields(src: Any, organization_name: str | None, full: bool) -> dict[str, Any]:
@@ -154,7 +161,7 @@ SUGGESTION_COLUMNS = (
     Suggestion.rank,
     Suggestion.probability,
     Suggestion.likely,
-    Suggestion.reasons,
+    cast(Suggestion.reasons, Text).label("reasons"),  # the stored text (suggestion_row_json)
     Suggestion.status,
     Suggestion.version,
 )

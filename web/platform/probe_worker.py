@@ -10,8 +10,11 @@ deploy/gunicorn.conf.py (``worker_class``)."""
 
 from __future__ import annotations
 
+import selectors
 import socket
+import time
 from concurrent import futures
+from functools import partial
 from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
@@ -20,25 +23,54 @@ PROBE_PREFIXES = (b"GET /health ", b"HEAD /health ", b"GET /health?", b"HEAD /he
 PEEK_BYTES = max(len(p) for p in PROBE_PREFIXES)
 
 
+def peek(sock: socket.socket) -> bytes | None:
+    """The bytes already waiting on `sock` (never blocks, consumes nothing); None when nothing
+    has arrived yet, b"" when the peer closed or the socket failed."""
+    try:
+        return sock.recv(PEEK_BYTES, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        return None
+    except (OSError, ValueError):  # reset, or a TLS socket (no flags): not a probe we can see
+        return b""
+
+
 def is_probe(sock: socket.socket) -> bool:
     """Whether the bytes already waiting on `sock` start a /health request (never blocks)."""
-    try:
-        head = sock.recv(PEEK_BYTES, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-    except OSError:  # nothing there yet (a fresh connection), or not a plain socket
-        return False
-    return head.startswith(PROBE_PREFIXES)
+    head = peek(sock)
+    return head is not None and head.startswith(PROBE_PREFIXES)
 
 
 class ProbeFirstWorker(ThreadWorker):
-    """gthread with one more thread, reserved for /health probes (see module doc)."""
+    """gthread with one more thread, reserved for /health probes (see module doc).
+
+    A load balancer opens a new connection for each probe, and its request is rarely there
+    yet when the connection is accepted: such a connection waits in the poller (gunicorn's
+    own "pending" state, with the keep-alive timeout) instead of in the application's queue,
+    and is sorted when its first bytes arrive. Before, a fresh probe connection queued behind
+    every application request and took 117 ms at p99 under load (read-path benchmark)."""
 
     def init_process(self) -> None:
         self.probe_pool = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe")
         super().init_process()
 
     def enqueue_req(self, conn: Any) -> None:
-        if not is_probe(conn.sock):
+        head = peek(conn.sock)
+        if head is None and not conn.initialized and not conn.data_ready and self.alive:
+            self._wait_for_first_bytes(conn)
+        elif head is not None and head.startswith(PROBE_PREFIXES):
+            fs = self.probe_pool.submit(self.handle, conn)
+            fs.add_done_callback(
+                lambda fut: self.method_queue.defer(self.finish_request, conn, fut)
+            )
+        else:
             super().enqueue_req(conn)
-            return
-        fs = self.probe_pool.submit(self.handle, conn)
-        fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
+
+    def _wait_for_first_bytes(self, conn: Any) -> None:
+        """gthread's pending state (as when a thread waited in vain for a request), entered at
+        once; `on_pending_socket_readable` sends the connection back here with its bytes."""
+        conn.sock.setblocking(False)
+        conn.timeout = time.monotonic() + self.cfg.keepalive
+        self.pending_conns.append(conn)
+        self.poller.register(
+            conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)
+        )
