@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -24,6 +26,7 @@ from matching.evaluation.crossval import run_cv  # noqa: E402
 from matching.evaluation.transfer_cv import run_transfer_cv, summary_lines  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
+DEV_KEYS = ("ndcg@10", "category_accuracy", "likely_precision", "likely_grade2_coverage")
 KEYS = (
     "ndcg@10",
     "recall@10",
@@ -117,8 +120,39 @@ LEVERS: dict[str, dict] = {
     },
     "+ each labeled need's title as a document (weight 1)": {"train_params": {"title_weight": 1.0}},
     "SVM C 2 (more labeled needs, less regularization)": {"train_params": {"C": 2.0}},
+    "Traditional script by characters only (OpenCC t2s, no regional vocabulary; before)": {
+        "regional": False
+    },
+    "char 1–4-grams": {"train_params": {"ngram_range": (1, 4)}},
+    "char 2–4-grams": {"train_params": {"ngram_range": (2, 4)}},
+    "SVM C 0.5": {"train_params": {"C": 0.5}},
+    "likely cut-off at 85 % grade-2 coverage (under CV)": {"likely_coverage": 0.85},
+    "likely cut-off at 95 % grade-2 coverage (under CV)": {"likely_coverage": 0.95},
 }
-LEVER_KEYS = ("ndcg@10", "category_accuracy", "title_only/ndcg@10", "zh-Hant/ndcg@10")
+LEVER_KEYS = (
+    "ndcg@10",
+    "category_accuracy",
+    "title_only/ndcg@10",
+    "zh-Hant/ndcg@10",
+    "zh-Hant/category_accuracy",
+    "likely_precision",
+    "likely_grade2_coverage",
+)
+
+
+@contextmanager
+def _settings(kw: dict) -> Iterator[None]:
+    """Module-level levers (text normalization, likely coverage), restored afterwards."""
+    import matching.ranking.probability as probability
+    import matching.text.normalize as norm
+
+    old = norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE
+    norm.REGIONAL = kw.get("regional", old[0])
+    probability.LIKELY_GRADE2_COVERAGE = kw.get("likely_coverage", old[1])
+    try:
+        yield
+    finally:
+        norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE = old
 
 
 def real_dev_levers(seeds: tuple[int, ...] = (0, 1, 2)) -> dict:
@@ -128,15 +162,16 @@ def real_dev_levers(seeds: tuple[int, ...] = (0, 1, 2)) -> dict:
     dev, real = dev_dir(), labeled_dir("real-dev")
     dev_alone = run_transfer_cv(dev, (), seeds=(0,))
     out: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "levers": []}
-    out["dev_alone"] = {k: dev_alone["mean"][k]["mean"] for k in ("ndcg@10", "category_accuracy")}
+    out["dev_alone"] = {k: dev_alone["mean"][k]["mean"] for k in DEV_KEYS}
     for name, kw in LEVERS.items():
         w, params = kw.get("real_weight", 1.0), kw.get("train_params")
-        r = run_transfer_cv(real, (dev,), seeds=seeds, train_params=params, target_weight=w)
-        d = run_transfer_cv(dev, (real,), seeds=(0,), train_params=params, extra_weight=w)
+        with _settings(kw):
+            r = run_transfer_cv(real, (dev,), seeds=seeds, train_params=params, target_weight=w)
+            d = run_transfer_cv(dev, (real,), seeds=(0,), train_params=params, extra_weight=w)
         row = {
             "lever": name,
             "real_dev_oof": {k: r["mean"][k] for k in r["mean"]},
-            "dev_oof": {k: d["mean"][k]["mean"] for k in ("ndcg@10", "category_accuracy")},
+            "dev_oof": {k: d["mean"][k]["mean"] for k in DEV_KEYS},
             "title_vs_description": r["title_vs_description"],
         }
         out["levers"].append(row)
@@ -156,7 +191,9 @@ def render_real(out: dict) -> str:
         f"among the training data; dev alone, stratified: {out['dev_alone']['ndcg@10']:.3f} / "
         f"{out['dev_alone']['category_accuracy']:.3f})",
         "",
-        "| lever | " + " | ".join(f"real-dev {k}" for k in LEVER_KEYS) + " | dev nDCG@10 / cat |",
+        "| lever | "
+        + " | ".join(f"real-dev {k}" for k in LEVER_KEYS)
+        + " | dev nDCG@10 / cat / likely precision / grade-2 coverage |",
         "|" + "---|" * (len(LEVER_KEYS) + 2),
     ]
     for row in out["levers"]:
@@ -164,7 +201,7 @@ def render_real(out: dict) -> str:
         cells = " | ".join(f"{r[k]['mean']:.3f} ± {r[k]['std']:.3f}" for k in LEVER_KEYS)
         d = row["dev_oof"]
         lines.append(
-            f"| {row['lever']} | {cells} | {d['ndcg@10']:.3f} / {d['category_accuracy']:.3f} |"
+            f"| {row['lever']} | {cells} | " + " / ".join(f"{d[k]:.3f}" for k in DEV_KEYS) + " |"
         )
     return "\n".join(lines) + "\n"
 
