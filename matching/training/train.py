@@ -84,10 +84,11 @@ def train_category_model(
         titles.weights = [title_weight * labels[n.id].weight for n in labeled]
         base = base.extend(titles)
     params.setdefault("class_weight", CLASS_WEIGHT)
-    params.setdefault("temperature_scale", TEMPERATURE_SCALE)
+    scale = params.pop("temperature_scale", TEMPERATURE_SCALE)
+    assert isinstance(scale, int | float), "temperature_scale is a number"
     corpus = need_corpus(labeled, lab)
     corpus.weights = [labels[n.id].weight for n in labeled]
-    return train_classifier(base, corpus, **params)
+    return train_classifier(base, corpus, float(scale), **params)
 
 
 def calibrate_thresholds(
