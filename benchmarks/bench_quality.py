@@ -110,19 +110,15 @@ def render(out: dict) -> str:
 
 # Classifier levers measured out of fold on real-dev and on dev (README "Training on real-dev").
 LEVERS: dict[str, dict] = {
-    "shipped: class-balanced services, temperature ×0.7, regional vocabulary": {},
-    "temperature as calibrated (×1; before)": {"train_params": {"temperature_scale": 1.0}},
-    "temperature ×0.5": {"train_params": {"temperature_scale": 0.5}},
+    "shipped: class-balanced services, ranking on category probabilities ^0.7, regional "
+    "vocabulary": {},
+    "ranking on the calibrated category probabilities (^1; before)": {"rank_power": 1.0},
     "Traditional script by characters only (OpenCC t2s, no regional vocabulary; before)": {
         "regional": False
     },
-    "no class weights": {"train_params": {"class_weight": None}},
     "beneficiaries left out of the classifier's text": {
         "train_params": {"beneficiary_weight": 0.0}
     },
-    "beneficiaries as their own vector, weight 0.5": {"train_params": {"beneficiary_weight": 0.5}},
-    "char 1–4-grams": {"train_params": {"ngram_range": (1, 4)}},
-    "SVM C 2": {"train_params": {"C": 2.0}},
     "likely cut-off at 85 % grade-2 coverage (under CV)": {"likely_coverage": 0.85},
     "likely cut-off at 95 % grade-2 coverage (under CV)": {"likely_coverage": 0.95},
 }
@@ -140,41 +136,51 @@ LEVER_KEYS = (
 @contextmanager
 def _settings(kw: dict) -> Iterator[None]:
     """Module-level levers (text normalization, likely coverage), restored afterwards."""
+    import matching.channels.features as features
     import matching.ranking.probability as probability
     import matching.text.normalize as norm
 
-    old = norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE
+    old = norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE, features.RANK_PROBABILITY_POWER
     norm.REGIONAL = kw.get("regional", old[0])
     probability.LIKELY_GRADE2_COVERAGE = kw.get("likely_coverage", old[1])
+    features.RANK_PROBABILITY_POWER = kw.get("rank_power", old[2])
     try:
         yield
     finally:
-        norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE = old
+        norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE, features.RANK_PROBABILITY_POWER = old
 
 
-def real_dev_levers(seeds: tuple[int, ...] = (0, 1, 2)) -> dict:
-    """Each lever: real-dev out of fold (extra = dev; mean over seeds) and dev out of fold
-    (extra = real-dev with the same weight, seed 0). The first lever's full report (with the
-    dev-only model and keyword baseline) is kept."""
+def _lever(name: str, kw: dict, seeds: tuple[int, ...]) -> tuple[dict, dict]:
+    """One lever: real-dev out of fold (extra = dev) and dev out of fold (extra = real-dev)."""
     dev, real = dev_dir(), labeled_dir("real-dev")
-    dev_alone = run_transfer_cv(dev, (), seeds=(0,))
+    w, params = kw.get("real_weight", 1.0), kw.get("train_params")
+    with _settings(kw):
+        r = run_transfer_cv(real, (dev,), seeds=seeds, train_params=params, target_weight=w)
+        d = run_transfer_cv(dev, (real,), seeds=(0,), train_params=params, extra_weight=w)
+    row = {
+        "lever": name,
+        "real_dev_oof": {k: r["mean"][k] for k in r["mean"]},
+        "dev_oof": {k: d["mean"][k]["mean"] for k in DEV_KEYS},
+        "title_vs_description": r["title_vs_description"],
+    }
+    print(name, row["real_dev_oof"]["ndcg@10"], row["dev_oof"], flush=True)
+    return row, r
+
+
+def real_dev_levers(seeds: tuple[int, ...] = (0, 1, 2), jobs: int = 1) -> dict:
+    """Each lever: real-dev out of fold (extra = dev; mean over seeds) and dev out of fold
+    (extra = real-dev with the same weight, seed 0), in `jobs` processes. The first lever's
+    full report (with the dev-only model and keyword baseline) is kept."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    dev_alone = run_transfer_cv(dev_dir(), (), seeds=(0,))
     out: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "levers": []}
     out["dev_alone"] = {k: dev_alone["mean"][k]["mean"] for k in DEV_KEYS}
-    for name, kw in LEVERS.items():
-        w, params = kw.get("real_weight", 1.0), kw.get("train_params")
-        with _settings(kw):
-            r = run_transfer_cv(real, (dev,), seeds=seeds, train_params=params, target_weight=w)
-            d = run_transfer_cv(dev, (real,), seeds=(0,), train_params=params, extra_weight=w)
-        row = {
-            "lever": name,
-            "real_dev_oof": {k: r["mean"][k] for k in r["mean"]},
-            "dev_oof": {k: d["mean"][k]["mean"] for k in DEV_KEYS},
-            "title_vs_description": r["title_vs_description"],
-        }
-        out["levers"].append(row)
-        print(name, row["real_dev_oof"]["ndcg@10"], row["dev_oof"], flush=True)
-        if "report" not in out:
-            out["report"] = r
+    with ProcessPoolExecutor(jobs) as pool:
+        futures = [pool.submit(_lever, name, kw, seeds) for name, kw in LEVERS.items()]
+        results = [f.result() for f in futures]
+    out["levers"] = [row for row, _ in results]
+    out["report"] = results[0][1]
     return out
 
 
@@ -203,8 +209,8 @@ def render_real(out: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main_real() -> None:
-    out = real_dev_levers()
+def main_real(jobs: int = 1) -> None:
+    out = real_dev_levers(jobs=jobs)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "quality_real.json").write_text(
         json.dumps(out, indent=1, ensure_ascii=False, default=float), "utf-8"
@@ -216,6 +222,7 @@ if __name__ == "__main__":
     import sys
 
     if "--real-dev" in sys.argv:
-        main_real()
+        jobs = next((int(a.split("=")[1]) for a in sys.argv if a.startswith("--jobs=")), 1)
+        main_real(jobs)
     else:
         main()

@@ -30,9 +30,12 @@ the gap decision (P(some organization here offers it) < gap threshold), and, wit
 keyword rules, the prohibited flag (never drops a need; flags it for the reviewer).
 
 ## Model
-Character 1–3-gram TF-IDF (after OpenCC Traditional→Simplified, NFKC, lower case) → linear SVM
-(C = {C}, class weights {class_weight}). SVM margins → probabilities by temperature scaling
-(T = {temperature:.2f}) fitted on 5-fold out-of-fold margins of the labeled needs.
+Character 1–3-gram TF-IDF (after NFKC, lower case and, for Traditional script, OpenCC tw2sp
+phrase conversion plus the Hong Kong / Macau / Taiwan service vocabulary of the lexicon's
+`regional_terms`) → linear SVM (C = {C}, class weights {class_weight}). SVM margins →
+probabilities by temperature scaling (T = {temperature:.2f}: the temperature fitted on 5-fold
+out-of-fold margins of the labeled needs × {temperature_scale}, softened so the ranker gives
+the runner-up category a place when the classifier is unsure).
 
 ## Training data ({counts})
 - `matching/data/category_lexicon.json`: descriptions and colloquial vocabulary per
@@ -163,6 +166,7 @@ def classifier_card(report: dict) -> str:
         C=clf.get("params", {}).get("C"),
         class_weight=clf.get("params", {}).get("class_weight") or "uniform",
         temperature=clf.get("temperature", 0),
+        temperature_scale=clf.get("params", {}).get("temperature_scale", 1.0),
         counts=", ".join(f"{k}: {v}" for k, v in clf.get("training_counts", {}).items()),
         labeled=", ".join(report.get("labeled", [])) or "none",
         gap_threshold=cfg.get("gap_threshold", 0),

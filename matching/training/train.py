@@ -33,11 +33,9 @@ PROFILE_WEIGHT = 0.0
 # (trained on lexicon + dev + other folds) nDCG@10 0.880 vs 0.872, category accuracy 0.832 vs
 # 0.816 over three seeds; dev unchanged within noise (matching/README.md, "Training on real-dev").
 CLASS_WEIGHT = "balanced_services"
-# Category probabilities softened after temperature calibration (the fitted temperature × 0.7):
-# the ranker then gives the runner-up category's organizations a place when the classifier is
-# unsure. Out of fold, 3 seeds: real-dev nDCG@10 0.886 vs 0.879 (zh-Hant 0.812 vs 0.778), dev
-# CV 0.907 vs 0.903; ×0.85 and ×0.5 gained less (matching/README.md, "Real postings, round 3").
-TEMPERATURE_SCALE = 0.7
+# The classifier's calibrated temperature is kept (1.0); ranking softens the probabilities on
+# its own side (channels/features.RANK_PROBABILITY_POWER), so confidence and thresholds stay calibrated.
+TEMPERATURE_SCALE = 1.0
 
 
 @dataclass

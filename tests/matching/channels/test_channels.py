@@ -151,3 +151,13 @@ def test_temperature_scale_softens_the_calibrated_temperature():
     soft = train_classifier(base, needs, temperature_scale=0.5)
     assert abs(soft.temperature - 0.5 * full.temperature) < 1e-6
     assert soft.meta["params"]["temperature_scale"] == 0.5
+
+
+def test_ranking_softens_category_probabilities_only_for_ranking():
+    from matching.channels.features import soften
+
+    p = np.array([0.9, 0.08, 0.02])
+    s = soften(p, 0.7)
+    assert abs(s.sum() - 1.0) < 1e-12 and s[1] > p[1] and s[0] < p[0]
+    assert np.argsort(-s).tolist() == [0, 1, 2]  # the order of categories is kept
+    assert soften(p, 1.0) is p
