@@ -106,13 +106,8 @@ def test_need_text_fields_are_recovered_from_its_shape():
     from matching.channels.need_fields import split_need_text
     from matching.records import NeedRecord
 
-    need = NeedRecord(
-        id="n",
-        title="社区健康讲座",
-        street="s",
-        description="每月一次。讲慢病。",
-        beneficiaries="老人",
-    )
+    fields = dict(title="社区健康讲座", description="每月一次。讲慢病。", beneficiaries="老人")
+    need = NeedRecord(id="n", street="s", **fields)
     assert split_need_text(need.text()) == (
         "社区健康讲座。社区健康讲座。每月一次。讲慢病。",
         "老人",
