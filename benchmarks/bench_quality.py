@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -24,6 +26,7 @@ from matching.evaluation.crossval import run_cv  # noqa: E402
 from matching.evaluation.transfer_cv import run_transfer_cv, summary_lines  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
+DEV_KEYS = ("ndcg@10", "category_accuracy", "likely_precision", "likely_grade2_coverage")
 KEYS = (
     "ndcg@10",
     "recall@10",
@@ -107,42 +110,77 @@ def render(out: dict) -> str:
 
 # Classifier levers measured out of fold on real-dev and on dev (README "Training on real-dev").
 LEVERS: dict[str, dict] = {
-    "shipped: lexicon + dev + real-dev, services class-balanced, all needs weight 1": {},
-    "no class weights (before)": {"train_params": {"class_weight": None}},
-    "class-balanced incl. the Art. 11 class": {"train_params": {"class_weight": "balanced"}},
-    "real-dev needs weight 2": {"real_weight": 2.0},
-    "real-dev needs weight 3": {"real_weight": 3.0},
-    "+ each labeled need's title as a document (weight 0.5)": {
-        "train_params": {"title_weight": 0.5}
+    "shipped: class-balanced services, ranking on category probabilities ^0.7, regional "
+    "vocabulary": {},
+    "ranking on the calibrated category probabilities (^1; before)": {"rank_power": 1.0},
+    "Traditional script by characters only (OpenCC t2s, no regional vocabulary; before)": {
+        "regional": False
     },
-    "+ each labeled need's title as a document (weight 1)": {"train_params": {"title_weight": 1.0}},
-    "SVM C 2 (more labeled needs, less regularization)": {"train_params": {"C": 2.0}},
+    "beneficiaries left out of the classifier's text": {
+        "train_params": {"beneficiary_weight": 0.0}
+    },
+    "likely cut-off at 85 % grade-2 coverage (under CV)": {"likely_coverage": 0.85},
+    "likely cut-off at 95 % grade-2 coverage (under CV)": {"likely_coverage": 0.95},
 }
-LEVER_KEYS = ("ndcg@10", "category_accuracy", "title_only/ndcg@10", "zh-Hant/ndcg@10")
+LEVER_KEYS = (
+    "ndcg@10",
+    "category_accuracy",
+    "title_only/ndcg@10",
+    "zh-Hant/ndcg@10",
+    "zh-Hant/category_accuracy",
+    "likely_precision",
+    "likely_grade2_coverage",
+)
 
 
-def real_dev_levers(seeds: tuple[int, ...] = (0, 1, 2)) -> dict:
-    """Each lever: real-dev out of fold (extra = dev; mean over seeds) and dev out of fold
-    (extra = real-dev with the same weight, seed 0). The first lever's full report (with the
-    dev-only model and keyword baseline) is kept."""
+@contextmanager
+def _settings(kw: dict) -> Iterator[None]:
+    """Module-level levers (text normalization, likely coverage), restored afterwards."""
+    import matching.channels.features as features
+    import matching.ranking.probability as probability
+    import matching.text.normalize as norm
+
+    old = norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE, features.RANK_PROBABILITY_POWER
+    norm.REGIONAL = kw.get("regional", old[0])
+    probability.LIKELY_GRADE2_COVERAGE = kw.get("likely_coverage", old[1])
+    features.RANK_PROBABILITY_POWER = kw.get("rank_power", old[2])
+    try:
+        yield
+    finally:
+        norm.REGIONAL, probability.LIKELY_GRADE2_COVERAGE, features.RANK_PROBABILITY_POWER = old
+
+
+def _lever(name: str, kw: dict, seeds: tuple[int, ...]) -> tuple[dict, dict]:
+    """One lever: real-dev out of fold (extra = dev) and dev out of fold (extra = real-dev)."""
     dev, real = dev_dir(), labeled_dir("real-dev")
-    dev_alone = run_transfer_cv(dev, (), seeds=(0,))
-    out: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "levers": []}
-    out["dev_alone"] = {k: dev_alone["mean"][k]["mean"] for k in ("ndcg@10", "category_accuracy")}
-    for name, kw in LEVERS.items():
-        w, params = kw.get("real_weight", 1.0), kw.get("train_params")
+    w, params = kw.get("real_weight", 1.0), kw.get("train_params")
+    with _settings(kw):
         r = run_transfer_cv(real, (dev,), seeds=seeds, train_params=params, target_weight=w)
         d = run_transfer_cv(dev, (real,), seeds=(0,), train_params=params, extra_weight=w)
-        row = {
-            "lever": name,
-            "real_dev_oof": {k: r["mean"][k] for k in r["mean"]},
-            "dev_oof": {k: d["mean"][k]["mean"] for k in ("ndcg@10", "category_accuracy")},
-            "title_vs_description": r["title_vs_description"],
-        }
-        out["levers"].append(row)
-        print(name, row["real_dev_oof"]["ndcg@10"], row["dev_oof"], flush=True)
-        if "report" not in out:
-            out["report"] = r
+    row = {
+        "lever": name,
+        "real_dev_oof": {k: r["mean"][k] for k in r["mean"]},
+        "dev_oof": {k: d["mean"][k]["mean"] for k in DEV_KEYS},
+        "title_vs_description": r["title_vs_description"],
+    }
+    print(name, row["real_dev_oof"]["ndcg@10"], row["dev_oof"], flush=True)
+    return row, r
+
+
+def real_dev_levers(seeds: tuple[int, ...] = (0, 1, 2), jobs: int = 1) -> dict:
+    """Each lever: real-dev out of fold (extra = dev; mean over seeds) and dev out of fold
+    (extra = real-dev with the same weight, seed 0), in `jobs` processes. The first lever's
+    full report (with the dev-only model and keyword baseline) is kept."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    dev_alone = run_transfer_cv(dev_dir(), (), seeds=(0,))
+    out: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "levers": []}
+    out["dev_alone"] = {k: dev_alone["mean"][k]["mean"] for k in DEV_KEYS}
+    with ProcessPoolExecutor(jobs) as pool:
+        futures = [pool.submit(_lever, name, kw, seeds) for name, kw in LEVERS.items()]
+        results = [f.result() for f in futures]
+    out["levers"] = [row for row, _ in results]
+    out["report"] = results[0][1]
     return out
 
 
@@ -156,7 +194,9 @@ def render_real(out: dict) -> str:
         f"among the training data; dev alone, stratified: {out['dev_alone']['ndcg@10']:.3f} / "
         f"{out['dev_alone']['category_accuracy']:.3f})",
         "",
-        "| lever | " + " | ".join(f"real-dev {k}" for k in LEVER_KEYS) + " | dev nDCG@10 / cat |",
+        "| lever | "
+        + " | ".join(f"real-dev {k}" for k in LEVER_KEYS)
+        + " | dev nDCG@10 / cat / likely precision / grade-2 coverage |",
         "|" + "---|" * (len(LEVER_KEYS) + 2),
     ]
     for row in out["levers"]:
@@ -164,13 +204,13 @@ def render_real(out: dict) -> str:
         cells = " | ".join(f"{r[k]['mean']:.3f} ± {r[k]['std']:.3f}" for k in LEVER_KEYS)
         d = row["dev_oof"]
         lines.append(
-            f"| {row['lever']} | {cells} | {d['ndcg@10']:.3f} / {d['category_accuracy']:.3f} |"
+            f"| {row['lever']} | {cells} | " + " / ".join(f"{d[k]:.3f}" for k in DEV_KEYS) + " |"
         )
     return "\n".join(lines) + "\n"
 
 
-def main_real() -> None:
-    out = real_dev_levers()
+def main_real(jobs: int = 1) -> None:
+    out = real_dev_levers(jobs=jobs)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "quality_real.json").write_text(
         json.dumps(out, indent=1, ensure_ascii=False, default=float), "utf-8"
@@ -182,6 +222,7 @@ if __name__ == "__main__":
     import sys
 
     if "--real-dev" in sys.argv:
-        main_real()
+        jobs = next((int(a.split("=")[1]) for a in sys.argv if a.startswith("--jobs=")), 1)
+        main_real(jobs)
     else:
         main()

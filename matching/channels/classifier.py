@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from matching.channels.need_fields import weighted_vectors
 from matching.records import CategoryInfo, NeedRecord, OrgRecord
 from matching.taxonomy import ProhibitedType
 from matching.text.normalize import normalize
@@ -128,9 +129,14 @@ class CategoryClassifier:
     """Char n-gram TF-IDF + linear SVM with temperature-scaled probabilities."""
 
     def __init__(
-        self, ngram_range: tuple[int, int] = (1, 3), C: float = 1.0, class_weight: str | None = None
+        self,
+        ngram_range: tuple[int, int] = (1, 3),
+        C: float = 1.0,
+        class_weight: str | None = None,
+        beneficiary_weight: float = 1.0,
     ) -> None:
         self.ngram_range = ngram_range
+        self.beneficiary_weight = beneficiary_weight  # see _weighted_vectors
         self.C = C
         self.class_weight = class_weight  # None | "balanced" | "balanced_services" (_class_weights)
         self.temperature = 5.0  # overwritten by calibrate(); a sane prior for SVM margins
@@ -148,7 +154,8 @@ class CategoryClassifier:
         self.vectorizer = TfidfVectorizer(
             analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True
         )
-        X = self.vectorizer.fit_transform([normalize(t) for t in corpus.texts])
+        self.vectorizer.fit([normalize(t) for t in corpus.texts])
+        X = self.vectors(corpus.texts)
         self.svm = LinearSVC(C=self.C, class_weight=_class_weights(self, corpus.labels))
         self.svm.fit(X, corpus.labels, sample_weight=np.asarray(corpus.weights))
         return self
@@ -156,7 +163,10 @@ class CategoryClassifier:
     def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The char n-gram TF-IDF vectors the SVM sees (normalized texts)."""
         assert self.vectorizer is not None, "classifier not fitted"
-        return sparse.csr_matrix(self.vectorizer.transform([normalize(t) for t in texts]))
+        w = getattr(self, "beneficiary_weight", 1.0)  # artifacts pickled before the lever lack it
+        if w == 1.0:
+            return sparse.csr_matrix(self.vectorizer.transform([normalize(t) for t in texts]))
+        return weighted_vectors(self.vectorizer, texts, w)
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """One-vs-rest SVM margins, one column per class."""
@@ -246,10 +256,12 @@ def _subset(c: Corpus, idx: Iterable[int]) -> Corpus:
 
 
 def train_classifier(
-    base: Corpus, needs: Corpus | None = None, **params: object
+    base: Corpus, needs: Corpus | None = None, temperature_scale: float = 1.0, **params: object
 ) -> CategoryClassifier:
     """Fit on base (lexicon + profiles) plus labeled needs; calibrate the temperature on
-    out-of-fold margins of the labeled needs when there are enough of them."""
+    out-of-fold margins of the labeled needs when there are enough of them. A lever:
+    `temperature_scale` < 1 softens the calibrated probabilities (more weight to the runner-up
+    categories in ranking)."""
     needs = needs or Corpus()
     clf = CategoryClassifier(**params).fit(base.extend(needs))  # type: ignore[arg-type]
     clf.oof_proba = None
@@ -258,6 +270,7 @@ def train_classifier(
         # The lexicon names every class, so fold models share the full model's class order.
         if margins.size and margins.shape[1] == len(clf.classes):
             clf.calibrate(margins, needs.labels)
+            clf.temperature *= temperature_scale
             # Out-of-fold probabilities let the caller calibrate thresholds (gap, prohibited)
             # on predictions the model did not train on. Not persisted.
             clf.oof_proba = _softmax(margins * clf.temperature)
@@ -269,6 +282,8 @@ def train_classifier(
             "ngram_range": list(clf.ngram_range),
             "C": clf.C,
             "class_weight": clf.class_weight,
+            "beneficiary_weight": clf.beneficiary_weight,
+            "temperature_scale": temperature_scale,
         },
     }
     return clf

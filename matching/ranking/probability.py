@@ -89,7 +89,7 @@ def fit_probability(
     cfg.probability_x = [float(v) for v in iso.X_thresholds_]
     cfg.probability_y = [float(v) for v in iso.y_thresholds_]
     p = calibrate(raw, cfg.probability_x, cfg.probability_y)
-    cfg.likely_threshold = likely_cutoff(p, grade)
+    cfg.likely_threshold = likely_cutoff(p, grade, LIKELY_GRADE2_COVERAGE)  # read now: a lever
 
 
 def likely_cutoff(p: np.ndarray, grade: np.ndarray, coverage: float = LIKELY_GRADE2_COVERAGE):

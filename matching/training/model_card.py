@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from matching.channels.features import RANK_PROBABILITY_POWER
+
 
 def _fmt(summary: dict | None, key: str) -> str:
     if not summary or key not in summary:
@@ -30,9 +32,14 @@ the gap decision (P(some organization here offers it) < gap threshold), and, wit
 keyword rules, the prohibited flag (never drops a need; flags it for the reviewer).
 
 ## Model
-Character 1–3-gram TF-IDF (after OpenCC Traditional→Simplified, NFKC, lower case) → linear SVM
-(C = {C}, class weights {class_weight}). SVM margins → probabilities by temperature scaling
-(T = {temperature:.2f}) fitted on 5-fold out-of-fold margins of the labeled needs.
+Character 1–3-gram TF-IDF (after NFKC, lower case and, for Traditional script, OpenCC tw2sp
+phrase conversion plus the Hong Kong / Macau / Taiwan service vocabulary of the lexicon's
+`regional_terms`) → linear SVM (C = {C}, class weights {class_weight}). SVM margins →
+probabilities by temperature scaling (T = {temperature:.2f}) fitted on 5-fold out-of-fold margins
+of the labeled needs. The ranking uses these probabilities raised to the power {power} and
+renormalized (`channels/features.RANK_PROBABILITY_POWER`), so the runner-up category's
+organizations get a place when the classifier is unsure; category, confidence and thresholds
+use the calibrated ones.
 
 ## Training data ({counts})
 - `matching/data/category_lexicon.json`: descriptions and colloquial vocabulary per
@@ -163,6 +170,7 @@ def classifier_card(report: dict) -> str:
         C=clf.get("params", {}).get("C"),
         class_weight=clf.get("params", {}).get("class_weight") or "uniform",
         temperature=clf.get("temperature", 0),
+        power=RANK_PROBABILITY_POWER,
         counts=", ".join(f"{k}: {v}" for k, v in clf.get("training_counts", {}).items()),
         labeled=", ".join(report.get("labeled", [])) or "none",
         gap_threshold=cfg.get("gap_threshold", 0),

@@ -33,6 +33,9 @@ PROFILE_WEIGHT = 0.0
 # (trained on lexicon + dev + other folds) nDCG@10 0.880 vs 0.872, category accuracy 0.832 vs
 # 0.816 over three seeds; dev unchanged within noise (matching/README.md, "Training on real-dev").
 CLASS_WEIGHT = "balanced_services"
+# The classifier's calibrated temperature is kept (1.0); ranking softens the probabilities on
+# its own side (channels/features.RANK_PROBABILITY_POWER), so confidence and thresholds stay calibrated.
+TEMPERATURE_SCALE = 1.0
 
 
 @dataclass
@@ -79,9 +82,11 @@ def train_category_model(
         titles.weights = [title_weight * labels[n.id].weight for n in labeled]
         base = base.extend(titles)
     params.setdefault("class_weight", CLASS_WEIGHT)
+    scale = params.pop("temperature_scale", TEMPERATURE_SCALE)
+    assert isinstance(scale, int | float), "temperature_scale is a number"
     corpus = need_corpus(labeled, lab)
     corpus.weights = [labels[n.id].weight for n in labeled]
-    return train_classifier(base, corpus, **params)
+    return train_classifier(base, corpus, float(scale), **params)
 
 
 def calibrate_thresholds(

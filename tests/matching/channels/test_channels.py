@@ -100,3 +100,59 @@ def test_artifact_pickled_before_the_regrouping_still_loads(tmp_path, monkeypatc
     assert b"matching.classifier" in path.read_bytes()[:4096]
     loaded = CategoryClassifier.load(path)
     assert isinstance(loaded, CategoryClassifier) and PROHIBITED in loaded.classes
+
+
+def test_need_text_fields_are_recovered_from_its_shape():
+    from matching.channels.need_fields import split_need_text
+    from matching.records import NeedRecord
+
+    fields = dict(title="社区健康讲座", description="每月一次。讲慢病。", beneficiaries="老人")
+    need = NeedRecord(id="n", street="s", **fields)
+    assert split_need_text(need.text()) == (
+        "社区健康讲座。社区健康讲座。每月一次。讲慢病。",
+        "老人",
+    )
+    assert split_need_text("独居老人 送餐") is None  # a lexicon entry: no fields
+
+
+def test_beneficiary_weight_zero_ignores_the_beneficiaries(lexicon_classifier):
+    from matching.channels.need_fields import weighted_vectors
+
+    vec = lexicon_classifier.vectorizer
+    a = weighted_vectors(vec, ["健康讲座。健康讲座。讲慢病。老人"], 0.0)
+    b = weighted_vectors(vec, ["健康讲座。健康讲座。讲慢病。儿童"], 0.0)
+    assert abs(a - b).sum() < 1e-9
+    c = weighted_vectors(vec, ["健康讲座。健康讲座。讲慢病。儿童"], 0.5)
+    assert abs(c - b).sum() > 0 and abs(sparse_norm(c) - 1.0) < 1e-9
+
+
+def sparse_norm(x) -> float:
+    return float(np.sqrt(x.multiply(x).sum()))
+
+
+def test_temperature_scale_softens_the_calibrated_temperature():
+    from matching.channels.classifier import Corpus, train_classifier
+
+    base = Corpus()
+    needs = Corpus()
+    for i in range(12):
+        base.add(f"老人送餐{i}", "居家养老", 1.0, "lexicon")
+        base.add(f"法律咨询{i}", "法律援助", 1.0, "lexicon")
+        needs.add(f"老人吃饭难{i}", "居家养老", 1.0, "need")
+        needs.add(f"打官司{i}", "法律援助", 1.0, "need")
+        base.add(f"心理疏导{i}", "心理咨询", 1.0, "lexicon")
+        needs.add(f"心情不好{i}", "心理咨询", 1.0, "need")
+    full = train_classifier(base, needs)
+    soft = train_classifier(base, needs, temperature_scale=0.5)
+    assert abs(soft.temperature - 0.5 * full.temperature) < 1e-6
+    assert soft.meta["params"]["temperature_scale"] == 0.5
+
+
+def test_ranking_softens_category_probabilities_only_for_ranking():
+    from matching.channels.features import soften
+
+    p = np.array([0.9, 0.08, 0.02])
+    s = soften(p, 0.7)
+    assert abs(s.sum() - 1.0) < 1e-12 and s[1] > p[1] and s[0] < p[0]
+    assert np.argsort(-s).tolist() == [0, 1, 2]  # the order of categories is kept
+    assert soften(p, 1.0) is p
