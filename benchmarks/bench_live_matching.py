@@ -201,3 +201,7 @@ def render(out: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
