@@ -77,6 +77,7 @@ class LiveMatcher:
         self.since = since
         self._checked = time.monotonic()
         freeze_long_lived()
+        one_blas_thread()
 
     def _catch_up(self, session: Session) -> None:
         """One round trip: the database's clock, the newest published index version, and the
@@ -156,6 +157,17 @@ def freeze_long_lived() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def one_blas_thread() -> None:
+    """Run this process's BLAS (numpy's, scipy's, FAISS's OpenBLAS) on one thread. A match's
+    products are small (at most organizations × 9 features) and a worker scales by processes;
+    OpenBLAS's thread pool on a 2-CPU host shared with other processes made the 100,000 × 9
+    scoring product take 10-20 ms instead of 0.4 ms (its threads waiting for each other), the
+    slowest matches' main cost. Applies to the libraries loaded by now (after a build: all)."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _db_now(session: Session) -> dt.datetime | None:

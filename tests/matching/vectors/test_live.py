@@ -145,3 +145,16 @@ def test_what_the_built_matcher_holds_is_out_of_the_collectors_full_passes(db, f
     assert gc.is_tracked(record)
     assert all(o is not record for o in gc.get_objects())  # frozen: in no generation
     gc.unfreeze()
+
+
+def test_the_built_matcher_runs_blas_on_one_thread(db, factory):
+    """After a build the process's BLAS libraries run single-threaded (a thread pool on a
+    shared small host made the scoring product of a large catalog wait for its threads)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    threadpool_limits(limits=2, user_api="blas")
+    kept, _ = _counted(factory)
+    with db.session() as s:
+        kept.get(s)
+    blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    assert blas and all(i["num_threads"] == 1 for i in blas)
