@@ -201,7 +201,3 @@ def render(out: dict) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    main()
