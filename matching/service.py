@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.models import Need, Organization
+from catalog.models import Need, NeedStatus, Organization
 from catalog.notifications import notify_suggestions
 from catalog.opportunities import sync_needs
 from matching.adapter import (
@@ -92,9 +92,12 @@ def model_version(matcher: Matcher) -> str:
     return f"clf:{matcher.classifier.meta.get('trained_at', '?')}|rank:{matcher.ranker.meta.get('source')}"
 
 
-def _write(session: Session, need: Need, result: MatchResult, version: str) -> int:
+def _write(
+    session: Session, need: Need, result: MatchResult, version: str, locked: bool = False
+) -> int:
     """Replace the need's undecided suggestions and record the findings on it; returns how
-    many suggestions now await a decision."""
+    many suggestions now await a decision. `locked`: the caller holds the need's row lock, so
+    its status cannot change before the commit."""
     waiting = replace_suggestions(session, need.id, result, version)
     if need.category_source not in HUMAN_CATEGORY_SOURCES and result.category:
         need.category_name = result.category
@@ -116,7 +119,7 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> i
     need.match_error = None
     need.matched_at = dt.datetime.now(dt.UTC)
     # The organizations' side of the same result (their opportunities), in this transaction.
-    sync_needs(session, [need.id])
+    sync_needs(session, [need.id], listed=need.status == NeedStatus.LISTED if locked else None)
     return waiting
 
 
@@ -135,7 +138,7 @@ def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -
     record = need_record(need)
     result = matcher.match(record)
     attach_teams(matcher, [record], [result])
-    waiting = _write(session, need, result, model_version(matcher))
+    waiting = _write(session, need, result, model_version(matcher), locked=True)
     session.flush()
     notify_suggestions(session, need, waiting)  # counted by the write: no query
     return result

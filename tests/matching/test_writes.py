@@ -52,3 +52,26 @@ def test_rerun_replaces_rows_and_counts_undecided(db, factory):
         assert len(waiting) == len([x for x in res.suggestions if x.org_id != first.org_id])
         texts = s.scalars(select(Notification.text_en)).all()
     assert len(texts) == 1 and texts[0].startswith(f"{len(waiting)} organizations")
+
+
+def test_opportunities_follow_the_match_listed_or_not(db, factory):
+    """A listed need's suggestions become its opportunity rows; a need matched while not
+    listed has none (a stale row is removed: only the insert is skipped)."""
+    import datetime as dt
+
+    from catalog.models import Opportunity
+
+    with db.session() as s:
+        m = service.build_matcher(s, factory=factory)
+        need = s.get(Need, "n1")
+        need.status, need.listed_at = "listed", dt.datetime.now(dt.UTC)
+    with db.session() as s:
+        res = service.match_need(s, "n1", m)
+    with db.session() as s:
+        got = set(s.execute(select(Opportunity.org_id, Opportunity.score)).all())
+        assert got == {(x.org_id, x.score) for x in res.suggestions}
+        s.get(Need, "n1").status = "approved"  # rows left behind on purpose
+    with db.session() as s:
+        service.match_need(s, "n1", m)
+    with db.session() as s:
+        assert s.execute(select(Opportunity.need_id)).all() == []
