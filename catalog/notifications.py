@@ -184,15 +184,18 @@ def on_transition(
         notify(session, kind, need, actor, reason=reason or "")
 
 
-def notify_suggestions(session: Session, need: Need) -> None:
+def notify_suggestions(session: Session, need: Need, count: int | None = None) -> None:
     """After a matching run: tell the office how many suggestions await its decision (none
-    when the run left nothing to decide, so a re-run without news stays quiet)."""
-    count = len(
-        session.scalars(
-            select(Suggestion.id).where(
-                Suggestion.need_id == need.id, Suggestion.status == SuggestionStatus.SUGGESTED
-            )
-        ).all()
-    )
+    when the run left nothing to decide, so a re-run without news stays quiet). `count`: the
+    number, when the caller that just wrote them knows it (one query less per match)."""
+    if count is None:
+        count = len(
+            session.scalars(
+                select(Suggestion.id).where(
+                    Suggestion.need_id == need.id,
+                    Suggestion.status == SuggestionStatus.SUGGESTED,
+                )
+            ).all()
+        )
     if count:
         notify(session, Kind.SUGGESTIONS_READY, need, None, count=count, likely=None)

@@ -31,14 +31,18 @@ _SOURCE = (
 _COLUMNS = ["need_id", "org_id", "score", "listed_at"]
 
 
-def sync_needs(session: Session, need_ids: Iterable[str]) -> None:
+def sync_needs(session: Session, need_ids: Iterable[str], listed: bool | None = None) -> None:
     """Make the opportunity rows of these needs what their suggestions and status say now.
-    Two statements per call, touching only these needs' rows (a need has a few dozen)."""
+    Two statements per call, touching only these needs' rows (a need has a few dozen).
+    `listed=False`: the caller holds these needs locked and none is listed, so they have no
+    rows to add (matching an approved need: one statement and round trip less)."""
     ids = sorted(set(need_ids))
     if not ids:
         return
     session.flush()  # the caller's pending suggestion and status changes are the source
     session.execute(delete(Opportunity).where(Opportunity.need_id.in_(ids)))
+    if listed is False:
+        return
     session.execute(
         insert(Opportunity).from_select(_COLUMNS, _SOURCE.where(Suggestion.need_id.in_(ids)))
     )

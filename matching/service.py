@@ -12,13 +12,12 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.models import Need, Organization, Suggestion
+from catalog.models import Need, NeedStatus, Organization
 from catalog.notifications import notify_suggestions
 from catalog.opportunities import sync_needs
-from catalog.teams import is_team_invite
 from matching.adapter import (
     HUMAN_CATEGORY_SOURCES,
     category_infos,
@@ -31,6 +30,7 @@ from matching.planning.teams import attach_teams
 from matching.ranking.pipeline import Matcher, MatcherConfig
 from matching.ranking.ranker import LinearRanker
 from matching.ranking.results import MatchResult
+from matching.writes import replace_suggestions
 
 MODELS_DIR = Path(
     os.environ.get("MATCHING_MODELS_DIR") or Path(__file__).resolve().parent.parent / "models"
@@ -92,9 +92,13 @@ def model_version(matcher: Matcher) -> str:
     return f"clf:{matcher.classifier.meta.get('trained_at', '?')}|rank:{matcher.ranker.meta.get('source')}"
 
 
-def _write(session: Session, need: Need, result: MatchResult, version: str) -> None:
-    """Replace the need's undecided suggestions and record the findings on it."""
-    _replace_suggestions(session, need.id, result, version)
+def _write(
+    session: Session, need: Need, result: MatchResult, version: str, locked: bool = False
+) -> int:
+    """Replace the need's undecided suggestions and record the findings on it; returns how
+    many suggestions now await a decision. `locked`: the caller holds the need's row lock, so
+    its status cannot change before the commit."""
+    waiting = replace_suggestions(session, need.id, result, version)
     if need.category_source not in HUMAN_CATEGORY_SOURCES and result.category:
         need.category_name = result.category
         need.category_source = "model"
@@ -115,80 +119,28 @@ def _write(session: Session, need: Need, result: MatchResult, version: str) -> N
     need.match_error = None
     need.matched_at = dt.datetime.now(dt.UTC)
     # The organizations' side of the same result (their opportunities), in this transaction.
-    sync_needs(session, [need.id])
-
-
-def _replace_suggestions(session: Session, need_id: str, result: MatchResult, version: str) -> None:
-    """Suggestions a person decided on are kept, and their organizations not suggested again;
-    the undecided ones are replaced by this result's (ranked 1, 2, … in the matcher's order),
-    and members of an invited team follow them. Read as plain rows: a suggestion object
-    would load its organization with categories and areas, most of a match's time."""
-    mine = Suggestion.need_id == need_id
-    rows = session.execute(
-        select(Suggestion.id, Suggestion.org_id, Suggestion.status, Suggestion.reasons).where(mine)
-    ).all()
-    decided = {r.org_id for r in rows if r.status != "suggested"}
-    # Members of a team the office invited are kept like decided ones: the invitation was a
-    # person's act, and re-matching must not undo it.
-    invited = [
-        r
-        for r in rows
-        if r.status == "suggested" and is_team_invite(r)  # type: ignore[arg-type]  # `.reasons`
-    ]
-    session.execute(
-        delete(Suggestion).where(
-            mine, Suggestion.status == "suggested", Suggestion.id.not_in([r.id for r in invited])
-        )
-    )
-    decided |= {r.org_id for r in invited}
-    fresh = [s for s in result.suggestions if s.org_id not in decided]
-    if fresh:
-        # One prepared INSERT sent for every row (Core executemany): ORM objects here cost
-        # more than the rest of the write step, and nothing reads them back from the session.
-        session.execute(
-            insert(Suggestion),
-            [
-                {
-                    "need_id": need_id,
-                    "org_id": s.org_id,
-                    "score": s.score,
-                    "rank": rank,
-                    "reasons": s.reasons,
-                    "features": s.features,
-                    "probability": s.probability,
-                    "likely": s.likely,
-                    "model_version": version,
-                    "status": "suggested",
-                }
-                for rank, s in enumerate(fresh, start=1)
-            ],
-        )
-    rank = len(fresh)
-    for invite in invited:  # after the matcher's own list
-        rank += 1
-        session.execute(
-            update(Suggestion)
-            .where(Suggestion.id == invite.id)
-            .values(rank=rank, version=Suggestion.version + 1)
-        )
+    sync_needs(session, [need.id], listed=need.status == NeedStatus.LISTED if locked else None)
+    return waiting
 
 
 def match_need(session: Session, need_id: str, matcher: Matcher | None = None) -> MatchResult:
     """Suggest organizations for one need and record the findings on it."""
     matcher = matcher or build_matcher(session)
     # Row lock: a redelivered task running beside the first one waits instead of writing a
-    # second set of suggestions (at-least-once delivery must not double anything).
-    # (The lock is taken on the bare row: FOR UPDATE cannot cover the eager outer joins.)
-    session.execute(select(Need.id).where(Need.id == need_id).with_for_update())
-    need = session.get(Need, need_id)
+    # second set of suggestions (at-least-once delivery must not double anything). Loaded
+    # and locked in one statement: `OF need` leaves the eagerly outer-joined street unlocked
+    # (FOR UPDATE cannot cover the nullable side of an outer join).
+    need = session.execute(
+        select(Need).where(Need.id == need_id).with_for_update(of=Need)
+    ).scalar_one_or_none()
     if need is None:
         raise LookupError(f"no need {need_id}")
     record = need_record(need)
     result = matcher.match(record)
     attach_teams(matcher, [record], [result])
-    _write(session, need, result, model_version(matcher))
+    waiting = _write(session, need, result, model_version(matcher), locked=True)
     session.flush()
-    notify_suggestions(session, need)
+    notify_suggestions(session, need, waiting)  # counted by the write: no query
     return result
 
 

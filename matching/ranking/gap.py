@@ -27,8 +27,14 @@ class GapDecision:
 def served_mask(table: OrgTable, street: str) -> np.ndarray:
     """Per category: some organization offers it, covers the street and has capacity left."""
     cover = table.coverage(street) > 0
-    able = table.cat_matrix[cover & (table.capacity_left > 0)].sum(axis=0)
-    return np.asarray(able).ravel() > 0
+    return _offered_by(table, cover & (table.capacity_left > 0))
+
+
+def _offered_by(table: OrgTable, rows: np.ndarray) -> np.ndarray:
+    """Per category: offered by one of the organizations in the boolean mask `rows`. A product
+    over the matrix's non-zeros; selecting the rows first copied most of the matrix (about a
+    millisecond a need at 100,000 organizations)."""
+    return np.asarray(table.cat_matrix.T @ rows.astype(np.float64)).ravel() > 0
 
 
 def decide_gap(table: OrgTable, street: str, probs: np.ndarray, threshold: float) -> GapDecision:
@@ -41,7 +47,7 @@ def decide_gap(table: OrgTable, street: str, probs: np.ndarray, threshold: float
         return GapDecision(False, None, served, None)
     offers = np.asarray(table.cat_matrix.sum(axis=0)).ravel() > 0
     cover = table.coverage(street) > 0
-    covering = np.asarray(table.cat_matrix[cover].sum(axis=0)).ravel() > 0
+    covering = _offered_by(table, cover)
     for j in np.argsort(-probs):  # the reason of the most likely category that is not served
         if able[j]:
             continue

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, null, select, table
 from sqlalchemy.orm import Session
 
 from catalog.models import Organization
@@ -50,6 +50,9 @@ class LiveMatcher:
         self.matcher: Any = None
         self.versions: dict[str, int] = {}
         self.since: dt.datetime | None = None  # the database's time at the last check
+        # The start of the oldest transaction open at the last check (PostgreSQL): anything
+        # committed since carries a stamp at least this late (see `_oldest_open`).
+        self.open_since: dt.datetime | None = None
         self.published: int | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -74,9 +77,10 @@ class LiveMatcher:
             matcher.vector_index = _own_copy(self.index_dir)  # patched here: never the shared one
         self.matcher = matcher
         self.versions = {r[0]: r[1] or 1 for r in rows}
-        self.since = since
+        self.since, self.open_since = since, None
         self._checked = time.monotonic()
         freeze_long_lived()
+        one_blas_thread()
 
     def _catch_up(self, session: Session) -> None:
         """One round trip: the database's clock, the newest published index version, and the
@@ -84,10 +88,22 @@ class LiveMatcher:
         from catalog.models import DerivedBlob
 
         newest = select(func.max(DerivedBlob.id)).where(DerivedBlob.kind == published.KIND)
-        head = select(func.now().label("now"), newest.scalar_subquery().label("newest")).subquery()
+        head = select(
+            func.now().label("now"),
+            newest.scalar_subquery().label("newest"),
+            _oldest_open(session).label("oldest"),
+        ).subquery()
         bound = (self.since or dt.datetime(1970, 1, 1)) - MARGIN
+        if self.open_since is not None:
+            bound = max(bound, self.open_since)
         rows = session.execute(
-            select(head.c.now, head.c.newest, Organization.id, Organization.profile_version)
+            select(
+                head.c.now,
+                head.c.newest,
+                head.c.oldest,
+                Organization.id,
+                Organization.profile_version,
+            )
             .select_from(head)
             .outerjoin(Organization, Organization.updated_at >= bound)
         ).all()
@@ -99,6 +115,8 @@ class LiveMatcher:
             if r.id is not None and self.versions.get(r.id) != (r.profile_version or 1)
         }
         self.since = rows[0].now
+        oldest = rows[0].oldest
+        self.open_since = None if oldest is None else min(oldest, self.since)
         if changed:
             self.apply(session, changed)
         if time.monotonic() - self._checked > FULL_CHECK:
@@ -156,6 +174,30 @@ def freeze_long_lived() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def one_blas_thread() -> None:
+    """Run this process's BLAS (numpy's, scipy's, FAISS's OpenBLAS) on one thread. A match's
+    products are small (at most organizations × 9 features) and a worker scales by processes;
+    OpenBLAS's thread pool on a 2-CPU host shared with other processes made the 100,000 × 9
+    scoring product take 10-20 ms instead of 0.4 ms (its threads waiting for each other), the
+    slowest matches' main cost. Applies to the libraries loaded by now (after a build: all)."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def _oldest_open(session: Session) -> Any:
+    """When the oldest transaction now open began (PostgreSQL; NULL elsewhere). `updated_at`
+    is a transaction's start, so a change that commits after this check is stamped no earlier:
+    the next check lists organizations from here on rather than from `MARGIN` before it. After
+    a bulk import, the fixed margin re-read every row stamped in its last 30 s on every match
+    for 30 s (10,000 rows, ~60 ms a match); the margin still bounds it (a transaction open
+    longer is the full check's)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return null()
+    activity = table("pg_stat_activity", column("xact_start"))
+    return select(func.min(activity.c.xact_start)).scalar_subquery()
 
 
 def _db_now(session: Session) -> dt.datetime | None:

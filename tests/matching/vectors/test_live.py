@@ -3,6 +3,8 @@ rebuild, and what it holds equals what a fresh build over the same catalog holds
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from catalog.models import Category, Organization, OrgArea
@@ -145,3 +147,40 @@ def test_what_the_built_matcher_holds_is_out_of_the_collectors_full_passes(db, f
     assert gc.is_tracked(record)
     assert all(o is not record for o in gc.get_objects())  # frozen: in no generation
     gc.unfreeze()
+
+
+def test_the_built_matcher_runs_blas_on_one_thread(db, factory):
+    """After a build the process's BLAS libraries run single-threaded (a thread pool on a
+    shared small host made the scoring product of a large catalog wait for its threads)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    threadpool_limits(limits=2, user_api="blas")
+    kept, _ = _counted(factory)
+    with db.session() as s:
+        kept.get(s)
+    blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    assert blas and all(i["num_threads"] == 1 for i in blas)
+
+
+def test_an_edit_committed_after_a_check_it_was_open_during_is_seen(db, factory, monkeypatch):
+    """The catch-up lists organizations stamped since the oldest transaction open at the last
+    check, not a fixed margin before it (PostgreSQL): an edit whose transaction began before
+    that check and committed after it is still found, with no margin at all."""
+    if db.engine.dialect.name != "postgresql":
+        return  # two writers at once: PostgreSQL's; elsewhere the fixed margin applies
+    monkeypatch.setattr(live, "MARGIN", dt.timedelta(0))
+    kept, builds = _counted(factory)
+    with db.session() as s:
+        kept.get(s)
+    with db.session() as slow:  # begins, stamps, and stays open across the next check
+        org = slow.get(Organization, "o-elder-far")
+        org.description = "流动儿童四点半课堂。"
+        org.profile_version += 1
+        slow.flush()
+        with db.session() as s:
+            kept.get(s)
+        assert kept.open_since is not None and kept.open_since < kept.since
+    with db.session() as s:
+        matcher = kept.get(s)
+    assert matcher.table.orgs[matcher.table.pos["o-elder-far"]].description.startswith("流动")
+    assert len(builds) == 1

@@ -1,0 +1,95 @@
+"""The suggestion rows of one match, written in as few statements as the database allows.
+
+Writing is most of a match's time at 100,000 organizations once ranking is vectorized: every
+statement is a round trip and SQLAlchemy's per-statement work, and on a busy machine each round
+trip is also a wait for the database process to be scheduled. Hence one read of the need's
+current rows, one delete and one insert of the new ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from catalog.models import Suggestion
+from catalog.teams import is_team_invite
+from matching.ranking.results import MatchResult, Suggested
+
+# PostgreSQL: the rows as one JSON document, expanded by the server into one INSERT. A short
+# statement with three parameters, so psycopg caches and prepares it. A multi-row VALUES list
+# has 11 parameters a row (past psycopg's 4,096-character and 50-parameter cache limits: parsed
+# anew every time, over a millisecond); an executemany sends one statement per row; arrays
+# per column are escaped element by element in Python (slower than all of it).
+_FROM_JSON = text(
+    "INSERT INTO suggestion (need_id, org_id, score, rank, reasons, features, probability, "
+    "likely, model_version, status, version) "
+    "SELECT :need_id, r.org_id, r.score, r.rank, r.reasons, r.features, r.probability, "
+    "r.likely, :model_version, 'suggested', 1 "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS r(org_id varchar, score float8, "
+    "rank integer, reasons json, features json, probability float8, likely boolean)"
+)
+
+
+def replace_suggestions(session: Session, need_id: str, result: MatchResult, version: str) -> int:
+    """Suggestions a person decided on are kept, and their organizations not suggested again;
+    the undecided ones are replaced by this result's (ranked 1, 2, … in the matcher's order),
+    and members of an invited team follow them. Read as plain rows: a suggestion object
+    would load its organization with categories and areas, most of a match's time. Returns
+    how many undecided suggestions the need has now (the new ones and the invited)."""
+    mine = Suggestion.need_id == need_id
+    rows = session.execute(
+        select(Suggestion.id, Suggestion.org_id, Suggestion.status, Suggestion.reasons).where(mine)
+    ).all()
+    decided = {r.org_id for r in rows if r.status != "suggested"}
+    # Members of a team the office invited are kept like decided ones: the invitation was a
+    # person's act, and re-matching must not undo it.
+    invited = [
+        r
+        for r in rows
+        if r.status == "suggested" and is_team_invite(r)  # type: ignore[arg-type]  # `.reasons`
+    ]
+    session.execute(
+        delete(Suggestion).where(
+            mine, Suggestion.status == "suggested", Suggestion.id.not_in([r.id for r in invited])
+        )
+    )
+    decided |= {r.org_id for r in invited}
+    fresh = [s for s in result.suggestions if s.org_id not in decided]
+    if fresh:
+        _insert(session, need_id, version, fresh)
+    rank = len(fresh)
+    for invite in invited:  # after the matcher's own list
+        rank += 1
+        session.execute(
+            update(Suggestion)
+            .where(Suggestion.id == invite.id)
+            .values(rank=rank, version=Suggestion.version + 1)
+        )
+    return len(fresh) + len(invited)
+
+
+def _insert(session: Session, need_id: str, version: str, fresh: Sequence[Suggested]) -> None:
+    """The new suggestions, ranked 1, 2, … in `fresh`'s order, in one statement (Core rows:
+    ORM objects cost more than the rest of the write step, and nothing reads them back)."""
+    rows = [
+        {
+            "org_id": s.org_id,
+            "score": s.score,
+            "rank": rank,
+            "reasons": s.reasons,
+            "features": s.features,
+            "probability": s.probability,
+            "likely": s.likely,
+        }
+        for rank, s in enumerate(fresh, start=1)
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        # json.dumps as SQLAlchemy's JSON type would (floats round-trip exactly).
+        params = {"need_id": need_id, "model_version": version, "rows": json.dumps(rows)}
+        session.execute(_FROM_JSON, params)
+        return
+    common = {"need_id": need_id, "model_version": version, "status": "suggested"}
+    session.execute(insert(Suggestion), [{**common, **r} for r in rows])
