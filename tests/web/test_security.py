@@ -52,6 +52,27 @@ def test_authenticated_api_answers_are_not_cached(client):
     assert r.headers["Cache-Control"] == "no-store"
 
 
+def test_a_view_s_own_headers_are_kept(app, client):
+    @app.get("/own-headers")
+    def _own():  # type: ignore[no-untyped-def]
+        return "x", 200, {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "mine"}
+
+    r = client.get("/own-headers")
+    assert r.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert r.headers.getlist("Content-Security-Policy") == ["mine"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_token_api_neither_reads_nor_sets_the_session_cookie(client):
+    with client.session_transaction() as session:
+        session["_user_id"] = "someone"
+    r = client.get("/api/v1/needs")
+    assert r.status_code == 401
+    assert "Set-Cookie" not in r.headers and "Cookie" not in r.headers.get("Vary", "")
+    with client.session_transaction() as session:  # the browser's session is left as it was
+        assert session["_user_id"] == "someone"
+
+
 def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
     assert client.get("/", base_url="https://hub.example").headers["Strict-Transport-Security"]

@@ -45,7 +45,7 @@ from web.api.serialize import (
 )
 from web.api.spec import doc
 from web.api.tokens import token_required
-from web.platform.database import db_session
+from web.platform.database import db_session, request_connection
 from web.platform.input_guard import MAX_INT32
 
 DECISION_FIELDS = {
@@ -78,7 +78,7 @@ def need_suggestions(need_id: str):
     every round trip to the database is a good part of this request's cost)."""
     actor, nid = g.actor, clean_id(need_id)
     stmt = _statement(actor is not None and actor.role in UNCONFIRMED_ROLES)
-    rows = _plain_rows(db_session().connection().execute(stmt, {"need_id": nid})) if nid else []
+    rows = _plain_rows(request_connection().execute(stmt, {"need_id": nid})) if nid else []
     need = visible_or_not_found(_facts(rows[0]) if rows else None, nid, actor)
     full = sees_unconfirmed(need, actor)
     shown = shown_rows(suggestions_shown(need, actor), rows)

@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, select
 from catalog.actors import Actor
 from catalog.models import Account, ApiToken, Role
 from web.access.authz import ANYONE, mark_roles
-from web.platform.database import db_session, read_only_request
+from web.platform.database import read_only_request, request_connection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,7 +107,7 @@ def actor_from_request() -> Actor | None:
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 512:
         return None
-    row = db_session().connection().execute(_BY_DIGEST, {"digest": hash_token(token)}).first()
+    row = request_connection().execute(_BY_DIGEST, {"digest": hash_token(token)}).first()
     if row is None:
         return None
     username, role, scope, active, expires_at = row
