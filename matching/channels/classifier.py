@@ -134,8 +134,10 @@ class CategoryClassifier:
         C: float = 1.0,
         class_weight: str | None = None,
         beneficiary_weight: float = 1.0,
+        max_df: float = 1.0,
     ) -> None:
         self.ngram_range = ngram_range
+        self.max_df = max_df  # a lever: drop n-grams in more than this share of training texts
         self.beneficiary_weight = beneficiary_weight  # see _weighted_vectors
         self.C = C
         self.class_weight = class_weight  # None | "balanced" | "balanced_services" (_class_weights)
@@ -152,7 +154,10 @@ class CategoryClassifier:
 
     def fit(self, corpus: Corpus) -> CategoryClassifier:
         self.vectorizer = TfidfVectorizer(
-            analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True
+            analyzer="char",
+            ngram_range=self.ngram_range,
+            sublinear_tf=True,
+            max_df=getattr(self, "max_df", 1.0),  # artifacts pickled before the lever lack it
         )
         self.vectorizer.fit([normalize(t) for t in corpus.texts])
         X = self.vectors(corpus.texts)
@@ -283,6 +288,7 @@ def train_classifier(
             "C": clf.C,
             "class_weight": clf.class_weight,
             "beneficiary_weight": clf.beneficiary_weight,
+            "max_df": clf.max_df,
             "temperature_scale": temperature_scale,
         },
     }

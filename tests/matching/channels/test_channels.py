@@ -156,3 +156,14 @@ def test_ranking_softens_category_probabilities_only_for_ranking():
     assert abs(s.sum() - 1.0) < 1e-12 and s[1] > p[1] and s[0] < p[0]
     assert np.argsort(-s).tolist() == [0, 1, 2]  # the order of categories is kept
     assert soften(p, 1.0) is p
+
+
+def test_max_df_drops_ngrams_common_to_most_training_texts():
+    """The max_df lever: an n-gram in every training text (here 服务) carries no category."""
+    from matching.channels.classifier import Corpus
+
+    texts = ["老人送餐服务", "法律咨询服务", "心理疏导服务", "儿童托管服务"]
+    corpus = Corpus(texts, ["a", "b", "c", "d"], [1.0] * 4, ["need"] * 4)
+    kept = CategoryClassifier().fit(corpus).vectorizer.vocabulary_
+    pruned = CategoryClassifier(max_df=0.5).fit(corpus).vectorizer.vocabulary_
+    assert "服务" in kept and "服务" not in pruned and "送餐" in pruned
