@@ -128,6 +128,11 @@ LEVERS: dict[str, dict] = {
     "TF-IDF max_df 0.05 (drop character n-grams in over 5 % of training texts)": {
         "train_params": {"max_df": 0.05}
     },
+    "TF-IDF max_df 0.1": {"train_params": {"max_df": 0.1}},
+    "TF-IDF max_df 0.02": {"train_params": {"max_df": 0.02}},
+    "title counted once in the classifier's text (twice shipped)": {
+        "train_params": {"title_once": True}
+    },
 }
 LEVER_KEYS = (
     "ndcg@10",

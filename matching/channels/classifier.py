@@ -27,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from matching.channels.need_fields import weighted_vectors
+from matching.channels.need_fields import title_once, weighted_vectors
 from matching.records import CategoryInfo, NeedRecord, OrgRecord
 from matching.taxonomy import ProhibitedType
 from matching.text.normalize import normalize
@@ -135,7 +135,9 @@ class CategoryClassifier:
         class_weight: str | None = None,
         beneficiary_weight: float = 1.0,
         max_df: float = 1.0,
+        title_once: bool = False,
     ) -> None:
+        self.title_once = title_once  # a lever: the title counted once (need_fields.title_once)
         self.ngram_range = ngram_range
         self.max_df = max_df  # a lever: drop n-grams in more than this share of training texts
         self.beneficiary_weight = beneficiary_weight  # see _weighted_vectors
@@ -169,6 +171,8 @@ class CategoryClassifier:
         """The char n-gram TF-IDF vectors the SVM sees (normalized texts)."""
         assert self.vectorizer is not None, "classifier not fitted"
         w = getattr(self, "beneficiary_weight", 1.0)  # artifacts pickled before the lever lack it
+        if getattr(self, "title_once", False):
+            texts = [title_once(t) for t in texts]
         if w == 1.0:
             return sparse.csr_matrix(self.vectorizer.transform([normalize(t) for t in texts]))
         return weighted_vectors(self.vectorizer, texts, w)
@@ -289,6 +293,7 @@ def train_classifier(
             "class_weight": clf.class_weight,
             "beneficiary_weight": clf.beneficiary_weight,
             "max_df": clf.max_df,
+            "title_once": clf.title_once,
             "temperature_scale": temperature_scale,
         },
     }

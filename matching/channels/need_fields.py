@@ -26,6 +26,14 @@ def split_need_text(text: str) -> tuple[str, str] | None:
     return "。".join(parts[:-1]), parts[-1]
 
 
+def title_once(text: str) -> str:
+    """The need text with its title written once instead of twice (a lever). Why try it: a
+    branded title (a programme name) counted twice outweighs a description that names the
+    service; other texts are returned unchanged."""
+    parts = text.split("。")
+    return "。".join(parts[1:]) if split_need_text(text) else text
+
+
 def weighted_vectors(vectorizer: TfidfVectorizer, texts: Sequence[str], w: float):
     """TF-IDF rows with the beneficiaries field's own vector weighted by w, re-normalized.
     Why: the beneficiaries name a group (长者, 残疾人), which pulls a need towards that group's

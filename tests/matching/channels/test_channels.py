@@ -167,3 +167,10 @@ def test_max_df_drops_ngrams_common_to_most_training_texts():
     kept = CategoryClassifier().fit(corpus).vectorizer.vocabulary_
     pruned = CategoryClassifier(max_df=0.5).fit(corpus).vectorizer.vocabulary_
     assert "服务" in kept and "服务" not in pruned and "送餐" in pruned
+
+
+def test_title_once_drops_only_the_repeated_title():
+    from matching.channels.need_fields import title_once
+
+    assert title_once("健康讲座。健康讲座。讲慢病。老人") == "健康讲座。讲慢病。老人"
+    assert title_once("独居老人 送餐") == "独居老人 送餐"  # a lexicon entry: unchanged
