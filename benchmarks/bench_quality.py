@@ -126,10 +126,13 @@ LEVERS: dict[str, dict] = {
     },
     "SVM C 0.5 (more regularization; 1 shipped)": {"train_params": {"C": 0.5}},
     "TF-IDF max_df 0.05 (drop character n-grams in over 5 % of training texts)": {
-        "train_params": {"max_df": 0.05}
+        "train_params": {"tfidf": {"max_df": 0.05}}
     },
-    "TF-IDF max_df 0.1": {"train_params": {"max_df": 0.1}},
-    "TF-IDF max_df 0.02": {"train_params": {"max_df": 0.02}},
+    "TF-IDF max_df 0.1": {"train_params": {"tfidf": {"max_df": 0.1}}},
+    "TF-IDF max_df 0.02": {"train_params": {"tfidf": {"max_df": 0.02}}},
+    "term frequency not sublinear (raw counts; log shipped)": {
+        "train_params": {"tfidf": {"sublinear_tf": False}}
+    },
     "title counted once in the classifier's text (twice shipped)": {
         "train_params": {"title_once": True}
     },

@@ -134,12 +134,12 @@ class CategoryClassifier:
         C: float = 1.0,
         class_weight: str | None = None,
         beneficiary_weight: float = 1.0,
-        max_df: float = 1.0,
+        tfidf: dict | None = None,
         title_once: bool = False,
     ) -> None:
         self.title_once = title_once  # a lever: the title counted once (need_fields.title_once)
         self.ngram_range = ngram_range
-        self.max_df = max_df  # a lever: drop n-grams in more than this share of training texts
+        self.tfidf = tfidf or {}  # levers: more TfidfVectorizer settings (max_df, sublinear_tf)
         self.beneficiary_weight = beneficiary_weight  # see _weighted_vectors
         self.C = C
         self.class_weight = class_weight  # None | "balanced" | "balanced_services" (_class_weights)
@@ -158,8 +158,7 @@ class CategoryClassifier:
         self.vectorizer = TfidfVectorizer(
             analyzer="char",
             ngram_range=self.ngram_range,
-            sublinear_tf=True,
-            max_df=getattr(self, "max_df", 1.0),  # artifacts pickled before the lever lack it
+            **({"sublinear_tf": True} | getattr(self, "tfidf", {})),
         )
         self.vectorizer.fit([normalize(t) for t in corpus.texts])
         X = self.vectors(corpus.texts)
@@ -292,7 +291,7 @@ def train_classifier(
             "C": clf.C,
             "class_weight": clf.class_weight,
             "beneficiary_weight": clf.beneficiary_weight,
-            "max_df": clf.max_df,
+            "tfidf": clf.tfidf,
             "title_once": clf.title_once,
             "temperature_scale": temperature_scale,
         },

@@ -165,7 +165,7 @@ def test_max_df_drops_ngrams_common_to_most_training_texts():
     texts = ["老人送餐服务", "法律咨询服务", "心理疏导服务", "儿童托管服务"]
     corpus = Corpus(texts, ["a", "b", "c", "d"], [1.0] * 4, ["need"] * 4)
     kept = CategoryClassifier().fit(corpus).vectorizer.vocabulary_
-    pruned = CategoryClassifier(max_df=0.5).fit(corpus).vectorizer.vocabulary_
+    pruned = CategoryClassifier(tfidf={"max_df": 0.5}).fit(corpus).vectorizer.vocabulary_
     assert "服务" in kept and "服务" not in pruned and "送餐" in pruned
 
 
