@@ -133,6 +133,12 @@ LEVERS: dict[str, dict] = {
     "term frequency not sublinear (raw counts; log shipped)": {
         "train_params": {"tfidf": {"sublinear_tf": False}}
     },
+    "title expert: + 0.5 × margins of an SVM on titles alone (product of experts)": {
+        "train_params": {"title_expert": 0.5}
+    },
+    "title expert: + 1 × margins of an SVM on titles alone (product of experts)": {
+        "train_params": {"title_expert": 1.0}
+    },
     "title counted once in the classifier's text (twice shipped)": {
         "train_params": {"title_once": True}
     },

@@ -174,3 +174,16 @@ def test_title_once_drops_only_the_repeated_title():
 
     assert title_once("健康讲座。健康讲座。讲慢病。老人") == "健康讲座。讲慢病。老人"
     assert title_once("独居老人 送餐") == "独居老人 送餐"  # a lexicon entry: unchanged
+
+
+def test_title_expert_adds_the_title_svm_margins():
+    from matching.channels.classifier import Corpus
+    from matching.channels.need_fields import title_matrix
+
+    texts = ["老人送餐", "法律咨询", "心理疏导", "老人。老人。上门。长者", "法律。法律。打官司。居民"]
+    corpus = Corpus(texts, ["a", "b", "c", "a", "b"], [1.0] * 5, ["need"] * 5)
+    plain = CategoryClassifier().fit(corpus)
+    poe = CategoryClassifier(title_expert=0.5).fit(corpus)
+    need = ["老人。老人。吃饭难。长者"]
+    title = poe.title_svm.decision_function(title_matrix(poe.vectorizer, need))
+    assert np.allclose(poe.decision(need), plain.decision(need) + 0.5 * title)
