@@ -180,7 +180,13 @@ def test_title_expert_adds_the_title_svm_margins():
     from matching.channels.classifier import Corpus
     from matching.channels.need_fields import title_matrix
 
-    texts = ["老人送餐", "法律咨询", "心理疏导", "老人。老人。上门。长者", "法律。法律。打官司。居民"]
+    texts = [
+        "老人送餐",
+        "法律咨询",
+        "心理疏导",
+        "老人。老人。上门。长者",
+        "法律。法律。打官司。居民",
+    ]
     corpus = Corpus(texts, ["a", "b", "c", "a", "b"], [1.0] * 5, ["need"] * 5)
     plain = CategoryClassifier().fit(corpus)
     poe = CategoryClassifier(title_expert=0.5).fit(corpus)
