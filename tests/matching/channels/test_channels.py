@@ -188,8 +188,8 @@ def test_title_expert_adds_the_title_svm_margins():
         "法律。法律。打官司。居民",
     ]
     corpus = Corpus(texts, ["a", "b", "c", "a", "b"], [1.0] * 5, ["need"] * 5)
-    plain = CategoryClassifier().fit(corpus)
     poe = CategoryClassifier(title_expert=0.5).fit(corpus)
     need = ["老人。老人。吃饭难。长者"]
     title = poe.title_svm.decision_function(title_matrix(poe.vectorizer, need))
-    assert np.allclose(poe.decision(need), plain.decision(need) + 0.5 * title)
+    full = poe.svm.decision_function(poe.vectors(need))
+    assert np.allclose(poe.decision(need), full + 0.5 * title)
