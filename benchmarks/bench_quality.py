@@ -121,6 +121,27 @@ LEVERS: dict[str, dict] = {
     },
     "likely cut-off at 85 % grade-2 coverage (under CV)": {"likely_coverage": 0.85},
     "likely cut-off at 95 % grade-2 coverage (under CV)": {"likely_coverage": 0.95},
+    "character 1–4-grams in the classifier (1–3 shipped)": {
+        "train_params": {"ngram_range": (1, 4)}
+    },
+    "SVM C 0.5 (more regularization; 1 shipped)": {"train_params": {"C": 0.5}},
+    "TF-IDF max_df 0.05 (drop character n-grams in over 5 % of training texts)": {
+        "train_params": {"tfidf": {"max_df": 0.05}}
+    },
+    "TF-IDF max_df 0.1": {"train_params": {"tfidf": {"max_df": 0.1}}},
+    "TF-IDF max_df 0.02": {"train_params": {"tfidf": {"max_df": 0.02}}},
+    "term frequency not sublinear (raw counts; log shipped)": {
+        "train_params": {"tfidf": {"sublinear_tf": False}}
+    },
+    "title expert: + 0.5 × margins of an SVM on titles alone (product of experts)": {
+        "train_params": {"title_expert": 0.5}
+    },
+    "title expert: + 1 × margins of an SVM on titles alone (product of experts)": {
+        "train_params": {"title_expert": 1.0}
+    },
+    "title counted once in the classifier's text (twice shipped)": {
+        "train_params": {"title_once": True}
+    },
 }
 LEVER_KEYS = (
     "ndcg@10",
@@ -167,17 +188,26 @@ def _lever(name: str, kw: dict, seeds: tuple[int, ...]) -> tuple[dict, dict]:
     return row, r
 
 
-def real_dev_levers(seeds: tuple[int, ...] = (0, 1, 2), jobs: int = 1) -> dict:
+def real_dev_levers(
+    seeds: tuple[int, ...] = (0, 1, 2), jobs: int = 1, only: tuple[str, ...] = ()
+) -> dict:
     """Each lever: real-dev out of fold (extra = dev; mean over seeds) and dev out of fold
     (extra = real-dev with the same weight, seed 0), in `jobs` processes. The first lever's
-    full report (with the dev-only model and keyword baseline) is kept."""
+    full report (with the dev-only model and keyword baseline) is kept. `only`: run the shipped
+    lever and those whose name contains one of these strings (new levers beside the shipped
+    procedure of the same run, without re-measuring every old one)."""
     from concurrent.futures import ProcessPoolExecutor
 
     dev_alone = run_transfer_cv(dev_dir(), (), seeds=(0,))
     out: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "levers": []}
     out["dev_alone"] = {k: dev_alone["mean"][k]["mean"] for k in DEV_KEYS}
     with ProcessPoolExecutor(jobs) as pool:
-        futures = [pool.submit(_lever, name, kw, seeds) for name, kw in LEVERS.items()]
+        chosen = [
+            (name, kw)
+            for i, (name, kw) in enumerate(LEVERS.items())
+            if i == 0 or not only or any(o in name for o in only)
+        ]
+        futures = [pool.submit(_lever, name, kw, seeds) for name, kw in chosen]
         results = [f.result() for f in futures]
     out["levers"] = [row for row, _ in results]
     out["report"] = results[0][1]
@@ -209,13 +239,15 @@ def render_real(out: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main_real(jobs: int = 1) -> None:
-    out = real_dev_levers(jobs=jobs)
+def main_real(jobs: int = 1, only: tuple[str, ...] = ()) -> None:
+    """A run of chosen levers (`only`) writes quality_real_levers.* so the full table stays."""
+    out = real_dev_levers(jobs=jobs, only=only)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "quality_real.json").write_text(
+    stem = "quality_real_levers" if only else "quality_real"
+    (RESULTS / f"{stem}.json").write_text(
         json.dumps(out, indent=1, ensure_ascii=False, default=float), "utf-8"
     )
-    (RESULTS / "quality_real.md").write_text(render_real(out), "utf-8")
+    (RESULTS / f"{stem}.md").write_text(render_real(out), "utf-8")
 
 
 if __name__ == "__main__":
@@ -223,6 +255,7 @@ if __name__ == "__main__":
 
     if "--real-dev" in sys.argv:
         jobs = next((int(a.split("=")[1]) for a in sys.argv if a.startswith("--jobs=")), 1)
-        main_real(jobs)
+        only = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")), "")
+        main_real(jobs, tuple(o for o in only.split(",") if o))
     else:
         main()

@@ -6,9 +6,9 @@ covers its street", so understanding the need's subcategory is the main lever. N
 colloquial, so the model is a linear SVM over character 1–3-grams (robust to unsegmented Chinese
 and to paraphrase that shares characters), trained on the category lexicon (how people talk about
 each service) and labeled needs; organization profiles can be added but measured no gain (see
-training.py). Word features, a thesaurus (Cilin) and logistic regression were measured too and
-lost to this shape (matching/README.md). SVM margins become probabilities by temperature scaling fitted on out-of-fold
-margins, so thresholds on them (gap, prohibited) mean something.
+training.py). Word features, a thesaurus (Cilin) and logistic regression lost to this shape
+(matching/README.md). SVM margins become probabilities by temperature scaling fitted on
+out-of-fold margins, so thresholds on them (gap, prohibited) mean something.
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from matching.channels.need_fields import weighted_vectors
+from matching.channels.need_fields import title_matrix, title_once, weighted_vectors
 from matching.records import CategoryInfo, NeedRecord, OrgRecord
 from matching.taxonomy import ProhibitedType
 from matching.text.normalize import normalize
 
 PROHIBITED = "__prohibited__"
+PARAMS = ("C", "class_weight", "beneficiary_weight", "tfidf", "title_expert", "title_once")
 ARTIFACT_VERSION = 1
 # Where artifacts written before matching/ was grouped into stages say this class lives (pickle
 # stores the module path): models/category_classifier/model.joblib and deployed retrains.
@@ -56,13 +57,12 @@ class Corpus:
             self.kinds.append(kind)
 
     def extend(self, other: Corpus) -> Corpus:
-        out = Corpus(
+        return Corpus(
             self.texts + other.texts,
             self.labels + other.labels,
             self.weights + other.weights,
             self.kinds + other.kinds,
         )
-        return out
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -120,8 +120,7 @@ def _class_weights(clf: CategoryClassifier, labels: Sequence[str]) -> str | dict
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
@@ -134,8 +133,14 @@ class CategoryClassifier:
         C: float = 1.0,
         class_weight: str | None = None,
         beneficiary_weight: float = 1.0,
+        tfidf: dict | None = None,
+        title_once: bool = False,
+        title_expert: float = 0.0,
     ) -> None:
+        self.title_expert = title_expert  # a lever: + this × margins of an SVM on titles alone
+        self.title_once = title_once  # a lever: the title counted once (need_fields.title_once)
         self.ngram_range = ngram_range
+        self.tfidf = tfidf or {}  # levers: more TfidfVectorizer settings (max_df, sublinear_tf)
         self.beneficiary_weight = beneficiary_weight  # see _weighted_vectors
         self.C = C
         self.class_weight = class_weight  # None | "balanced" | "balanced_services" (_class_weights)
@@ -152,26 +157,37 @@ class CategoryClassifier:
 
     def fit(self, corpus: Corpus) -> CategoryClassifier:
         self.vectorizer = TfidfVectorizer(
-            analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True
+            analyzer="char",
+            ngram_range=self.ngram_range,
+            **({"sublinear_tf": True} | getattr(self, "tfidf", {})),
         )
         self.vectorizer.fit([normalize(t) for t in corpus.texts])
         X = self.vectors(corpus.texts)
         self.svm = LinearSVC(C=self.C, class_weight=_class_weights(self, corpus.labels))
         self.svm.fit(X, corpus.labels, sample_weight=np.asarray(corpus.weights))
+        if getattr(self, "title_expert", 0.0):
+            self.title_svm = LinearSVC(C=self.C, class_weight=self.svm.class_weight)
+            T = title_matrix(self.vectorizer, corpus.texts)
+            self.title_svm.fit(T, corpus.labels, sample_weight=np.asarray(corpus.weights))
         return self
 
     def vectors(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The char n-gram TF-IDF vectors the SVM sees (normalized texts)."""
         assert self.vectorizer is not None, "classifier not fitted"
         w = getattr(self, "beneficiary_weight", 1.0)  # artifacts pickled before the lever lack it
+        texts = [title_once(t) for t in texts] if getattr(self, "title_once", False) else texts
         if w == 1.0:
             return sparse.csr_matrix(self.vectorizer.transform([normalize(t) for t in texts]))
         return weighted_vectors(self.vectorizer, texts, w)
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """One-vs-rest SVM margins, one column per class."""
-        assert self.svm is not None, "classifier not fitted"
-        return np.asarray(self.svm.decision_function(self.vectors(texts)), dtype=np.float64)
+        assert self.svm is not None and self.vectorizer is not None, "classifier not fitted"
+        d = np.asarray(self.svm.decision_function(self.vectors(texts)), dtype=np.float64)
+        if getattr(self, "title_expert", 0.0):  # product of experts: log-linear in the margins
+            T = title_matrix(self.vectorizer, texts)
+            d = d + self.title_expert * self.title_svm.decision_function(T)
+        return d
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Rows sum to 1 over `classes` (the prohibited pseudo-class included)."""
@@ -278,12 +294,7 @@ def train_classifier(
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_counts": base.extend(needs).counts(),
         "temperature": clf.temperature,
-        "params": {
-            "ngram_range": list(clf.ngram_range),
-            "C": clf.C,
-            "class_weight": clf.class_weight,
-            "beneficiary_weight": clf.beneficiary_weight,
-            "temperature_scale": temperature_scale,
-        },
+        "params": {k: getattr(clf, k) for k in PARAMS}
+        | {"ngram_range": list(clf.ngram_range), "temperature_scale": temperature_scale},
     }
     return clf

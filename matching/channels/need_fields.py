@@ -26,6 +26,22 @@ def split_need_text(text: str) -> tuple[str, str] | None:
     return "。".join(parts[:-1]), parts[-1]
 
 
+def title_once(text: str) -> str:
+    """The need text with its title written once instead of twice (a lever). Why try it: a
+    branded title (a programme name) counted twice outweighs a description that names the
+    service; other texts are returned unchanged."""
+    parts = text.split("。")
+    return "。".join(parts[1:]) if split_need_text(text) else text
+
+
+def title_matrix(vectorizer: TfidfVectorizer, texts: Sequence[str]):
+    """TF-IDF rows of the titles alone (the title expert's view; other texts whole). Why: a
+    title and a description can point at different services; a separate expert lets the
+    title's evidence count on its own, with a weight chosen under CV."""
+    titles = [t.split("。")[0] if split_need_text(t) else t for t in texts]
+    return vectorizer.transform([normalize(t) for t in titles])
+
+
 def weighted_vectors(vectorizer: TfidfVectorizer, texts: Sequence[str], w: float):
     """TF-IDF rows with the beneficiaries field's own vector weighted by w, re-normalized.
     Why: the beneficiaries name a group (长者, 残疾人), which pulls a need towards that group's

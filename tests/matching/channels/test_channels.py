@@ -156,3 +156,40 @@ def test_ranking_softens_category_probabilities_only_for_ranking():
     assert abs(s.sum() - 1.0) < 1e-12 and s[1] > p[1] and s[0] < p[0]
     assert np.argsort(-s).tolist() == [0, 1, 2]  # the order of categories is kept
     assert soften(p, 1.0) is p
+
+
+def test_max_df_drops_ngrams_common_to_most_training_texts():
+    """The max_df lever: an n-gram in every training text (here 服务) carries no category."""
+    from matching.channels.classifier import Corpus
+
+    texts = ["老人送餐服务", "法律咨询服务", "心理疏导服务", "儿童托管服务"]
+    corpus = Corpus(texts, ["a", "b", "c", "d"], [1.0] * 4, ["need"] * 4)
+    kept = CategoryClassifier().fit(corpus).vectorizer.vocabulary_
+    pruned = CategoryClassifier(tfidf={"max_df": 0.5}).fit(corpus).vectorizer.vocabulary_
+    assert "服务" in kept and "服务" not in pruned and "送餐" in pruned
+
+
+def test_title_once_drops_only_the_repeated_title():
+    from matching.channels.need_fields import title_once
+
+    assert title_once("健康讲座。健康讲座。讲慢病。老人") == "健康讲座。讲慢病。老人"
+    assert title_once("独居老人 送餐") == "独居老人 送餐"  # a lexicon entry: unchanged
+
+
+def test_title_expert_adds_the_title_svm_margins():
+    from matching.channels.classifier import Corpus
+    from matching.channels.need_fields import title_matrix
+
+    texts = [
+        "老人送餐",
+        "法律咨询",
+        "心理疏导",
+        "老人。老人。上门。长者",
+        "法律。法律。打官司。居民",
+    ]
+    corpus = Corpus(texts, ["a", "b", "c", "a", "b"], [1.0] * 5, ["need"] * 5)
+    poe = CategoryClassifier(title_expert=0.5).fit(corpus)
+    need = ["老人。老人。吃饭难。长者"]
+    title = poe.title_svm.decision_function(title_matrix(poe.vectorizer, need))
+    full = poe.svm.decision_function(poe.vectors(need))
+    assert np.allclose(poe.decision(need), full + 0.5 * title)
