@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from catalog.models import Suggestion
 from catalog.teams import is_team_invite
@@ -32,6 +34,23 @@ _FROM_JSON = text(
     "rank integer, reasons json, features json, probability float8, likely boolean)"
 )
 
+# The other statements, compiled once (cached) with the need's id as a parameter. Run on the
+# session's connection: the ORM-enabled forms spent more CPU on bookkeeping for objects nobody
+# loads than the statements themselves.
+_T = cast(Table, Suggestion.__table__)
+_NEED: BindParameter[Any] = bindparam("need")
+_CURRENT = select(_T.c.id, _T.c.org_id, _T.c.status, _T.c.reasons).where(_T.c.need_id == _NEED)
+_DELETE = delete(_T).where(
+    _T.c.need_id == _NEED,
+    _T.c.status == "suggested",
+    _T.c.id.not_in(bindparam("kept", expanding=True)),
+)
+_RERANK = (
+    update(_T)
+    .where(_T.c.id == bindparam("sid"))
+    .values(rank=bindparam("rank"), version=_T.c.version + 1)
+)
+
 
 def replace_suggestions(session: Session, need_id: str, result: MatchResult, version: str) -> int:
     """Suggestions a person decided on are kept, and their organizations not suggested again;
@@ -39,10 +58,9 @@ def replace_suggestions(session: Session, need_id: str, result: MatchResult, ver
     and members of an invited team follow them. Read as plain rows: a suggestion object
     would load its organization with categories and areas, most of a match's time. Returns
     how many undecided suggestions the need has now (the new ones and the invited)."""
-    mine = Suggestion.need_id == need_id
-    rows = session.execute(
-        select(Suggestion.id, Suggestion.org_id, Suggestion.status, Suggestion.reasons).where(mine)
-    ).all()
+    session.flush()  # what the ORM statements' autoflush did: pending rows are part of the read
+    conn = session.connection()  # Core on the connection: no ORM bookkeeping per statement
+    rows = conn.execute(_CURRENT, {"need": need_id}).all()
     decided = {r.org_id for r in rows if r.status != "suggested"}
     # Members of a team the office invited are kept like decided ones: the invitation was a
     # person's act, and re-matching must not undo it.
@@ -51,27 +69,19 @@ def replace_suggestions(session: Session, need_id: str, result: MatchResult, ver
         for r in rows
         if r.status == "suggested" and is_team_invite(r)  # type: ignore[arg-type]  # `.reasons`
     ]
-    session.execute(
-        delete(Suggestion).where(
-            mine, Suggestion.status == "suggested", Suggestion.id.not_in([r.id for r in invited])
-        )
-    )
+    conn.execute(_DELETE, {"need": need_id, "kept": [r.id for r in invited]})
     decided |= {r.org_id for r in invited}
     fresh = [s for s in result.suggestions if s.org_id not in decided]
     if fresh:
-        _insert(session, need_id, version, fresh)
+        _insert(conn, need_id, version, fresh)
     rank = len(fresh)
     for invite in invited:  # after the matcher's own list
         rank += 1
-        session.execute(
-            update(Suggestion)
-            .where(Suggestion.id == invite.id)
-            .values(rank=rank, version=Suggestion.version + 1)
-        )
+        conn.execute(_RERANK, {"sid": invite.id, "rank": rank})
     return len(fresh) + len(invited)
 
 
-def _insert(session: Session, need_id: str, version: str, fresh: Sequence[Suggested]) -> None:
+def _insert(conn: Connection, need_id: str, version: str, fresh: Sequence[Suggested]) -> None:
     """The new suggestions, ranked 1, 2, … in `fresh`'s order, in one statement (Core rows:
     ORM objects cost more than the rest of the write step, and nothing reads them back)."""
     rows = [
@@ -86,10 +96,10 @@ def _insert(session: Session, need_id: str, version: str, fresh: Sequence[Sugges
         }
         for rank, s in enumerate(fresh, start=1)
     ]
-    if session.get_bind().dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":
         # json.dumps as SQLAlchemy's JSON type would (floats round-trip exactly).
         params = {"need_id": need_id, "model_version": version, "rows": json.dumps(rows)}
-        session.execute(_FROM_JSON, params)
+        conn.execute(_FROM_JSON, params)
         return
     common = {"need_id": need_id, "model_version": version, "status": "suggested"}
-    session.execute(insert(Suggestion), [{**common, **r} for r in rows])
+    conn.execute(insert(_T), [{**common, **r} for r in rows])
