@@ -11,10 +11,11 @@ is not shown to that organization."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from catalog.models import Interest, Need, NeedStatus, Opportunity, Region, Suggestion
 from catalog.models import SuggestionStatus as SS
@@ -29,6 +30,14 @@ _SOURCE = (
     .where(Need.status == NeedStatus.LISTED, Suggestion.status.in_(SHOWN))
 )
 _COLUMNS = ["need_id", "org_id", "score", "listed_at"]
+# Core statements on the table, run on the session's connection with the ids as one expanding
+# parameter: compiled once and cached. The ORM-enabled form of the same delete cost over half a
+# millisecond of CPU per call (its bulk-delete bookkeeping for objects nobody loads), about ten
+# times the statement itself; a match runs it once.
+_TABLE = cast(Table, Opportunity.__table__)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_DELETE = delete(_TABLE).where(_TABLE.c.need_id.in_(_IDS))
+_INSERT = insert(_TABLE).from_select(_COLUMNS, _SOURCE.where(Suggestion.need_id.in_(_IDS)))
 
 
 def sync_needs(session: Session, need_ids: Iterable[str], listed: bool | None = None) -> None:
@@ -40,20 +49,19 @@ def sync_needs(session: Session, need_ids: Iterable[str], listed: bool | None = 
     if not ids:
         return
     session.flush()  # the caller's pending suggestion and status changes are the source
-    session.execute(delete(Opportunity).where(Opportunity.need_id.in_(ids)))
-    if listed is False:
-        return
-    session.execute(
-        insert(Opportunity).from_select(_COLUMNS, _SOURCE.where(Suggestion.need_id.in_(ids)))
-    )
+    conn = session.connection()
+    conn.execute(_DELETE, {"ids": ids})
+    if listed is not False:
+        conn.execute(_INSERT, {"ids": ids})
 
 
 def rebuild(session: Session) -> None:
     """Every row again from the suggestions (after a bulk load that bypassed the writers, or
     a migration): the same rule as `sync_needs`, for the whole catalog."""
     session.flush()
-    session.execute(delete(Opportunity))
-    session.execute(insert(Opportunity).from_select(_COLUMNS, _SOURCE))
+    conn = session.connection()
+    conn.execute(delete(_TABLE))
+    conn.execute(insert(_TABLE).from_select(_COLUMNS, _SOURCE))
 
 
 Narrow = Callable[[Select[Any]], Select[Any]]

@@ -98,7 +98,8 @@ def _write(
     """Replace the need's undecided suggestions and record the findings on it; returns how
     many suggestions now await a decision. `locked`: the caller holds the need's row lock, so
     its status cannot change before the commit."""
-    waiting = replace_suggestions(session, need.id, result, version)
+    listed = need.status == NeedStatus.LISTED if locked else None
+    waiting = replace_suggestions(session, need.id, result, version, unlisted=listed is False)
     if need.category_source not in HUMAN_CATEGORY_SOURCES and result.category:
         need.category_name = result.category
         need.category_source = "model"
@@ -119,7 +120,8 @@ def _write(
     need.match_error = None
     need.matched_at = dt.datetime.now(dt.UTC)
     # The organizations' side of the same result (their opportunities), in this transaction.
-    sync_needs(session, [need.id], listed=need.status == NeedStatus.LISTED if locked else None)
+    if listed is not False:  # an unlisted need's rows went with its suggestions
+        sync_needs(session, [need.id], listed=listed)
     return waiting
 
 

@@ -15,8 +15,9 @@ import numpy as np
 
 from matching.channels.classifier import PROHIBITED, CategoryClassifier
 from matching.channels.dense import Encoder
-from matching.channels.features import FEATURES, OrgTable, pair_features
+from matching.channels.features import FEATURES, OrgTable
 from matching.channels.lexical import LexicalChannel, content_words, matched_terms
+from matching.ranking.candidates import scored_rows
 from matching.ranking.gap import decide_gap
 from matching.ranking.probability import RAW, calibrate
 from matching.ranking.prohibited import ProhibitedFlag, screen_need
@@ -149,31 +150,6 @@ class Matcher:
             for i, n in enumerate(needs)
         ]
 
-    def _candidates(self, probs: np.ndarray, qv: np.ndarray | None) -> np.ndarray | None:
-        """All organizations for small catalogs (None); else those offering a likely category
-        plus the dense index's nearest neighbours, or every row when that leaves < top_k."""
-        if len(self.table) <= self.config.all_candidates_max:
-            return None
-        order = np.argsort(-probs)
-        mass, cols = 0.0, []
-        for j in order[:5]:
-            cols.append(j)
-            mass += probs[j]
-            if mass >= 0.95:
-                break
-        mask = np.zeros(len(self.table), dtype=bool)
-        for j in cols:
-            mask[self.table.by_category[j]] = True
-        if qv is not None and self.vector_index is not None:
-            hits = [self.table.pos.get(oid) for oid, _ in self.vector_index.search(qv, 200)]
-            mask[[h for h in hits if h is not None]] = True
-        rows = np.flatnonzero(mask)
-        if len(rows) < (self.config.top_k or 20):
-            # Rank everyone, still in two stages (`_rank`): text over every profile of a large
-            # catalog was matching's slow tail (200+ ms at 100,000 organizations).
-            return np.arange(len(self.table))
-        return rows
-
     def _match_one(
         self,
         need: NeedRecord,
@@ -229,23 +205,8 @@ class Matcher:
         """Score the candidates; fill `result.ranking` and the top_k suggestions with reasons,
         each with its calibrated probability and whether it is one of the likely ones."""
         cfg = self.config
-        rows = self._candidates(probs, qv)
-        if rows is not None and len(rows) > self.config.rerank_depth:
-            # Two stages: category and area features are cheap for every candidate; the text
-            # channels (whose weights only break ties) are computed for the best few.
-            depth = self.config.rerank_depth
-            zeros = np.zeros(len(rows))
-            pre = self.ranker.score(
-                pair_features(self.table, probs, need.street, zeros, None, rows)
-            )
-            rows = np.sort(rows[np.argpartition(-pre, depth)[:depth]])
-        text = need.text()
-        words = content_words(text)
-        lex = self.lexical.scores(text) if rows is None else self.lexical.scores_at(text, rows)
-        dense = None
-        if qv is not None and self.org_vecs is not None:
-            dense = self.org_vecs @ qv if rows is None else self.org_vecs[rows] @ qv
-        X = pair_features(self.table, probs, need.street, lex, dense, rows)
+        rows, X = scored_rows(self, need, probs, qv)
+        words = content_words(need.text())
         scores = self.ranker.score(X)
         order = np.argsort(-scores, kind="stable")
         idx = np.arange(len(self.table)) if rows is None else rows

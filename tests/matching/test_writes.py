@@ -75,3 +75,19 @@ def test_opportunities_follow_the_match_listed_or_not(db, factory):
         service.match_need(s, "n1", m)
     with db.session() as s:
         assert s.execute(select(Opportunity.need_id)).all() == []
+
+
+def test_rerun_with_the_same_result_replaces_every_row(db, factory):
+    """The same organizations suggested again: on PostgreSQL the delete and the insert are one
+    statement, and the delete must be done before the insert meets the (need, org) key."""
+    with db.session() as s:
+        m = service.build_matcher(s, factory=factory)
+        service.match_need(s, "n1", m)
+    with db.session() as s:
+        before = [r.org_id for r in _rows(s, "n1")]
+    with db.session() as s:
+        res = service.match_need(s, "n1", m)
+    with db.session() as s:
+        after = [(r.org_id, r.rank, r.score, r.version) for r in _rows(s, "n1")]
+    assert before and [a[0] for a in after] == before
+    assert after == [(x.org_id, x.rank, x.score, 1) for x in res.suggestions]
