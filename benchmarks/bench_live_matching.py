@@ -173,13 +173,14 @@ def render(out: dict) -> str:
     lines = [
         f"# Matching in the worker ({out['when']})",
         "",
-        "| orgs | index build s | match_need p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms "
+        "| orgs | matcher build s | FAISS build s | match_need p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms "
         "| update→visible p50 ms | max ms | idle catch-up ms | FAISS MB | publish s | copy+load s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in out["rows"]:
         lines.append(
-            f"| {r['orgs']} | {r['index_build_s']} | {r['match_need_p50_ms']} | "
+            f"| {r['orgs']} | {r['index_build_s']} | {r.get('faiss_build_s', '–')} | "
+            f"{r['match_need_p50_ms']} | "
             f"{r['match_need_p95_ms']} | {r['match_need_max_ms']} | "
             f"{r.get('match_need_cpu_p50_ms', '–')} | {r.get('match_need_cpu_p95_ms', '–')} | "
             f"{r['update_visible_p50_ms']} "
