@@ -59,7 +59,16 @@ class VectorIndex:
         """Pick exact or HNSW by size unless `kind` is given."""
         kind = kind or ("hnsw" if len(ids) >= HNSW_FROM else "flat")
         idx = cls(vectors.shape[1] if len(vectors) else 0, model_id, catalog_version, kind)
-        idx.add(ids, vectors)
+        # The HNSW graph is built on OpenMP threads. FAISS's OpenBLAS is an OpenMP build, so the
+        # live matcher's one-BLAS-thread limit (matching.vectors.live.one_blas_thread) also left
+        # OpenMP on one thread: 100,000 profiles took 75 s instead of 32 s. A build gets every
+        # core of the process for its duration; searches keep one (see `search`).
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(len(os.sched_getaffinity(0)))
+        try:
+            idx.add(ids, vectors)
+        finally:
+            faiss.omp_set_num_threads(threads)
         return idx
 
     def __len__(self) -> int:

@@ -41,3 +41,29 @@ def test_save_is_atomic_and_roundtrips(tmp_path):
     assert again.search(v[4], 1)[0][0] == "o4"
     assert again.stale("m:8", "v2") and not again.stale("m:8", "v1")
     assert VectorIndex.load(tmp_path / "none") is None
+
+
+def test_a_build_uses_every_core_even_after_blas_was_limited_to_one(monkeypatch):
+    """FAISS's OpenBLAS is an OpenMP build: limiting BLAS to one thread (as the live matcher
+    does after each build) also leaves OpenMP on one thread, and the HNSW graph of a rebuild
+    was then built on one core. The build takes every core for its duration and gives the
+    process its limit back afterwards."""
+    import os
+
+    import faiss
+    from threadpoolctl import threadpool_limits
+
+    seen = []
+    add = VectorIndex.add
+
+    def spy(self, ids, vectors):
+        seen.append(faiss.omp_get_max_threads())
+        return add(self, ids, vectors)
+
+    monkeypatch.setattr(VectorIndex, "add", spy)
+    with threadpool_limits(limits=1, user_api="blas"):
+        before = faiss.omp_get_max_threads()
+        VectorIndex.build([f"o{i}" for i in range(20)], _vecs(20), "m:8", "v1", kind="hnsw")
+        after = faiss.omp_get_max_threads()
+    assert seen == [len(os.sched_getaffinity(0))]
+    assert after == before
