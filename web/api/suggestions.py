@@ -7,10 +7,9 @@ locking in catalog.decisions, backed by the version column)."""
 from __future__ import annotations
 
 import collections
-import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from flask import g, jsonify
 from sqlalchemy import CursorResult, Select, bindparam, select
@@ -98,17 +97,13 @@ def _row_type(names: tuple[str, ...]) -> Any:
     return collections.namedtuple("SuggestionRow", names)  # type: ignore[misc]
 
 
-class _Facts(NamedTuple):
-    """The need's facts the rules read (catalog.visibility.NeedFacts), from the list's row."""
-
-    id: str
-    status: str
-    street_code: str
-    submitted_at: dt.datetime | None
-    is_public: bool
+# The need's facts the rules read (catalog.visibility.NeedFacts), named as NEED_FACTS names
+# them: derived from it, so a fact added there reaches this list's rule too.
+_Facts = collections.namedtuple("_Facts", [col.key for col in NEED_FACTS])  # type: ignore[misc]
 
 
-def _facts(row: Any) -> _Facts:
+def _facts(row: Any) -> Any:
+    """The need's facts out of the list's row (its `need__` columns)."""
     return _Facts(*(getattr(row, f"need__{name}") for name in _Facts._fields))
 
 
